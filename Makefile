@@ -1,0 +1,41 @@
+# cchc — the two commands of the README and a few helpers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test test-sqlite test-postgres lint system-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Install, migrate, load the demo province and serve http://127.0.0.1:8000 on SQLite.
+demo: $(VENV)/.installed
+	$(PY) -m cchc.cli migrate --noinput
+	$(PY) -m cchc.cli demo
+	$(PY) -m cchc.cli runserver $(HOST)
+
+## Install what the tests need and run every test: on SQLite, then on PostgreSQL.
+test: $(VENV)/.installed system-deps test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
+	$(PY) -m pytest
+
+# CCHC_TEST_POSTGRES makes tests/conftest.py point the suite at POSTGRES_TEST_URL; when no
+# server answers the run skips with the reason, or fails if CCHC_REQUIRE_POSTGRES=1.
+test-postgres: $(VENV)/.installed
+	CCHC_TEST_POSTGRES=1 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check cchc tests
+
+## Debian packages for the browser tests (Chromium) and documents (fonts).
+system-deps:
+	@bash scripts/install-system-deps
+
+clean:
+	rm -rf $(VENV) data/cchc.sqlite3

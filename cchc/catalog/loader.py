@@ -1,0 +1,161 @@
+"""Load a report template from its YAML file (format: docs/TEMPLATE_FORMAT.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from cchc.catalog.formulas import FormulaError, dependency_order, expression_names
+from cchc.catalog.models import (
+    Consolidation,
+    Indicator,
+    OutlineSection,
+    ReportTemplate,
+    Rule,
+    Section,
+    Severity,
+    ValueType,
+)
+
+BUILTIN_DIR = Path(__file__).parent / "builtin"
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class TemplateFileError(ValueError):
+    pass
+
+
+def read_template_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise TemplateFileError(f"Không tìm thấy tệp biểu mẫu {path}.") from exc
+    except yaml.YAMLError as exc:
+        raise TemplateFileError(f"Tệp {path.name} không đúng định dạng YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TemplateFileError(f"Tệp {path.name}: nội dung phải là một bảng khóa: giá trị.")
+    if "sections_from" in data:
+        base = read_template_file(path.parent / data["sections_from"])
+        data.setdefault("sections", base.get("sections", []))
+        data.setdefault("rules", base.get("rules", []))
+    return data
+
+
+def validate_template_data(data: dict[str, Any], source: str) -> None:
+    """Raise TemplateFileError naming the first problem: where it is and what is wrong."""
+    for field in ("code", "version", "name", "sections"):
+        if field not in data:
+            raise TemplateFileError(f"{source}: thiếu trường '{field}'.")
+    if not isinstance(data["version"], int) or data["version"] < 1:
+        raise TemplateFileError(f"{source}: 'version' phải là số nguyên dương.")
+    keys: dict[str, str] = {}
+    formulas: dict[str, str] = {}
+    for s_index, section in enumerate(data["sections"], start=1):
+        where_section = f"{source}, phần {section.get('code', s_index)}"
+        if not section.get("title"):
+            raise TemplateFileError(f"{where_section}: thiếu tên phần (title).")
+        for r_index, row in enumerate(section.get("rows", []), start=1):
+            where = f"{where_section}, dòng {r_index} ({row.get('key', '?')})"
+            key = row.get("key", "")
+            if not KEY_PATTERN.match(str(key)):
+                raise TemplateFileError(f"{where}: mã chỉ tiêu '{key}' không hợp lệ.")
+            if key in keys:
+                raise TemplateFileError(f"{where}: mã chỉ tiêu '{key}' trùng với {keys[key]}.")
+            keys[key] = where
+            if row.get("type") not in ValueType.values:
+                raise TemplateFileError(f"{where}: kiểu số liệu '{row.get('type')}' không hợp lệ.")
+            if row["type"] in (ValueType.YES_NO, ValueType.CHOICE) and not row.get("choices"):
+                raise TemplateFileError(f"{where}: chỉ tiêu mã hóa phải có 'choices'.")
+            consolidation = row.get("consolidation", Consolidation.NONE)
+            if consolidation not in Consolidation.values:
+                raise TemplateFileError(f"{where}: cách tổng hợp '{consolidation}' không hợp lệ.")
+            if row.get("formula"):
+                formulas[key] = row["formula"]
+    try:
+        for key, formula in formulas.items():
+            _check_names(formula, keys, f"{keys[key]}: công thức")
+        dependency_order(formulas)
+        for index, rule in enumerate(data.get("rules", []), start=1):
+            if not rule.get("check") or not rule.get("message"):
+                raise TemplateFileError(f"{source}, quy tắc {index}: thiếu 'check' hoặc 'message'.")
+            if rule.get("severity", Severity.ERROR) not in Severity.values:
+                raise TemplateFileError(f"{source}, quy tắc {index}: mức độ không hợp lệ.")
+            _check_names(rule["check"], keys, f"{source}, quy tắc {index}")
+    except FormulaError as exc:
+        raise TemplateFileError(f"{source}: {exc}") from exc
+
+
+def _check_names(expression: str, keys: dict[str, str], where: str) -> None:
+    unknown = expression_names(expression) - set(keys)
+    if unknown:
+        raise TemplateFileError(f"{where} dùng mã chỉ tiêu không có: {', '.join(sorted(unknown))}.")
+
+
+def _flatten_outline(items: list[dict[str, Any]], level: int = 1) -> list[tuple[int, dict]]:
+    flat: list[tuple[int, dict]] = []
+    for item in items:
+        flat.append((level, item))
+        flat.extend(_flatten_outline(item.get("children", []), level + 1))
+    return flat
+
+
+@transaction.atomic
+def load_template(path: Path) -> ReportTemplate:
+    """Create a template version from a file; refuses a (code, version) that exists."""
+    data = read_template_file(path)
+    validate_template_data(data, path.name)
+    if ReportTemplate.objects.filter(code=data["code"], version=data["version"]).exists():
+        raise TemplateFileError(
+            f"Biểu mẫu {data['code']} phiên bản {data['version']} đã có; "
+            "tăng 'version' để nạp bản sửa đổi."
+        )
+    template = ReportTemplate.objects.create(
+        code=data["code"], version=data["version"], name=data["name"],
+        description=data.get("description", ""),
+        deadline_working_days=data.get("deadline_working_days", 2),
+    )
+    order = 0
+    indicators = []
+    for s_order, section_data in enumerate(data["sections"], start=1):
+        section = Section.objects.create(
+            template=template, code=section_data["code"], title=section_data["title"], order=s_order
+        )
+        ref = section.code
+        for row in section_data.get("rows", []):
+            order += 1
+            if row.get("stt"):
+                ref = f"{section.code}.{row['stt']}"
+            indicators.append(Indicator(
+                template=template, section=section, key=row["key"], stt=str(row.get("stt", "")), ref=ref,
+                label=row["label"], unit=row.get("unit", ""), value_type=row["type"],
+                level=row.get("level", 0), required=row.get("required", False),
+                choices=row.get("choices", []), formula=row.get("formula", ""),
+                consolidation=row.get("consolidation", Consolidation.NONE),
+                note_hint=row.get("note_hint", ""), order=order,
+            ))
+    Indicator.objects.bulk_create(indicators)
+    Rule.objects.bulk_create(
+        Rule(template=template, expression=rule["check"], message=rule["message"],
+             severity=rule.get("severity", Severity.ERROR), order=index)
+        for index, rule in enumerate(data.get("rules", []), start=1)
+    )
+    OutlineSection.objects.bulk_create(
+        OutlineSection(template=template, number=str(item["number"]), title=item["title"],
+                       level=level, hint=item.get("hint", ""), order=index)
+        for index, (level, item) in enumerate(_flatten_outline(data.get("outline", [])), start=1)
+    )
+    return template
+
+
+def load_builtin_templates() -> list[ReportTemplate]:
+    """Load every built-in template that is not in the database yet."""
+    loaded = []
+    for path in sorted(BUILTIN_DIR.glob("*.yaml")):
+        data = read_template_file(path)
+        if not ReportTemplate.objects.filter(code=data["code"], version=data["version"]).exists():
+            loaded.append(load_template(path))
+    return loaded

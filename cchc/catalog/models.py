@@ -1,0 +1,164 @@
+"""Report templates as data: versioned sections, indicators, rules and outline."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ValueType(models.TextChoices):
+    GROUP = "group", "Nhóm (không có số liệu)"
+    INTEGER = "integer", "Số nguyên"
+    DECIMAL = "decimal", "Số thập phân"
+    PERCENT = "percent", "Tỷ lệ %"
+    YES_NO = "yes_no", "Có/Không (mã hóa 1/0)"
+    CHOICE = "choice", "Lựa chọn mã hóa"
+    TEXT = "text", "Văn bản"
+    DATE = "date", "Ngày"
+
+
+NUMERIC_TYPES = {ValueType.INTEGER, ValueType.DECIMAL, ValueType.PERCENT,
+                 ValueType.YES_NO, ValueType.CHOICE}
+
+
+class Consolidation(models.TextChoices):
+    SUM = "sum", "Cộng"
+    AVG = "avg", "Trung bình"
+    MIN = "min", "Nhỏ nhất"
+    MAX = "max", "Lớn nhất"
+    COUNT_TRUE = "count_true", "Đếm số đơn vị có"
+    NONE = "none", "Không tổng hợp"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "Lỗi (chặn gửi báo cáo)"
+    WARNING = "warning", "Cảnh báo"
+
+
+class ReportTemplate(models.Model):
+    code = models.CharField("mã biểu mẫu", max_length=60)
+    version = models.PositiveIntegerField("phiên bản")
+    name = models.CharField("tên", max_length=255)
+    description = models.TextField("mô tả", blank=True)
+    deadline_working_days = models.PositiveSmallIntegerField(
+        "số ngày làm việc được gửi sau ngày chốt", default=2
+    )
+    is_active = models.BooleanField("đang dùng", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_template_version")
+        ]
+        verbose_name = "biểu mẫu báo cáo"
+        verbose_name_plural = "biểu mẫu báo cáo"
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def indicators_by_key(self) -> dict[str, Indicator]:
+        return {i.key: i for i in self.indicators.all()}
+
+
+class Section(models.Model):
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField("số La Mã", max_length=10)
+    title = models.CharField("tên phần", max_length=255)
+    order = models.PositiveIntegerField("thứ tự")
+
+    class Meta:
+        ordering = ["template", "order"]
+        verbose_name = "phần"
+        verbose_name_plural = "phần"
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Indicator(models.Model):
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="indicators")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="indicators")
+    key = models.SlugField("mã chỉ tiêu", max_length=80)
+    stt = models.CharField("STT", max_length=10, blank=True)
+    ref = models.CharField("mục", max_length=20, blank=True,
+                           help_text="Mục chứa chỉ tiêu, ví dụ I.1; đặt khi nạp biểu mẫu.")
+    label = models.TextField("chỉ tiêu")
+    unit = models.CharField("đơn vị tính", max_length=120, blank=True)
+    value_type = models.CharField("kiểu số liệu", max_length=10, choices=ValueType.choices)
+    level = models.PositiveSmallIntegerField("cấp thụt lề", default=0)
+    required = models.BooleanField("bắt buộc", default=False)
+    choices = models.JSONField("mã hóa lựa chọn", default=list, blank=True)
+    formula = models.CharField("công thức", max_length=500, blank=True)
+    consolidation = models.CharField("cách tổng hợp", max_length=12,
+                                     choices=Consolidation.choices, default=Consolidation.NONE)
+    note_hint = models.TextField("hướng dẫn ghi chú", blank=True)
+    order = models.PositiveIntegerField("thứ tự")
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="unique_indicator_key")
+        ]
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+
+    def __str__(self) -> str:
+        return f"{self.stt} {self.label}".strip()
+
+    @property
+    def is_group(self) -> bool:
+        return self.value_type == ValueType.GROUP
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value_type in NUMERIC_TYPES
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.formula)
+
+    @property
+    def decimals(self) -> int:
+        return 0 if self.value_type in {ValueType.INTEGER, ValueType.YES_NO, ValueType.CHOICE} else 2
+
+    @property
+    def quoted_label(self) -> str:
+        """The indicator as a message names it, with the item it sits in: «…» (mục I.1)."""
+        label = self.label.strip().rstrip(":").strip()
+        return f"«{label}» (mục {self.ref})" if self.ref else f"«{label}»"
+
+
+class Rule(models.Model):
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="rules")
+    expression = models.CharField("điều kiện", max_length=500)
+    message = models.TextField("thông báo khi vi phạm")
+    severity = models.CharField("mức độ", max_length=10, choices=Severity.choices,
+                                default=Severity.ERROR)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["template", "order"]
+        verbose_name = "quy tắc kiểm tra"
+        verbose_name_plural = "quy tắc kiểm tra"
+
+    def __str__(self) -> str:
+        return self.expression
+
+
+class OutlineSection(models.Model):
+    """One heading of the narrative outline (đề cương), e.g. "1.1.1. Về kế hoạch CCHC"."""
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="outline")
+    number = models.CharField("số thứ tự", max_length=20)
+    title = models.CharField("tiêu đề", max_length=255)
+    level = models.PositiveSmallIntegerField("cấp", default=1)
+    hint = models.TextField("gợi ý nội dung", blank=True)
+    order = models.PositiveIntegerField("thứ tự")
+
+    class Meta:
+        ordering = ["template", "order"]
+        verbose_name = "mục đề cương"
+        verbose_name_plural = "đề cương"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

@@ -1,0 +1,80 @@
+"""Reading and writing indicator values the Vietnamese way: 704.700 ; 86,96 ; 15/09/2022."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+from cchc.catalog.models import Indicator, ValueType
+
+LOCALE = "vi"
+
+
+class InvalidValue(ValueError):
+    """A value typed for an indicator that cannot be read; the message is Vietnamese."""
+
+
+def parse_number(raw: str) -> Decimal:
+    """Parse '704.700', '86,96', '04', '-3' (Vietnamese grouping and decimal marks)."""
+    text = raw.strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
+    if not text:
+        raise ValueError("empty")
+    try:
+        return parse_decimal(text, locale=LOCALE, strict=True)
+    except NumberFormatError as exc:
+        raise ValueError(text) from exc
+
+
+def format_number(value: Decimal | int | float | None, decimals: int = 2) -> str:
+    if value is None:
+        return ""
+    pattern = "#,##0" if decimals == 0 else "#,##0." + "#" * decimals
+    return format_decimal(Decimal(value), format=pattern, locale=LOCALE, decimal_quantization=True)
+
+
+def parse_value(indicator: Indicator, raw: str) -> Decimal | str | datetime.date | None:
+    """The stored form of `raw` for `indicator`; None for an empty field."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    name = indicator.quoted_label
+    kind = indicator.value_type
+    if kind == ValueType.TEXT:
+        return text
+    if kind == ValueType.DATE:
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise InvalidValue(f"Chỉ tiêu {name}: '{text}' không phải là ngày (nhập dạng 15/09/2022).")
+    if kind == ValueType.GROUP:
+        raise InvalidValue(f"Chỉ tiêu {name} là tiêu đề nhóm, không nhập số liệu.")
+    try:
+        number = parse_number(text)
+    except ValueError:
+        raise InvalidValue(
+            f"Chỉ tiêu {name}: '{text}' không phải là số (ví dụ 704.700 hoặc 86,96)."
+        ) from None
+    if kind in {ValueType.INTEGER, ValueType.YES_NO, ValueType.CHOICE} and number != number.to_integral():
+        raise InvalidValue(f"Chỉ tiêu {name}: phải là số nguyên, không phải '{text}'.")
+    if kind in {ValueType.YES_NO, ValueType.CHOICE}:
+        allowed = {Decimal(str(c["value"])) for c in indicator.choices}
+        if allowed and number not in allowed:
+            coding = "; ".join(f"{c['label']} = {c['value']}" for c in indicator.choices)
+            raise InvalidValue(f"Chỉ tiêu {name}: chỉ nhận các giá trị {coding}.")
+    if kind == ValueType.INTEGER and number < 0:
+        raise InvalidValue(f"Chỉ tiêu {name}: số lượng không được âm.")
+    return number
+
+
+def display_value(indicator: Indicator, value: Decimal | str | datetime.date | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, str):
+        return value
+    return format_number(value, indicator.decimals)

@@ -1,0 +1,164 @@
+"""The demo province: units, users of every role, and Q3-2022 reports in every state.
+
+The report of Sở TT&TT Sóc Trăng holds every value and note of seed 004's appendix and
+its narrative; it is entered, submitted and approved through the same services a user
+goes through, so its audit trail is real. Other units' figures are illustrative.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from cchc.audit.models import AuditEntry
+from cchc.catalog.loader import load_builtin_templates
+from cchc.catalog.models import ReportTemplate
+from cchc.catalog.values import format_number
+from cchc.org.models import RoleAssignment, Unit
+from cchc.periods.models import Period
+from cchc.reports import services
+from cchc.reports.models import Report
+
+HERE = Path(__file__).parent
+PASSWORD = "demo1234"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Illustrative figures for the other departments' Q3-2022 reports.
+OTHER_REPORTS: list[dict[str, Any]] = [
+    {"unit": "ST-STP", "reporter": "stp", "submit_at": "2022-09-21 09:30",
+     "values": {"plan_tasks_total": 32, "plan_tasks_done": 27, "ppc_tasks_assigned": 6,
+                "ppc_tasks_on_time": 5, "ppc_tasks_late": 0, "dossiers_received": 1284,
+                "dossiers_returned": 1251, "staff_quota": 38, "staff_present": 35}},
+    {"unit": "ST-SGDDT", "reporter": "sgd", "submit_at": "2022-09-16 08:15",
+     "values": {"plan_tasks_total": 28, "plan_tasks_done": 25, "ppc_tasks_assigned": 12,
+                "ppc_tasks_on_time": 11, "ppc_tasks_late": 1, "dossiers_received": 412,
+                "dossiers_returned": 409, "staff_quota": 52, "staff_present": 49}},
+    {"unit": "ST-HCT", "reporter": "chauthanh", "submit_at": "2022-09-15 16:40",
+     "return": ("snv", "2022-09-19 10:05",
+                "Số nhiệm vụ UBND tỉnh giao (15) chưa khớp với Hệ thống theo dõi nhiệm vụ (17); "
+                "đề nghị rà soát, bổ sung và gửi lại."),
+     "values": {"plan_tasks_total": 41, "plan_tasks_done": 33, "ppc_tasks_assigned": 15,
+                "ppc_tasks_on_time": 13, "ppc_tasks_late": 1, "dossiers_received": 9350,
+                "dossiers_returned": 9207, "staff_quota": 96, "staff_present": 91}},
+    {"unit": "ST-SYT", "reporter": "syt",
+     "values": {"plan_tasks_total": 36, "plan_tasks_done": 30, "dossiers_received": 2210}},
+]
+
+
+def _at(text: str) -> datetime.datetime:
+    return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
+
+
+def _raw(value: Any) -> str:
+    return format_number(Decimal(str(value)), 2) if isinstance(value, int | float) else str(value)
+
+
+def _load_units(rows: list[dict[str, Any]]) -> None:
+    created = {}
+    for row in rows:
+        created[row["code"]] = Unit.objects.create(
+            code=row["code"], name=row["name"], short_name=row.get("short_name", ""),
+            kind=row["kind"], parent=created.get(row.get("parent", "")),
+            doc_symbol=row.get("doc_symbol", ""), place=row.get("place", ""),
+            must_report=row.get("must_report", False),
+            valid_from=row.get("valid_from", datetime.date(2000, 1, 1)),
+            valid_to=row.get("valid_to"),
+        )
+    for row in rows:
+        if row.get("successor"):
+            unit = created[row["code"]]
+            unit.successor = created[row["successor"]]
+            unit.save(update_fields=["successor"])
+
+
+def _load_users(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        first, _, last = row["name"].rpartition(" ")
+        user = User.objects.create_user(
+            row["username"], password=PASSWORD, first_name=first, last_name=last,
+            is_staff=row.get("superuser", False), is_superuser=row.get("superuser", False),
+        )
+        for role, unit_code in row.get("roles", []):
+            RoleAssignment.objects.create(user=user, unit=Unit.objects.get(code=unit_code), role=role)
+
+
+def _backdate(report: Report, action: str, when: datetime.datetime) -> None:
+    AuditEntry.objects.filter(report=report, action=action).update(at=when, updated_at=when)
+
+
+def _enter(user: User, report: Report, values: dict[str, Any], when: datetime.datetime) -> None:
+    for key, item in values.items():
+        item = item if isinstance(item, dict) else {"value": item}
+        if "value" in item:
+            services.save_value(user, report, key, raw=_raw(item["value"]))
+        if item.get("note"):
+            services.save_value(user, report, key, note=item["note"])
+            evidence = services.evidence_from_citation(item["note"], report)
+            if evidence:
+                services.add_evidence(user, report, key, evidence)
+    AuditEntry.objects.filter(report=report).update(at=when, updated_at=when)
+
+
+def _submit(user: User, report: Report, when: datetime.datetime) -> Report:
+    report = services.submit_report(user, report)
+    Report.objects.filter(pk=report.pk).update(submitted_at=when)
+    _backdate(report, "report.submit", when)
+    report.refresh_from_db()
+    return report
+
+
+def _seed_report(template: ReportTemplate) -> None:
+    data = yaml.safe_load((HERE / "data" / "st-stttt-q3-2022.yaml").read_text(encoding="utf-8"))
+    reporter, approver = User.objects.get(username="bctuyen"), User.objects.get(username="gdhanh")
+    unit = Unit.objects.get(code=data["unit"])
+    period = Period.objects.for_code(data["period"], template.deadline_working_days)
+    report = services.start_report(reporter, unit, period, template)
+    _enter(reporter, report, data["values"], _at("2022-09-14 15:00"))
+    services.update_header(reporter, report, data["number"], data["report_date"])
+    by_number = {s.number: s for s in template.outline.all()}
+    for number, text in data.get("narrative", {}).items():
+        services.save_narrative(reporter, report, by_number[number], text)
+    AuditEntry.objects.filter(report=report).update(at=_at("2022-09-14 16:00"),
+                                                    updated_at=_at("2022-09-14 16:00"))
+    report = _submit(reporter, report, _at("2022-09-15 09:10"))
+    report = services.approve_report(approver, report)
+    Report.objects.filter(pk=report.pk).update(approved_at=_at("2022-09-15 14:20"))
+    _backdate(report, "report.approve", _at("2022-09-15 14:20"))
+    # The next quarter's draft shows these figures as "last period" beside each field.
+    services.start_report(reporter, unit, Period.objects.for_code("Q4-2022"), template)
+
+
+def _other_reports(template: ReportTemplate) -> None:
+    period = Period.objects.for_code("Q3-2022")
+    for spec in OTHER_REPORTS:
+        reporter = User.objects.get(username=spec["reporter"])
+        report = services.start_report(reporter, Unit.objects.get(code=spec["unit"]), period, template)
+        _enter(reporter, report, spec["values"], _at("2022-09-14 10:00"))
+        if "submit_at" in spec:
+            report = _submit(reporter, report, _at(spec["submit_at"]))
+        if "return" in spec:
+            username, when, reason = spec["return"]
+            services.return_report(User.objects.get(username=username), report, reason)
+            _backdate(report, "report.return", _at(when))
+
+
+@transaction.atomic
+def load_demo() -> bool:
+    """Load the demo province; returns False when it is already there."""
+    if Unit.objects.filter(code="ST-STTTT").exists():
+        return False
+    load_builtin_templates()
+    template = ReportTemplate.objects.get(code="so-nganh", version=1)
+    province = yaml.safe_load((HERE / "province.yaml").read_text(encoding="utf-8"))
+    _load_units(province["units"])
+    _load_users(province["users"])
+    _seed_report(template)
+    _other_reports(template)
+    return True

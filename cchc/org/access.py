@@ -1,0 +1,101 @@
+"""The one place that decides who may see or change what.
+
+A role held on a unit covers that unit and all units below it. Views and services
+ask these functions; nothing else looks at role assignments.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from cchc.org.models import Role, RoleAssignment, Unit
+
+if TYPE_CHECKING:
+    from cchc.reports.models import Report
+
+AnyUser = User | AnonymousUser
+
+
+def _scope(user: AnyUser, roles: set[str]) -> set[int]:
+    """Ids of the units on which the user holds one of `roles` (directly or above)."""
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_cchc_scope_cache", None)
+    if cache is None:
+        cache = {}
+        user._cchc_scope_cache = cache  # type: ignore[union-attr]
+    key = frozenset(roles)
+    if key not in cache:
+        ids: set[int] = set()
+        assignments = RoleAssignment.objects.filter(user=user, role__in=roles).select_related("unit")
+        for assignment in assignments:
+            ids |= assignment.unit.descendant_ids()
+        cache[key] = ids
+    return cache[key]
+
+
+def is_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or _scope(user, {Role.ADMIN})))
+
+
+def visible_unit_ids(user: AnyUser) -> set[int]:
+    if is_admin(user):
+        return set(Unit.objects.values_list("pk", flat=True))
+    return _scope(user, {Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR})
+
+
+def can_view_unit(user: AnyUser, unit: Unit) -> bool:
+    return unit.pk in visible_unit_ids(user)
+
+
+def can_view_report(user: AnyUser, report: Report) -> bool:
+    return can_view_unit(user, report.unit)
+
+
+def can_edit_report(user: AnyUser, report: Report) -> bool:
+    """Reporters of the unit edit a report while it is a draft or returned."""
+    return report.is_editable and report.unit_id in _scope(user, {Role.REPORTER})
+
+
+def can_submit_report(user: AnyUser, report: Report) -> bool:
+    return can_edit_report(user, report)
+
+
+def can_approve_report(user: AnyUser, report: Report) -> bool:
+    return report.unit_id in _scope(user, {Role.APPROVER})
+
+
+def can_return_report(user: AnyUser, report: Report) -> bool:
+    """The unit's leader, or the province's consolidator, may send a report back."""
+    return report.unit_id in _scope(user, {Role.APPROVER, Role.CONSOLIDATOR})
+
+
+def can_reopen_report(user: AnyUser, report: Report) -> bool:
+    return report.unit_id in _scope(user, {Role.APPROVER, Role.CONSOLIDATOR}) or is_admin(user)
+
+
+def can_start_report(user: AnyUser, unit: Unit) -> bool:
+    return unit.pk in _scope(user, {Role.REPORTER})
+
+
+def consolidated_unit_ids(user: AnyUser) -> set[int]:
+    """Units whose reporting status the user watches as consolidator."""
+    if is_admin(user):
+        return set(Unit.objects.values_list("pk", flat=True))
+    return _scope(user, {Role.CONSOLIDATOR})
+
+
+def can_consolidate(user: AnyUser) -> bool:
+    return bool(consolidated_unit_ids(user))
+
+
+def roles_of(user: AnyUser, unit: Unit) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return {
+        role
+        for role in Role.values
+        if unit.pk in _scope(user, {role})
+    }

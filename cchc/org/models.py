@@ -1,0 +1,112 @@
+"""Organisation units in a tree, time-aware, and the roles people hold on them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", "Tỉnh"
+    DEPARTMENT = "department", "Sở, ban, ngành"
+    DIVISION = "division", "Phòng"
+    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp"
+    DISTRICT = "district", "UBND huyện"
+    DISTRICT_DIVISION = "district_division", "Phòng thuộc huyện"
+    COMMUNE = "commune", "UBND xã"
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def active_on(self, day: datetime.date) -> UnitQuerySet:
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+        )
+
+
+class Unit(models.Model):
+    """An agency as it was between valid_from and valid_to.
+
+    A merged or abolished unit is closed (valid_to) and names its successor; its
+    reports stay attached to it, so old reports keep the name they were sent under.
+    """
+
+    code = models.CharField("mã", max_length=40, unique=True)
+    name = models.CharField("tên", max_length=255)
+    short_name = models.CharField("tên ngắn", max_length=120, blank=True)
+    kind = models.CharField("loại", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name="đơn vị cấp trên",
+    )
+    doc_symbol = models.CharField(
+        "chữ viết tắt trên văn bản", max_length=40, blank=True,
+        help_text="Phần sau dấu gạch trong số ký hiệu, ví dụ STTTT trong 02/KH-STTTT.",
+    )
+    place = models.CharField("địa danh", max_length=80, blank=True,
+                             help_text="Địa danh ghi trên văn bản, ví dụ Sóc Trăng.")
+    must_report = models.BooleanField("phải báo cáo CCHC", default=False)
+    valid_from = models.DateField("hiệu lực từ", default=datetime.date(2000, 1, 1))
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
+        verbose_name="đơn vị kế thừa",
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    def ancestors(self) -> list[Unit]:
+        chain: list[Unit] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def descendant_ids(self) -> set[int]:
+        """Ids of this unit and every unit below it (one query per level)."""
+        found = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            found.update(frontier)
+        return found
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", "Người báo cáo"
+    APPROVER = "approver", "Người phê duyệt"
+    CONSOLIDATOR = "consolidator", "Người tổng hợp"
+    ADMIN = "admin", "Quản trị"
+
+
+class RoleAssignment(models.Model):
+    """A person's role on a unit; it covers the unit and every unit below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="roles", verbose_name="người dùng")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments",
+                             verbose_name="đơn vị")
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_role_assignment")
+        ]
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit.code}"

@@ -1,0 +1,93 @@
+"""The Vietnamese working-day calendar.
+
+Monday to Friday, minus the public holidays the `holidays` package knows for Vietnam
+(Tết, Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 and its adjacent day, observed days), then
+the yearly overrides kept in the database: extra days off and working Saturdays
+announced by government notice each year.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+
+MAX_SCAN_DAYS = 3660  # a deadline never lies ten years away; stops runaway loops on bad input
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> dict[datetime.date, str]:
+    return dict(holidays.country_holidays("VN", years=year, language="vi"))
+
+
+@dataclass
+class WorkingCalendar:
+    extra_days_off: dict[datetime.date, str] = field(default_factory=dict)
+    working_days: dict[datetime.date, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_overrides(cls, overrides: Iterable[tuple[datetime.date, bool, str]]) -> WorkingCalendar:
+        """Build from (date, is_working_day, note) rows."""
+        calendar = cls()
+        for day, is_working, note in overrides:
+            if is_working:
+                calendar.working_days[day] = note
+            else:
+                calendar.extra_days_off[day] = note
+        return calendar
+
+    def day_off_reason(self, day: datetime.date) -> str | None:
+        """Why `day` is not a working day, in Vietnamese; None for a working day."""
+        if day in self.working_days:
+            return None
+        if day in self.extra_days_off:
+            return self.extra_days_off[day] or "Ngày nghỉ theo thông báo"
+        holiday = _public_holidays(day.year).get(day)
+        if holiday:
+            return holiday
+        if day.weekday() == 5:
+            return "Thứ Bảy"
+        if day.weekday() == 6:
+            return "Chủ nhật"
+        return None
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        return self.day_off_reason(day) is None
+
+    def add_working_days(self, day: datetime.date, count: int) -> datetime.date:
+        """The `count`-th working day after `day` (count 0: `day` itself if it is a working day,
+        else the next working day)."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        current = day
+        if count == 0:
+            return self.next_working_day(current, include_self=True)
+        for _ in range(MAX_SCAN_DAYS):
+            current += datetime.timedelta(days=1)
+            if self.is_working_day(current):
+                count -= 1
+                if count == 0:
+                    return current
+        raise ValueError("no working day found within ten years")
+
+    def next_working_day(self, day: datetime.date, include_self: bool = False) -> datetime.date:
+        current = day if include_self else day + datetime.timedelta(days=1)
+        for _ in range(MAX_SCAN_DAYS):
+            if self.is_working_day(current):
+                return current
+            current += datetime.timedelta(days=1)
+        raise ValueError("no working day found within ten years")
+
+    def skipped_days(self, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+        """Days off strictly between start and end, with the reason for each."""
+        skipped = []
+        current = start + datetime.timedelta(days=1)
+        while current < end:
+            reason = self.day_off_reason(current)
+            if reason:
+                skipped.append((current, reason))
+            current += datetime.timedelta(days=1)
+        return skipped

@@ -1,0 +1,171 @@
+"""A unit's report for a period: values, evidence, narrative, and its workflow state."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã gửi"
+    RETURNED = "returned", "Bị trả lại"
+    APPROVED = "approved", "Đã phê duyệt"
+
+
+class Report(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports",
+                             verbose_name="đơn vị")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports",
+                               verbose_name="kỳ báo cáo")
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="reports",
+                                 verbose_name="biểu mẫu")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    number = models.CharField("số ký hiệu", max_length=60, blank=True,
+                              help_text="Ví dụ 174/BC-STTTT")
+    report_date = models.DateField("ngày báo cáo", null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField("phê duyệt lúc", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    return_reason = models.TextField("lý do trả lại", blank=True)
+
+    class Meta:
+        ordering = ["-period__end", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="one_report_per_unit_period")
+        ]
+        verbose_name = "báo cáo"
+        verbose_name_plural = "báo cáo"
+
+    def __str__(self) -> str:
+        return f"Báo cáo CCHC {self.period.label} — {self.unit.name}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (Status.DRAFT, Status.RETURNED)
+
+    @property
+    def submitted_on(self) -> datetime.date | None:
+        if self.submitted_at is None:
+            return None
+        return timezone.localtime(self.submitted_at).date()
+
+    @property
+    def is_late(self) -> bool | None:
+        """Whether the submission came after the period's deadline; None before submission."""
+        submitted_on = self.submitted_on
+        if submitted_on is None:
+            return None
+        return submitted_on > self.period.deadline
+
+    @property
+    def timeliness_label(self) -> str:
+        if self.is_late is None:
+            return ""
+        return "trễ hạn" if self.is_late else "đúng hạn"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Nhập tay"
+    FORMULA = "formula", "Tính theo công thức"
+    REGISTER = "register", "Từ sổ theo dõi"
+
+
+class Value(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    number = models.DecimalField("số liệu", max_digits=20, decimal_places=4, null=True, blank=True)
+    text = models.TextField("nội dung", blank=True)
+    date = models.DateField("ngày", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.MANUAL)
+    override_reason = models.TextField("lý do sửa số liệu tự động", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_value_per_indicator")
+        ]
+        verbose_name = "số liệu"
+        verbose_name_plural = "số liệu"
+
+    def __str__(self) -> str:
+        return f"{self.indicator.key} = {self.content}"
+
+    @property
+    def content(self) -> Decimal | str | datetime.date | None:
+        if self.number is not None:
+            return self.number.normalize() if self.number == self.number.to_integral() else self.number
+        if self.date is not None:
+            return self.date
+        return self.text or None
+
+    def set_content(self, content: Decimal | str | datetime.date | None) -> None:
+        self.number, self.text, self.date = None, "", None
+        if isinstance(content, Decimal):
+            self.number = content
+        elif isinstance(content, datetime.date):
+            self.date = content
+        elif content:
+            self.text = content
+
+
+class Evidence(models.Model):
+    """A document cited as evidence for a value: 'Kế hoạch số 02/KH-STTTT ngày 27/01/2022'."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="chỉ tiêu")
+    doc_type = models.CharField("loại văn bản", max_length=40)
+    number_symbol = models.CharField("số, ký hiệu", max_length=80, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True)
+    summary = models.TextField("trích yếu", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "pk"]
+        verbose_name = "văn bản minh chứng"
+        verbose_name_plural = "văn bản minh chứng"
+
+    def __str__(self) -> str:
+        parts = [f"{self.doc_type} số {self.number_symbol}"]
+        if self.issued_on:
+            parts.append(f"ngày {self.issued_on.day:02d}/{self.issued_on.month:02d}/{self.issued_on.year}")
+        if self.issuer:
+            parts.append(f"của {self.issuer}")
+        if self.summary:
+            parts.append(f"về việc {self.summary}")
+        return " ".join(parts)
+
+
+class NarrativeText(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="narrative")
+    section = models.ForeignKey(OutlineSection, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("nội dung", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "section"], name="one_text_per_section")
+        ]
+        verbose_name = "nội dung báo cáo"
+        verbose_name_plural = "nội dung báo cáo"
+
+    def __str__(self) -> str:
+        return f"{self.section.number} {self.section.title}"

@@ -1,0 +1,266 @@
+"""Report workflows: each verb checks permission, changes records atomically, and audits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.audit.services import log_action
+from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
+from cchc.catalog.values import display_value, parse_value
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.reports.citations import parse_citation
+from cchc.reports.models import Evidence, NarrativeText, Report, Source, Status, Value
+from cchc.reports.sheet import ReportSheet
+
+
+class WorkflowError(ValueError):
+    """A step that cannot be taken now; the message is shown to the user as is."""
+
+
+def _require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def default_template() -> ReportTemplate:
+    template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()
+    if template is None:
+        raise WorkflowError("Chưa có biểu mẫu báo cáo nào; hãy nạp biểu mẫu (cchc template builtin).")
+    return template
+
+
+@transaction.atomic
+def start_report(user, unit: Unit, period: Period, template: ReportTemplate | None = None) -> Report:
+    _require(access.can_start_report(user, unit))
+    existing = Report.objects.filter(unit=unit, period=period).first()
+    if existing is not None:
+        return existing
+    template = template or default_template()
+    report = Report.objects.create(unit=unit, period=period, template=template, created_by=user)
+    log_action(user, "report.create", f"Tạo báo cáo {period.label} theo biểu mẫu {template}",
+               report=report)
+    return report
+
+
+def _store_derived(report: Report, sheet: ReportSheet) -> None:
+    """Keep the computed values of derived indicators stored beside the entered ones."""
+    by_key = {i.key: i for i in sheet.indicators}
+    for key, number in sheet.derived.items():
+        indicator = by_key[key]
+        value = sheet.values.get(indicator.pk)
+        if value is None:
+            if number is None:
+                continue
+            value = Value(report=report, indicator=indicator, source=Source.FORMULA)
+        if value.number == number and value.source == Source.FORMULA:
+            continue
+        value.number, value.source = number, Source.FORMULA
+        value.save()
+
+
+def _audit_value(user, report: Report, indicator: Indicator, field: str, before: Any, after: Any):
+    label = "ghi chú" if field == "note" else "số liệu"
+    log_action(
+        user, f"value.{field}",
+        f"Sửa {label} {indicator.quoted_label}: {before or '(trống)'} → {after or '(trống)'}",
+        report=report, coalesce_key=f"{indicator.key}.{field}",
+        data={"indicator": indicator.key, "field": field, "before": before, "after": after},
+    )
+
+
+@transaction.atomic
+def save_value(user, report: Report, key: str, raw: str | None = None,
+               note: str | None = None) -> ReportSheet:
+    """Store what the user typed for one indicator; returns the recomputed sheet.
+
+    Raises InvalidValue (a ValueError with a Vietnamese message) for input that cannot be read;
+    nothing is written then.
+    """
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(access.can_edit_report(user, report),
+             "Báo cáo không ở trạng thái được sửa, hoặc bạn không phải người báo cáo của đơn vị.")
+    indicator = report.template.indicators.select_related("section").filter(key=key).first()
+    if indicator is None:
+        raise WorkflowError(f"Biểu mẫu không có chỉ tiêu mã '{key}'.")
+    value = Value.objects.filter(report=report, indicator=indicator).first() or Value(
+        report=report, indicator=indicator
+    )
+    if raw is not None:
+        if indicator.is_derived:
+            raise WorkflowError(f"Chỉ tiêu {indicator.quoted_label} được tính tự động, không nhập tay.")
+        content = parse_value(indicator, raw)
+        before = display_value(indicator, value.content)
+        after = display_value(indicator, content)
+        if before != after:
+            value.set_content(content)
+            value.source = Source.MANUAL
+            value.save()
+            _audit_value(user, report, indicator, "value", before, after)
+    if note is not None and note.strip() != value.note:
+        before_note = value.note
+        value.note = note.strip()
+        value.save()
+        _audit_value(user, report, indicator, "note", before_note, value.note)
+    sheet = ReportSheet(report)
+    _store_derived(report, sheet)
+    return ReportSheet(report)
+
+
+@transaction.atomic
+def save_narrative(user, report: Report, section: OutlineSection, text: str) -> NarrativeText:
+    _require(access.can_edit_report(user, report))
+    if section.template_id != report.template_id:
+        raise WorkflowError("Mục đề cương không thuộc biểu mẫu của báo cáo.")
+    item, _ = NarrativeText.objects.get_or_create(report=report, section=section)
+    if item.text != text:
+        before = item.text
+        item.text = text
+        item.save(update_fields=["text", "updated_at"])
+        log_action(user, "narrative.edit", f"Sửa nội dung mục {section.number} {section.title}",
+                   report=report, coalesce_key=f"narrative.{section.pk}",
+                   data={"section": section.number, "before": before, "after": text})
+    return item
+
+
+@transaction.atomic
+def update_header(user, report: Report, number: str, report_date) -> Report:
+    _require(access.can_edit_report(user, report))
+    before = {"number": report.number, "report_date": str(report.report_date or "")}
+    report.number, report.report_date = number.strip(), report_date
+    report.save(update_fields=["number", "report_date"])
+    after = {"number": report.number, "report_date": str(report.report_date or "")}
+    if before != after:
+        log_action(user, "report.header", "Sửa số, ngày báo cáo", report=report,
+                   data={"before": before, "after": after})
+    return report
+
+
+@transaction.atomic
+def add_evidence(user, report: Report, key: str, fields: dict[str, Any]) -> Evidence:
+    _require(access.can_edit_report(user, report))
+    indicator = report.template.indicators.filter(key=key).first()
+    if indicator is None:
+        raise WorkflowError(f"Biểu mẫu không có chỉ tiêu mã '{key}'.")
+    if not fields.get("doc_type") or not fields.get("number_symbol"):
+        raise WorkflowError("Văn bản minh chứng cần có loại văn bản và số, ký hiệu.")
+    evidence = Evidence.objects.create(report=report, indicator=indicator, **fields)
+    log_action(user, "evidence.add", f"Thêm minh chứng cho {indicator.quoted_label}: {evidence}",
+               report=report, data={"indicator": key, "after": str(evidence)})
+    return evidence
+
+
+def evidence_from_citation(text: str, report: Report) -> dict[str, Any] | None:
+    """Evidence fields read from a citation typed as officials write it; the issuer is
+    taken from the symbol (02/KH-STTTT → the unit whose symbol is STTTT) when not named."""
+    citation = parse_citation(text)
+    if citation is None:
+        return None
+    issuer = citation.issuer
+    if not issuer and citation.issuer_symbol:
+        unit = Unit.objects.filter(doc_symbol__iexact=citation.issuer_symbol).order_by("pk").first()
+        if unit is not None:
+            issuer = unit.name
+    return {
+        "doc_type": citation.doc_type,
+        "number_symbol": citation.number_symbol,
+        "issued_on": citation.issued_on,
+        "issuer": issuer,
+        "summary": citation.summary,
+    }
+
+
+@transaction.atomic
+def remove_evidence(user, evidence: Evidence) -> None:
+    report = evidence.report
+    _require(access.can_edit_report(user, report))
+    log_action(user, "evidence.remove", f"Xóa minh chứng {evidence}", report=report,
+               data={"before": str(evidence)})
+    evidence.delete()
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+
+
+@transaction.atomic
+def submit_report(user, report: Report) -> Report:
+    report = _lock(report)
+    _require(access.can_submit_report(user, report))
+    errors = ReportSheet(report).errors
+    if errors:
+        raise WorkflowError(
+            "Chưa gửi được báo cáo vì còn lỗi: " + " ".join(e.message for e in errors[:5])
+            + (f" (và {len(errors) - 5} lỗi khác)" if len(errors) > 5 else "")
+        )
+    before = report.status
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = user
+    report.save(update_fields=["status", "submitted_at", "submitted_by"])
+    deadline = f"{report.period.deadline:%d/%m/%Y}"
+    log_action(user, "report.submit",
+               f"Gửi báo cáo ({report.timeliness_label}, hạn {deadline})", report=report,
+               data={"before": before, "after": report.status, "late": report.is_late,
+                     "deadline": deadline})
+    return report
+
+
+@transaction.atomic
+def approve_report(user, report: Report) -> Report:
+    report = _lock(report)
+    _require(access.can_approve_report(user, report))
+    if report.status != Status.SUBMITTED:
+        raise WorkflowError("Chỉ phê duyệt được báo cáo đã gửi.")
+    report.status = Status.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = user
+    report.save(update_fields=["status", "approved_at", "approved_by"])
+    log_action(user, "report.approve", "Phê duyệt báo cáo; báo cáo được khóa", report=report,
+               data={"before": Status.SUBMITTED, "after": Status.APPROVED})
+    return report
+
+
+@transaction.atomic
+def return_report(user, report: Report, reason: str) -> Report:
+    """Send a submitted report back to its unit for correction (reason mandatory)."""
+    report = _lock(report)
+    _require(access.can_return_report(user, report))
+    if report.status != Status.SUBMITTED:
+        raise WorkflowError("Chỉ trả lại được báo cáo đã gửi; báo cáo đã phê duyệt phải mở khóa.")
+    return _back_to_unit(user, report, reason, "report.return", "Trả lại báo cáo")
+
+
+@transaction.atomic
+def reopen_report(user, report: Report, reason: str) -> Report:
+    """Unlock an approved report so the unit can correct it (audited, reason mandatory)."""
+    report = _lock(report)
+    _require(access.can_reopen_report(user, report))
+    if report.status != Status.APPROVED:
+        raise WorkflowError("Chỉ mở khóa được báo cáo đã phê duyệt.")
+    return _back_to_unit(user, report, reason, "report.reopen", "Mở khóa báo cáo đã phê duyệt")
+
+
+def _back_to_unit(user, report: Report, reason: str, action: str, verb: str) -> Report:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Phải ghi lý do khi trả lại hoặc mở khóa báo cáo.")
+    before = report.status
+    report.status = Status.RETURNED
+    report.return_reason = reason
+    report.approved_at = None
+    report.approved_by = None
+    report.save(update_fields=["status", "return_reason", "approved_at", "approved_by"])
+    log_action(user, action, f"{verb}. Lý do: {reason}", report=report,
+               data={"before": before, "after": Status.RETURNED, "reason": reason})
+    return report
+
+
+def numbers_of(report: Report) -> dict[str, Decimal | None]:
+    return ReportSheet(report).numbers

@@ -1,0 +1,110 @@
+"""A report's values laid out by its template: what the entry page, the checks and the
+workflow read. One object loads everything in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from cchc.catalog.checks import Issue, check_values
+from cchc.catalog.formulas import compute_derived
+from cchc.catalog.models import Indicator, Section
+from cchc.catalog.values import display_value
+from cchc.reports.models import Evidence, Report, Value
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    value: Value | None
+    previous: Value | None
+    evidence: list[Evidence] = field(default_factory=list)
+    derived: Decimal | None = None
+
+    @property
+    def display(self) -> str:
+        if self.indicator.is_derived:
+            return display_value(self.indicator, self.derived)
+        return display_value(self.indicator, self.value.content if self.value else None)
+
+    @property
+    def previous_display(self) -> str:
+        return display_value(self.indicator, self.previous.content if self.previous else None)
+
+    @property
+    def note(self) -> str:
+        return self.value.note if self.value else ""
+
+
+class ReportSheet:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.indicators = list(report.template.indicators.select_related("section"))
+        self.values = {v.indicator_id: v for v in report.values.all()}
+        self.previous_report = self._previous_report()
+        self.previous_values = (
+            {v.indicator.key: v for v in self.previous_report.values.select_related("indicator")}
+            if self.previous_report else {}
+        )
+        self.evidence: dict[int, list[Evidence]] = {}
+        for item in report.evidence.all():
+            self.evidence.setdefault(item.indicator_id, []).append(item)
+
+    def _previous_report(self) -> Report | None:
+        previous_period = self.report.period.previous()
+        if previous_period is None:
+            return None
+        return Report.objects.filter(unit=self.report.unit, period=previous_period).first()
+
+    def value_of(self, indicator: Indicator) -> Value | None:
+        return self.values.get(indicator.pk)
+
+    @cached_property
+    def entered_numbers(self) -> dict[str, Decimal | None]:
+        numbers: dict[str, Decimal | None] = {}
+        for indicator in self.indicators:
+            value = self.values.get(indicator.pk)
+            if indicator.is_numeric and not indicator.is_derived:
+                numbers[indicator.key] = value.number if value else None
+        return numbers
+
+    @cached_property
+    def derived(self) -> dict[str, Decimal | None]:
+        formulas = {i.key: i.formula for i in self.indicators if i.is_derived}
+        places = {i.key: i.decimals for i in self.indicators if i.is_derived}
+        return compute_derived(formulas, self.entered_numbers, places)
+
+    @cached_property
+    def numbers(self) -> dict[str, Decimal | None]:
+        return {**self.entered_numbers, **self.derived}
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        filled = {
+            i.key for i in self.indicators
+            if (value := self.values.get(i.pk)) is not None and value.content is not None
+        }
+        rules = list(self.report.template.rules.all())
+        return check_values(self.indicators, rules, self.numbers, filled)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.is_error]
+
+    def rows(self) -> list[tuple[Section, list[Row]]]:
+        grouped: dict[int, tuple[Section, list[Row]]] = {}
+        for indicator in self.indicators:
+            section_rows = grouped.setdefault(indicator.section_id, (indicator.section, []))[1]
+            section_rows.append(Row(
+                indicator=indicator,
+                value=self.values.get(indicator.pk),
+                previous=self.previous_values.get(indicator.key),
+                evidence=self.evidence.get(indicator.pk, []),
+                derived=self.derived.get(indicator.key),
+            ))
+        return list(grouped.values())
+
+    def derived_display(self) -> dict[str, str]:
+        by_key = {i.key: i for i in self.indicators}
+        return {key: display_value(by_key[key], value) for key, value in self.derived.items()}

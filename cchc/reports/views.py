@@ -1,0 +1,236 @@
+"""Report pages: thin views over access (who may) and services (what happens)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cchc.catalog.values import InvalidValue
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.periods.windows import PeriodCodeError
+from cchc.reports import services
+from cchc.reports.models import Evidence, Report
+from cchc.reports.overview import period_overview
+from cchc.reports.sheet import ReportSheet
+
+
+def _report_for(request: HttpRequest, report_id: int) -> Report:
+    report = get_object_or_404(
+        Report.objects.select_related("unit", "period", "template"), pk=report_id
+    )
+    if not access.can_view_report(request.user, report):
+        raise Http404("Không tìm thấy báo cáo")
+    return report
+
+
+def _period(code: str) -> Period:
+    try:
+        return Period.objects.for_code(code)
+    except PeriodCodeError as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
+    """The report of a unit for a period; offers to start it when there is none yet."""
+    unit = get_object_or_404(Unit, code=unit_code)
+    if not access.can_view_unit(request.user, unit):
+        raise Http404("Không tìm thấy đơn vị")
+    period = _period(period_code)
+    report = Report.objects.filter(unit=unit, period=period).first()
+    if report is not None:
+        return redirect("report", report_id=report.pk)
+    if request.method == "POST":
+        report = services.start_report(request.user, unit, period)
+        return redirect("report", report_id=report.pk)
+    return render(request, "reports/start.html", {
+        "unit": unit, "period": period, "can_start": access.can_start_report(request.user, unit),
+    })
+
+
+@login_required
+def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for(request, report_id)
+    sheet = ReportSheet(report)
+    texts = {t.section_id: t.text for t in report.narrative.all()}
+    outline = [(section, texts.get(section.pk, "")) for section in report.template.outline.all()]
+    user = request.user
+    return render(request, "reports/report.html", {
+        "report": report,
+        "sheet": sheet,
+        "outline": outline,
+        "can_edit": access.can_edit_report(user, report),
+        "can_approve": access.can_approve_report(user, report) and report.status == "submitted",
+        "can_return": access.can_return_report(user, report) and report.status == "submitted",
+        "can_reopen": access.can_reopen_report(user, report) and report.status == "approved",
+        "derived_json": sheet.derived_display(),
+    })
+
+
+def _sheet_state(sheet: ReportSheet) -> dict:
+    return {
+        "derived": sheet.derived_display(),
+        "issues": [
+            {"severity": issue.severity, "message": issue.message, "keys": list(issue.keys)}
+            for issue in sheet.issues
+        ],
+    }
+
+
+@login_required
+@require_POST
+def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
+    """Autosave of one field: {"key": ..., "value": ...} and/or {"note": ...}."""
+    report = _report_for(request, report_id)
+    try:
+        payload = json.loads(request.body or b"{}")
+        key = str(payload["key"])
+    except (ValueError, KeyError):
+        return JsonResponse({"error": "Yêu cầu không hợp lệ."}, status=400)
+    try:
+        sheet = services.save_value(request.user, report, key, payload.get("value"),
+                                    payload.get("note"))
+    except PermissionDenied as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    except (InvalidValue, services.WorkflowError) as exc:
+        return JsonResponse({"error": str(exc), "key": key}, status=422)
+    row_value = next((r for s in sheet.rows() for r in s[1] if r.indicator.key == key), None)
+    return JsonResponse({
+        "saved": True,
+        "key": key,
+        "display": row_value.display if row_value else "",
+        **_sheet_state(sheet),
+    })
+
+
+@login_required
+@require_POST
+def save_narrative(request: HttpRequest, report_id: int, section_id: int) -> JsonResponse:
+    report = _report_for(request, report_id)
+    section = get_object_or_404(report.template.outline, pk=section_id)
+    try:
+        text = json.loads(request.body or b"{}").get("text", "")
+    except ValueError:
+        return JsonResponse({"error": "Yêu cầu không hợp lệ."}, status=400)
+    try:
+        services.save_narrative(request.user, report, section, str(text))
+    except PermissionDenied as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    return JsonResponse({"saved": True})
+
+
+@login_required
+@require_GET
+def parse_citation(request: HttpRequest, report_id: int) -> JsonResponse:
+    report = _report_for(request, report_id)
+    fields = services.evidence_from_citation(request.GET.get("text", ""), report)
+    if fields is None:
+        return JsonResponse({"found": False})
+    issued = fields["issued_on"]
+    return JsonResponse({"found": True, **fields,
+                         "issued_on": issued.strftime("%d/%m/%Y") if issued else ""})
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for(request, report_id)
+    key = request.POST.get("key", "")
+    issued_raw = request.POST.get("issued_on", "").strip()
+    issued_on = None
+    if issued_raw:
+        try:
+            issued_on = datetime.datetime.strptime(issued_raw, "%d/%m/%Y").date()
+        except ValueError:
+            messages.error(request, f"Ngày ban hành '{issued_raw}' không đúng dạng ngày/tháng/năm.")
+            return redirect(f"/reports/{report.pk}/#row-{key}")
+    fields = {
+        "doc_type": request.POST.get("doc_type", "").strip(),
+        "number_symbol": request.POST.get("number_symbol", "").strip(),
+        "issued_on": issued_on,
+        "issuer": request.POST.get("issuer", "").strip(),
+        "summary": request.POST.get("summary", "").strip(),
+    }
+    try:
+        services.add_evidence(request.user, report, key, fields)
+        messages.success(request, "Đã thêm văn bản minh chứng.")
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"/reports/{report.pk}/#row-{key}")
+
+
+@login_required
+@require_POST
+def remove_evidence(request: HttpRequest, report_id: int, evidence_id: int) -> HttpResponse:
+    report = _report_for(request, report_id)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
+    key = evidence.indicator.key
+    services.remove_evidence(request.user, evidence)
+    messages.success(request, "Đã xóa văn bản minh chứng.")
+    return redirect(f"/reports/{report.pk}/#row-{key}")
+
+
+@login_required
+@require_POST
+def update_header(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for(request, report_id)
+    raw_date = request.POST.get("report_date", "").strip()
+    try:
+        report_date = datetime.datetime.strptime(raw_date, "%d/%m/%Y").date() if raw_date else None
+    except ValueError:
+        messages.error(request, f"Ngày báo cáo '{raw_date}' không đúng dạng ngày/tháng/năm.")
+        return redirect("report", report_id=report.pk)
+    services.update_header(request.user, report, request.POST.get("number", ""), report_date)
+    messages.success(request, "Đã lưu số và ngày báo cáo.")
+    return redirect("report", report_id=report.pk)
+
+
+WORKFLOW_ACTIONS = {
+    "submit": (services.submit_report, "Đã gửi báo cáo."),
+    "approve": (services.approve_report, "Đã phê duyệt báo cáo."),
+    "return": (services.return_report, "Đã trả lại báo cáo cho đơn vị."),
+    "reopen": (services.reopen_report, "Đã mở khóa báo cáo."),
+}
+
+
+@login_required
+@require_POST
+def workflow(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+    report = _report_for(request, report_id)
+    if action not in WORKFLOW_ACTIONS:
+        raise Http404("Không có thao tác này")
+    verb, done = WORKFLOW_ACTIONS[action]
+    try:
+        if action in ("return", "reopen"):
+            verb(request.user, report, request.POST.get("reason", ""))
+        else:
+            verb(request.user, report)
+        messages.success(request, done)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("report", report_id=report.pk)
+
+
+@login_required
+def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for(request, report_id)
+    entries = report.audit_entries.select_related("user")
+    return render(request, "reports/audit.html", {"report": report, "entries": entries})
+
+
+@login_required
+def overview(request: HttpRequest, period_code: str) -> HttpResponse:
+    if not access.can_consolidate(request.user):
+        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
+    period = _period(period_code)
+    rows = period_overview(period, access.consolidated_unit_ids(request.user))
+    return render(request, "reports/overview.html", {"period": period, "overview": rows})

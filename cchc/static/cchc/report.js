@@ -1,0 +1,205 @@
+// Report entry page: autosave of every field, derived values and checks refreshed from
+// the server's answer, unsaved work kept in localStorage until the server has it.
+(function () {
+  "use strict";
+  const sheet = document.getElementById("sheet");
+  if (!sheet || sheet.dataset.editable !== "1") return;
+
+  const reportId = sheet.dataset.report;
+  const saveUrl = sheet.dataset.saveUrl;
+  const storeKey = "cchc-report-" + reportId + "-pending";
+  const csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  const stateEl = document.getElementById("save-state");
+  const timers = new Map();
+  let inFlight = 0;
+
+  function loadPending() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
+  }
+  function storePending(pending) {
+    if (Object.keys(pending).length) localStorage.setItem(storeKey, JSON.stringify(pending));
+    else localStorage.removeItem(storeKey);
+  }
+  function setState(text, cls) { stateEl.textContent = text; stateEl.className = "save-state " + (cls || ""); }
+
+  function fieldId(el) {
+    if (el.classList.contains("narr")) return "narr:" + el.dataset.url;
+    return (el.classList.contains("note") ? "note:" : "value:") + el.dataset.key;
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    let data = {};
+    try { data = await response.json(); } catch (e) { /* non-JSON error page */ }
+    return { ok: response.ok, status: response.status, data };
+  }
+
+  function renderIssues(issues) {
+    const list = document.getElementById("issue-list");
+    list.innerHTML = "";
+    document.querySelectorAll(".field-msg").forEach((el) => { if (!el.dataset.input) el.textContent = ""; });
+    document.querySelectorAll("tr.has-issue").forEach((tr) => tr.classList.remove("has-issue"));
+    if (!issues.length) {
+      const li = document.createElement("li"); li.className = "ok"; li.textContent = "Không phát hiện lỗi.";
+      list.appendChild(li); return;
+    }
+    for (const issue of issues) {
+      const li = document.createElement("li"); li.className = issue.severity; li.textContent = issue.message;
+      list.appendChild(li);
+      for (const key of issue.keys) {
+        const row = document.getElementById("row-" + key);
+        if (row) row.classList.add("has-issue");
+      }
+    }
+  }
+
+  function applyServerState(data) {
+    for (const [key, text] of Object.entries(data.derived || {})) {
+      const out = document.getElementById("v-" + key);
+      if (out && out.tagName === "OUTPUT") out.textContent = text;
+    }
+    if (data.issues) renderIssues(data.issues);
+  }
+
+  function showFieldError(key, message) {
+    const msg = document.getElementById("msg-" + key);
+    if (msg) { msg.textContent = message || ""; msg.dataset.input = message ? "1" : ""; }
+    const row = document.getElementById("row-" + key);
+    if (row) row.classList.toggle("bad-input", !!message);
+  }
+
+  async function send(id) {
+    const pending = loadPending();
+    const item = pending[id];
+    if (!item) return;
+    inFlight++;
+    setState("Đang lưu…", "busy");
+    try {
+      let result;
+      if (id.startsWith("narr:")) {
+        result = await post(item.url, { text: item.text });
+      } else {
+        const body = { key: item.key };
+        body[item.field] = item.text;
+        result = await post(saveUrl, body);
+      }
+      const now = loadPending();
+      if (now[id] && now[id].t === item.t) { delete now[id]; storePending(now); }
+      if (result.ok) {
+        if (item.field === "value") {
+          showFieldError(item.key, "");
+          const input = document.getElementById("v-" + item.key);
+          if (input && document.activeElement !== input && input.tagName === "INPUT") input.value = result.data.display;
+        }
+        applyServerState(result.data);
+        setState("Đã lưu lúc " + new Date().toLocaleTimeString("vi-VN"), "ok");
+      } else if (result.status === 422 || result.status === 403) {
+        if (item.key) showFieldError(item.key, result.data.error);
+        setState("Có ô chưa lưu được: xem thông báo tại ô đó", "bad");
+      } else {
+        throw new Error("HTTP " + result.status);
+      }
+    } catch (e) {
+      // Network or server failure: keep the edit and retry; it is still in localStorage.
+      setState("Chưa lưu được — sẽ tự thử lại", "bad");
+      setTimeout(() => send(id), 5000);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  function queue(el, delay) {
+    const id = fieldId(el);
+    const pending = loadPending();
+    const item = { t: Date.now(), text: el.value };
+    if (el.classList.contains("narr")) item.url = el.dataset.url;
+    else { item.key = el.dataset.key; item.field = el.classList.contains("note") ? "note" : "value"; }
+    pending[id] = item;
+    storePending(pending);
+    setState("Chưa lưu…", "busy");
+    clearTimeout(timers.get(id));
+    timers.set(id, setTimeout(() => send(id), delay));
+  }
+
+  async function flushAll() {
+    for (const [id, timer] of timers) { clearTimeout(timer); }
+    timers.clear();
+    await Promise.all(Object.keys(loadPending()).map((id) => send(id)));
+  }
+
+  document.querySelectorAll(".val, .note").forEach((el) => {
+    const event = el.tagName === "SELECT" ? "change" : "input";
+    el.addEventListener(event, () => queue(el, el.tagName === "SELECT" ? 0 : 400));
+    el.addEventListener("blur", () => { if (timers.has(fieldId(el))) { clearTimeout(timers.get(fieldId(el))); send(fieldId(el)); } });
+  });
+  document.querySelectorAll(".narr").forEach((el) => {
+    el.addEventListener("input", () => queue(el, 1000));
+  });
+
+  // Keyboard: Enter in a value field moves to the next value field (Shift+Enter: previous).
+  const inputs = Array.from(document.querySelectorAll("input.val, select.val"));
+  inputs.forEach((el, index) => {
+    el.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const next = inputs[index + (event.shiftKey ? -1 : 1)];
+      if (next) { next.focus(); if (next.select) next.select(); }
+    });
+  });
+
+  // Growing text areas.
+  document.querySelectorAll("textarea.note, textarea.val, textarea.narr").forEach((el) => {
+    const grow = () => { el.style.height = "auto"; el.style.height = el.scrollHeight + 2 + "px"; };
+    el.addEventListener("input", grow); grow();
+  });
+
+  // Evidence: typing a citation fills the document fields.
+  document.querySelectorAll("input.citation").forEach((el) => {
+    let timer;
+    el.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const url = sheet.dataset.citationUrl + "?text=" + encodeURIComponent(el.value);
+        const response = await fetch(url, { credentials: "same-origin" });
+        const data = await response.json();
+        if (!data.found) return;
+        const form = el.closest("form");
+        for (const name of ["doc_type", "number_symbol", "issued_on", "issuer", "summary"]) {
+          form.querySelector("[name=" + name + "]").value = data[name] || "";
+        }
+      }, 250);
+    });
+  });
+
+  // Forms that leave the page wait until every typed value is saved.
+  document.querySelectorAll("form[data-flush]").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      if (form.dataset.flushed) return;
+      event.preventDefault();
+      await flushAll();
+      form.dataset.flushed = "1";
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    });
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (Object.keys(loadPending()).length || inFlight) { event.preventDefault(); event.returnValue = ""; }
+  });
+
+  // Work typed earlier that never reached the server (closed tab, lost network): restore and resend.
+  const leftover = loadPending();
+  for (const [id, item] of Object.entries(leftover)) {
+    let el = null;
+    if (id.startsWith("narr:")) el = document.querySelector('.narr[data-url="' + item.url + '"]');
+    else if (item.field === "note") el = document.querySelector('.note[data-key="' + item.key + '"]');
+    else el = document.getElementById("v-" + item.key);
+    if (el) el.value = item.text;
+    send(id);
+  }
+  if (Object.keys(leftover).length) setState("Đã khôi phục nội dung chưa lưu", "busy");
+})();

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from cchc.reports import views as reports
+from cchc.web import views as web
+
+admin.site.site_header = "Quản trị hệ thống báo cáo CCHC"
+admin.site.site_title = "cchc"
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("units/<str:unit_code>/periods/<str:period_code>/", reports.unit_period,
+         name="unit_period"),
+    path("reports/<int:report_id>/", reports.report_page, name="report"),
+    path("reports/<int:report_id>/values/", reports.save_value, name="save_value"),
+    path("reports/<int:report_id>/narrative/<int:section_id>/", reports.save_narrative,
+         name="save_narrative"),
+    path("reports/<int:report_id>/citation/", reports.parse_citation, name="parse_citation"),
+    path("reports/<int:report_id>/evidence/", reports.add_evidence, name="add_evidence"),
+    path("reports/<int:report_id>/evidence/<int:evidence_id>/remove/", reports.remove_evidence,
+         name="remove_evidence"),
+    path("reports/<int:report_id>/header/", reports.update_header, name="update_header"),
+    path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),
+    path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
+    path("overview/<str:period_code>/", reports.overview, name="overview"),
+    path("admin/", admin.site.urls),
+]

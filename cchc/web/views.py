@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.periods.windows import parse_period
+from cchc.reports.models import Report
+
+
+def current_period_codes(today) -> list[str]:
+    """The quarter being reported now and the one before, for the home page shortcuts."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    codes = []
+    for _ in range(2):
+        window = parse_period(f"Q{quarter}-{year}")
+        if window.start <= today:
+            codes.append(window.code)
+        quarter, year = (quarter - 1, year) if quarter > 1 else (4, year - 1)
+    return codes
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    unit_ids = access.visible_unit_ids(user)
+    units = Unit.objects.filter(pk__in=unit_ids, must_report=True).order_by("kind", "code")
+    reports = (
+        Report.objects.filter(unit_id__in=unit_ids)
+        .select_related("unit", "period")
+        .order_by("-period__end", "unit__code")[:50]
+    )
+    periods = Period.objects.filter(reports__isnull=False).distinct().order_by("-end")[:8]
+    return render(request, "web/home.html", {
+        "units": units[:50],
+        "reports": reports,
+        "periods": periods,
+        "period_codes": current_period_codes(timezone.localdate()),
+        "is_consolidator": access.can_consolidate(user),
+    })
