@@ -203,7 +203,8 @@ def test_tet_2023():
     assert calendar.add_working_days(thursday, 1) == date(2023, 1, 27)
     assert calendar.add_working_days(thursday, 2) == date(2023, 1, 30)
     skipped = calendar.skipped_days(thursday, date(2023, 1, 30))
-    assert [d for d, _ in skipped] == [date(2023, 1, d) for d in (20, 21, 22, 23, 24, 25, 26, 28, 29)]
+    days = (20, 21, 22, 23, 24, 25, 26, 28, 29)
+    assert [d for d, _ in skipped] == [date(2023, 1, d) for d in days]
     reasons = dict(skipped)
     assert reasons[date(2023, 1, 21)] == "Giao thừa Tết Nguyên Đán"  # a Saturday: holiday named
     assert reasons[date(2023, 1, 23)] == "Mùng hai Tết Nguyên Đán"
@@ -253,7 +254,8 @@ def test_working_day_override_beats_a_public_holiday():
 
 def test_extra_day_off_override():
     calendar = WorkingCalendar.from_overrides(
-        [(date(2022, 9, 15), False, "Nghỉ theo Thông báo của UBND tỉnh"), (date(2022, 9, 16), False, "")]
+        [(date(2022, 9, 15), False, "Nghỉ theo Thông báo của UBND tỉnh"),
+         (date(2022, 9, 16), False, "")]
     )
     assert calendar.day_off_reason(date(2022, 9, 15)) == "Nghỉ theo Thông báo của UBND tỉnh"
     assert calendar.day_off_reason(date(2022, 9, 16)) == "Ngày nghỉ theo thông báo"
@@ -268,7 +270,8 @@ def test_extra_day_off_override():
         # 2022: Thu 1/9 and Fri 2/9.
         (date(2022, 8, 31), date(2022, 9, 5), [date(2022, 9, 1), date(2022, 9, 2)]),
         # 2023: Fri 1/9, Sat 2/9 and its observed day Mon 4/9.
-        (date(2023, 8, 31), date(2023, 9, 5), [date(2023, 9, 1), date(2023, 9, 2), date(2023, 9, 4)]),
+        (date(2023, 8, 31), date(2023, 9, 5),
+         [date(2023, 9, 1), date(2023, 9, 2), date(2023, 9, 4)]),
         # 2024: Mon 2/9 and Tue 3/9.
         (date(2024, 8, 30), date(2024, 9, 4), [date(2024, 9, 2), date(2024, 9, 3)]),
     ],
@@ -349,10 +352,6 @@ def test_period_for_code_with_more_working_days():
     assert period.deadline == date(2022, 9, 21)
 
 
-@pytest.mark.xfail(
-    reason="PeriodManager.for_code uses `deadline_working_days or DEFAULT`, so 0 becomes 2",
-    strict=True,
-)
 @pytest.mark.django_db
 def test_period_for_code_with_zero_working_days_keeps_zero():
     period = Period.objects.for_code("Q3-2022", deadline_working_days=0)

@@ -52,6 +52,8 @@ def check_values(
         names = expression_names(rule.expression)
         if any(numbers.get(name) is None for name in names):
             continue
-        if not evaluate(rule.expression, numbers):
+        outcome = evaluate(rule.expression, numbers)
+        # None: the rule cannot be judged (a division by zero), so it is not broken either.
+        if outcome is not None and not outcome:
             issues.append(Issue(rule.severity, rule.message, tuple(sorted(names))))
     return issues

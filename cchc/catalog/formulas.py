@@ -69,6 +69,12 @@ def expression_names(expression: str) -> set[str]:
             raise FormulaError(
                 f"Biểu thức '{expression}' dùng phép toán không được phép ({type(node).__name__})."
             )
+        if isinstance(node, ast.Constant) and (
+            isinstance(node.value, bool) or not isinstance(node.value, int | float)
+        ):
+            raise FormulaError(
+                f"Biểu thức '{expression}' chỉ được dùng hằng số dạng số, không dùng {node.value!r}."
+            )
         if isinstance(node, ast.Call) and (
             not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS
         ):

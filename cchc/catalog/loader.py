@@ -56,8 +56,8 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
     formulas: dict[str, str] = {}
     for s_index, section in enumerate(data["sections"], start=1):
         where_section = f"{source}, phần {section.get('code', s_index)}"
-        if not section.get("title"):
-            raise TemplateFileError(f"{where_section}: thiếu tên phần (title).")
+        if not section.get("code") or not section.get("title"):
+            raise TemplateFileError(f"{where_section}: phần phải có số (code) và tên (title).")
         for r_index, row in enumerate(section.get("rows", []), start=1):
             where = f"{where_section}, dòng {r_index} ({row.get('key', '?')})"
             key = row.get("key", "")
@@ -66,6 +66,8 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
             if key in keys:
                 raise TemplateFileError(f"{where}: mã chỉ tiêu '{key}' trùng với {keys[key]}.")
             keys[key] = where
+            if not row.get("label"):
+                raise TemplateFileError(f"{where}: thiếu tên chỉ tiêu (label).")
             if row.get("type") not in ValueType.values:
                 raise TemplateFileError(f"{where}: kiểu số liệu '{row.get('type')}' không hợp lệ.")
             if row["type"] in (ValueType.YES_NO, ValueType.CHOICE) and not row.get("choices"):
@@ -87,6 +89,11 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
             _check_names(rule["check"], keys, f"{source}, quy tắc {index}")
     except FormulaError as exc:
         raise TemplateFileError(f"{source}: {exc}") from exc
+    for index, (_, item) in enumerate(_flatten_outline(data.get("outline", [])), start=1):
+        if not item.get("number") or not item.get("title"):
+            raise TemplateFileError(
+                f"{source}, đề cương mục {index}: phải có số thứ tự (number) và tiêu đề (title)."
+            )
 
 
 def _check_names(expression: str, keys: dict[str, str], where: str) -> None:

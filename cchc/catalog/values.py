@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
@@ -19,8 +19,8 @@ class InvalidValue(ValueError):
 def parse_number(raw: str) -> Decimal:
     """Parse '704.700', '86,96', '04', '-3' (Vietnamese grouping and decimal marks)."""
     text = raw.strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
-    if not text:
-        raise ValueError("empty")
+    if not text or "e" in text.lower():
+        raise ValueError(text or "empty")
     try:
         return parse_decimal(text, locale=LOCALE, strict=True)
     except NumberFormatError as exc:
@@ -31,7 +31,10 @@ def format_number(value: Decimal | int | float | None, decimals: int = 2) -> str
     if value is None:
         return ""
     pattern = "#,##0" if decimals == 0 else "#,##0." + "#" * decimals
-    return format_decimal(Decimal(value), format=pattern, locale=LOCALE, decimal_quantization=True)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0"
+    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
 
 
 def parse_value(indicator: Indicator, raw: str) -> Decimal | str | datetime.date | None:

@@ -51,7 +51,10 @@ class PeriodManager(models.Manager["Period"]):
             number=window.number,
             start=window.start,
             end=window.end,
-            deadline_working_days=deadline_working_days or DEFAULT_DEADLINE_WORKING_DAYS,
+            deadline_working_days=(
+                DEFAULT_DEADLINE_WORKING_DAYS if deadline_working_days is None
+                else deadline_working_days
+            ),
         )
         period.deadline = period.compute_deadline()
         period.save()

@@ -18,7 +18,10 @@ DOC_TYPES = [
 _TYPE = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _DATE = r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 HEAD = re.compile(
-    rf"(?P<type>{_TYPE})\s+(?:số\s+)?(?P<number>\d[\w./\-]*)(?:\s+ngày\s+(?P<date>{_DATE}))?",
+    # A number and symbol always has a slash (02/KH-STTTT), which tells a citation from
+    # ordinary words such as "Báo cáo 6 tháng đầu năm".
+    rf"(?P<type>{_TYPE})\s+(?:số\s*:?\s*)?(?P<number>\d[\w.\-]*/[\w./\-]+)"
+    rf"(?:\s*,?\s+ngày\s+(?P<date>{_DATE}))?",
     re.IGNORECASE,
 )
 CONNECTOR = re.compile(r"^(?:về việc|v/v|về)\s+", re.IGNORECASE)
