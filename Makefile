@@ -20,7 +20,7 @@ demo: $(VENV)/.installed
 	$(PY) -m cchc.cli runserver $(HOST)
 
 ## Install what the tests need and run every test: on SQLite, then on PostgreSQL.
-test: $(VENV)/.installed system-deps test-sqlite test-postgres
+test: $(VENV)/.installed system-deps lint test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed
 	$(PY) -m pytest

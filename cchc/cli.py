@@ -1,9 +1,9 @@
 """The `cchc` command: Django's management commands under the project's settings.
 
-    cchc period Q3-2022            window and deadline of a period
-    cchc template load FILE        load a report template from YAML
-    cchc demo                      load the demo province
-    cchc runserver 127.0.0.1:8000  serve the web interface
+cchc period Q3-2022            window and deadline of a period
+cchc template load FILE        load a report template from YAML
+cchc demo                      load the demo province
+cchc runserver 127.0.0.1:8000  serve the web interface
 """
 
 import os

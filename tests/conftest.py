@@ -72,8 +72,14 @@ def province(db) -> dict[str, Unit]:
         ("ST-HCT", "UBND huyện Châu Thành", UnitKind.DISTRICT, "ST", True),
         ("ST-HCT-XAH", "UBND xã An Hiệp", UnitKind.COMMUNE, "ST-HCT", True),
     ]:
-        units[code] = Unit.objects.create(code=code, name=name, kind=kind, parent=units[parent],
-                                          must_report=must_report, doc_symbol=code.split("-")[-1])
+        units[code] = Unit.objects.create(
+            code=code,
+            name=name,
+            kind=kind,
+            parent=units[parent],
+            must_report=must_report,
+            doc_symbol=code.split("-")[-1],
+        )
     return units
 
 
@@ -115,8 +121,12 @@ def report(reporter, province, period, template):
 
 
 COMPLETE_VALUES = {
-    "plan_tasks_total": "46", "plan_tasks_done": "40", "ppc_tasks_assigned": "10",
-    "dossiers_received": "15", "dossiers_returned": "15", "staff_quota": "29",
+    "plan_tasks_total": "46",
+    "plan_tasks_done": "40",
+    "ppc_tasks_assigned": "10",
+    "dossiers_received": "15",
+    "dossiers_returned": "15",
+    "staff_quota": "29",
     "staff_present": "27",
 }
 
@@ -128,3 +138,9 @@ def complete_report(report, reporter):
         services.save_value(reporter, report, key, raw)
     report.refresh_from_db()
     return report
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is deliberately slow; tests create and log in many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,8 +10,11 @@ from cchc.reports.citations import Citation, parse_citation
 def test_plan_citation():
     citation = parse_citation("Kế hoạch số 02/KH-STTTT ngày 27/01/2022")
     assert citation == Citation(
-        doc_type="Kế hoạch", number_symbol="02/KH-STTTT", issued_on=date(2022, 1, 27),
-        issuer="", summary="",
+        doc_type="Kế hoạch",
+        number_symbol="02/KH-STTTT",
+        issued_on=date(2022, 1, 27),
+        issuer="",
+        summary="",
     )
     assert citation.issuer_symbol == "STTTT"
 
@@ -147,8 +150,11 @@ def test_no_citation(text):
     assert parse_citation(text) is None
 
 
-@pytest.mark.parametrize("text", ["Báo cáo 6 tháng đầu năm 2022 của Sở", "Kế hoạch 2022"],
-                         ids=["bao-cao-6-thang", "ke-hoach-2022"])
+@pytest.mark.parametrize(
+    "text",
+    ["Báo cáo 6 tháng đầu năm 2022 của Sở", "Kế hoạch 2022"],
+    ids=["bao-cao-6-thang", "ke-hoach-2022"],
+)
 def test_period_words_are_not_citations(text):
     assert parse_citation(text) is None
 

@@ -27,17 +27,31 @@ from cchc.catalog.values import (
 YES_NO = [{"value": 0, "label": "Không"}, {"value": 1, "label": "Có"}]
 
 
-def indicator(key="plan_tasks_done", value_type=ValueType.INTEGER,
-              label="Số nhiệm vụ đã hoàn thành", stt="1", ref="I.1", choices=None,
-              required=False, formula=""):
+def indicator(
+    key="plan_tasks_done",
+    value_type=ValueType.INTEGER,
+    label="Số nhiệm vụ đã hoàn thành",
+    stt="1",
+    ref="I.1",
+    choices=None,
+    required=False,
+    formula="",
+):
     return Indicator(
-        key=key, value_type=value_type, choices=choices or [], stt=stt, ref=ref, label=label,
-        required=required, formula=formula,
+        key=key,
+        value_type=value_type,
+        choices=choices or [],
+        stt=stt,
+        ref=ref,
+        label=label,
+        required=required,
+        formula=formula,
         section=Section(code="I", title="Công tác chỉ đạo điều hành CCHC", order=1),
     )
 
 
 # --- formulas --------------------------------------------------------------------------------
+
 
 def test_plan_completion_rate():
     derived = compute_derived(
@@ -50,9 +64,7 @@ def test_plan_completion_rate():
 
 
 def test_places_default_to_two_and_round_half_up():
-    derived = compute_derived(
-        {"half": "a / 8", "whole": "a / 8"}, {"a": Decimal(1)}, {"whole": 0}
-    )
+    derived = compute_derived({"half": "a / 8", "whole": "a / 8"}, {"a": Decimal(1)}, {"whole": 0})
     assert derived == {"half": Decimal("0.13"), "whole": Decimal("0")}
     assert compute_derived({"x": "a / 2"}, {"a": Decimal(5)}, {"x": 0}) == {"x": Decimal("3")}
 
@@ -75,15 +87,17 @@ def test_chained_formula_uses_the_rounded_value():
 
 
 def test_division_by_zero_gives_none():
-    assert compute_derived({"rate": "done / total * 100"},
-                           {"done": Decimal(0), "total": Decimal(0)}, {}) == {"rate": None}
+    assert compute_derived(
+        {"rate": "done / total * 100"}, {"done": Decimal(0), "total": Decimal(0)}, {}
+    ) == {"rate": None}
     assert evaluate("a / b", {"a": Decimal(5), "b": Decimal(0)}) is None
 
 
 def test_missing_input_gives_none_and_propagates():
     formulas = {"total": "a + b", "rate": "a / total * 100"}
     assert compute_derived(formulas, {"a": Decimal(1), "b": None}, {}) == {
-        "total": None, "rate": None,
+        "total": None,
+        "rate": None,
     }
     assert compute_derived(formulas, {"a": Decimal(1)}, {}) == {"total": None, "rate": None}
 
@@ -163,7 +177,8 @@ def test_string_and_boolean_constants_are_refused_by_expression_names(expression
 
 def test_expression_names():
     assert expression_names("plan_tasks_done / plan_tasks_total * 100") == {
-        "plan_tasks_done", "plan_tasks_total",
+        "plan_tasks_done",
+        "plan_tasks_total",
     }
     assert expression_names("round(min(a, b) / max(c, 1), 2) + abs(d)") == {"a", "b", "c", "d"}
     assert expression_names("a + b + a") == {"a", "b"}
@@ -171,6 +186,7 @@ def test_expression_names():
 
 
 # --- parse_number / format_number ------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -225,8 +241,15 @@ def test_format_number_never_writes_negative_zero():
     assert format_number(Decimal("-0.004")) == "0"
 
 
-@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2,
-                   allow_nan=False, allow_infinity=False))
+@given(
+    st.decimals(
+        min_value=Decimal("-1e12"),
+        max_value=Decimal("1e12"),
+        places=2,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+)
 def test_format_then_parse_round_trip(value):
     assert parse_number(format_number(value)) == value
 
@@ -237,6 +260,7 @@ def test_format_then_parse_round_trip_integers(value):
 
 
 # --- parse_value -----------------------------------------------------------------------------
+
 
 def test_integer_value():
     done = indicator()
@@ -301,9 +325,13 @@ def test_yes_no_value():
 
 def test_choice_value():
     method = indicator(
-        value_type=ValueType.CHOICE, label="Hình thức khảo sát",
-        choices=[{"value": 0, "label": "Trực tuyến"}, {"value": 1, "label": "Phát phiếu"},
-                 {"value": 2, "label": "Kết hợp"}],
+        value_type=ValueType.CHOICE,
+        label="Hình thức khảo sát",
+        choices=[
+            {"value": 0, "label": "Trực tuyến"},
+            {"value": 1, "label": "Phát phiếu"},
+            {"value": 2, "label": "Kết hợp"},
+        ],
     )
     assert parse_value(method, "2") == 2
     with pytest.raises(InvalidValue) as info:
@@ -340,41 +368,63 @@ def test_text_and_group_values():
 def test_display_value():
     assert display_value(indicator(), Decimal(704700)) == "704.700"
     assert display_value(indicator(value_type=ValueType.PERCENT), Decimal("86.96")) == "86,96"
-    assert display_value(indicator(value_type=ValueType.DATE),
-                         datetime.date(2022, 9, 15)) == "15/09/2022"
+    assert (
+        display_value(indicator(value_type=ValueType.DATE), datetime.date(2022, 9, 15))
+        == "15/09/2022"
+    )
     assert display_value(indicator(value_type=ValueType.TEXT), "x") == "x"
     assert display_value(indicator(), None) == ""
 
 
 # --- check_values ----------------------------------------------------------------------------
 
+
 def template_rows():
     return [
-        indicator("plan_completion_rate", ValueType.PERCENT,
-                  "Tỷ lệ hoàn thành Kế hoạch CCHC năm", stt="1",
-                  formula="plan_tasks_done / plan_tasks_total * 100"),
-        indicator("plan_tasks_total", ValueType.INTEGER, "Số nhiệm vụ đề ra trong kế hoạch",
-                  stt="", required=True),
-        indicator("plan_tasks_done", ValueType.INTEGER, "Số nhiệm vụ đã hoàn thành",
-                  stt="", required=True),
-        indicator("innovation_name", ValueType.TEXT, "Tên sáng kiến", stt="2", ref="I.2",
-                  required=True),
+        indicator(
+            "plan_completion_rate",
+            ValueType.PERCENT,
+            "Tỷ lệ hoàn thành Kế hoạch CCHC năm",
+            stt="1",
+            formula="plan_tasks_done / plan_tasks_total * 100",
+        ),
+        indicator(
+            "plan_tasks_total",
+            ValueType.INTEGER,
+            "Số nhiệm vụ đề ra trong kế hoạch",
+            stt="",
+            required=True,
+        ),
+        indicator(
+            "plan_tasks_done", ValueType.INTEGER, "Số nhiệm vụ đã hoàn thành", stt="", required=True
+        ),
+        indicator(
+            "innovation_name", ValueType.TEXT, "Tên sáng kiến", stt="2", ref="I.2", required=True
+        ),
     ]
 
 
 RULES = [
-    Rule(expression="plan_tasks_done <= plan_tasks_total",
-         message="Số nhiệm vụ đã hoàn thành không được lớn hơn số nhiệm vụ đề ra trong "
-                 "Kế hoạch CCHC năm", severity=Severity.ERROR),
-    Rule(expression="plan_tasks_total <= 100",
-         message="Số nhiệm vụ đề ra nhiều bất thường, đề nghị kiểm tra lại",
-         severity=Severity.WARNING),
+    Rule(
+        expression="plan_tasks_done <= plan_tasks_total",
+        message="Số nhiệm vụ đã hoàn thành không được lớn hơn số nhiệm vụ đề ra trong "
+        "Kế hoạch CCHC năm",
+        severity=Severity.ERROR,
+    ),
+    Rule(
+        expression="plan_tasks_total <= 100",
+        message="Số nhiệm vụ đề ra nhiều bất thường, đề nghị kiểm tra lại",
+        severity=Severity.WARNING,
+    ),
 ]
 
 
 def test_no_issue_when_everything_is_right():
-    numbers = {"plan_tasks_total": Decimal(46), "plan_tasks_done": Decimal(40),
-               "plan_completion_rate": Decimal("86.96")}
+    numbers = {
+        "plan_tasks_total": Decimal(46),
+        "plan_tasks_done": Decimal(40),
+        "plan_completion_rate": Decimal("86.96"),
+    }
     filled = {"plan_tasks_total", "plan_tasks_done", "plan_completion_rate", "innovation_name"}
     assert check_values(template_rows(), RULES, numbers, filled) == []
 
@@ -382,13 +432,21 @@ def test_no_issue_when_everything_is_right():
 def test_required_values_missing():
     issues = check_values(template_rows(), RULES, {}, set())
     assert [(i.severity, i.message, i.keys) for i in issues] == [
-        (Severity.ERROR,
-         "Chưa nhập chỉ tiêu bắt buộc «Số nhiệm vụ đề ra trong kế hoạch» (mục I.1).",
-         ("plan_tasks_total",)),
-        (Severity.ERROR, "Chưa nhập chỉ tiêu bắt buộc «Số nhiệm vụ đã hoàn thành» (mục I.1).",
-         ("plan_tasks_done",)),
-        (Severity.ERROR, "Chưa nhập chỉ tiêu bắt buộc «Tên sáng kiến» (mục I.2).",
-         ("innovation_name",)),
+        (
+            Severity.ERROR,
+            "Chưa nhập chỉ tiêu bắt buộc «Số nhiệm vụ đề ra trong kế hoạch» (mục I.1).",
+            ("plan_tasks_total",),
+        ),
+        (
+            Severity.ERROR,
+            "Chưa nhập chỉ tiêu bắt buộc «Số nhiệm vụ đã hoàn thành» (mục I.1).",
+            ("plan_tasks_done",),
+        ),
+        (
+            Severity.ERROR,
+            "Chưa nhập chỉ tiêu bắt buộc «Tên sáng kiến» (mục I.2).",
+            ("innovation_name",),
+        ),
     ]
     assert all(issue.is_error for issue in issues)
 
@@ -419,8 +477,9 @@ def test_percent_bounds_are_allowed(value):
 
 def test_broken_rule_gives_its_message():
     numbers = {"plan_tasks_total": Decimal(40), "plan_tasks_done": Decimal(46)}
-    issues = check_values(template_rows(), RULES, numbers,
-                          {"plan_tasks_total", "plan_tasks_done", "innovation_name"})
+    issues = check_values(
+        template_rows(), RULES, numbers, {"plan_tasks_total", "plan_tasks_done", "innovation_name"}
+    )
     assert len(issues) == 1
     assert issues[0].severity == Severity.ERROR
     assert issues[0].is_error
@@ -440,7 +499,8 @@ def test_warning_is_not_an_error():
     numbers = {"plan_tasks_total": Decimal(500), "plan_tasks_done": Decimal(600)}
     issues = check_values([], RULES, numbers, set())
     assert [(i.severity, i.is_error) for i in issues] == [
-        (Severity.ERROR, True), (Severity.WARNING, False),
+        (Severity.ERROR, True),
+        (Severity.WARNING, False),
     ]
     assert issues[1].message == "Số nhiệm vụ đề ra nhiều bất thường, đề nghị kiểm tra lại"
     assert issues[1].keys == ("plan_tasks_total",)

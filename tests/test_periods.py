@@ -27,22 +27,43 @@ def working_days_between(calendar, start, end):
 
 # --- windows ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("code", "kind", "year", "number", "start", "end", "label"),
     [
         ("Q3-2022", "quarter", 2022, 3, date(2022, 6, 15), date(2022, 9, 14), "quý III năm 2022"),
         ("M1-2022", "month", 2022, 1, date(2021, 12, 15), date(2022, 1, 14), "tháng 1 năm 2022"),
         ("M8-2021", "month", 2021, 8, date(2021, 7, 15), date(2021, 8, 14), "tháng 8 năm 2021"),
-        ("M12-2022", "month", 2022, 12, date(2022, 11, 15), date(2022, 12, 14),
-         "tháng 12 năm 2022"),
+        (
+            "M12-2022",
+            "month",
+            2022,
+            12,
+            date(2022, 11, 15),
+            date(2022, 12, 14),
+            "tháng 12 năm 2022",
+        ),
         ("Q1-2023", "quarter", 2023, 1, date(2022, 12, 15), date(2023, 3, 14), "quý I năm 2023"),
         ("Q4-2022", "quarter", 2022, 4, date(2022, 9, 15), date(2022, 12, 14), "quý IV năm 2022"),
-        ("H1-2024", "half", 2024, 1, date(2023, 12, 15), date(2024, 6, 14),
-         "6 tháng đầu năm 2024"),
-        ("H2-2024", "half", 2024, 2, date(2024, 6, 15), date(2024, 12, 14),
-         "6 tháng cuối năm 2024"),
-        ("9M-2024", "nine_months", 2024, None, date(2023, 12, 15), date(2024, 9, 14),
-         "9 tháng năm 2024"),
+        ("H1-2024", "half", 2024, 1, date(2023, 12, 15), date(2024, 6, 14), "6 tháng đầu năm 2024"),
+        (
+            "H2-2024",
+            "half",
+            2024,
+            2,
+            date(2024, 6, 15),
+            date(2024, 12, 14),
+            "6 tháng cuối năm 2024",
+        ),
+        (
+            "9M-2024",
+            "nine_months",
+            2024,
+            None,
+            date(2023, 12, 15),
+            date(2024, 9, 14),
+            "9 tháng năm 2024",
+        ),
         ("Y-2022", "year", 2022, None, date(2021, 12, 15), date(2022, 12, 14), "năm 2022"),
     ],
 )
@@ -64,8 +85,14 @@ def test_codes_are_read_case_and_space_insensitively():
 
 
 @pytest.mark.parametrize(
-    "code", ["01/01/2024-31/07/2024", "01/01/2024 - 31/07/2024", "1/1/2024 đến 31/7/2024",
-             "C-20240101-20240731", "c-20240101-20240731"],
+    "code",
+    [
+        "01/01/2024-31/07/2024",
+        "01/01/2024 - 31/07/2024",
+        "1/1/2024 đến 31/7/2024",
+        "C-20240101-20240731",
+        "c-20240101-20240731",
+    ],
 )
 def test_custom_window(code):
     window = parse_period(code)
@@ -82,8 +109,9 @@ def test_custom_window_of_a_single_day():
     assert window.code == "C-20240301-20240301"
 
 
-@pytest.mark.parametrize("code", ["Q5-2022", "X", "", "M13-2022", "M0-2022", "H3-2024",
-                                  "Q3 2022", "2022-Q3"])
+@pytest.mark.parametrize(
+    "code", ["Q5-2022", "X", "", "M13-2022", "M0-2022", "H3-2024", "Q3 2022", "2022-Q3"]
+)
 def test_unknown_codes_are_refused_in_vietnamese(code):
     with pytest.raises(PeriodCodeError) as info:
         parse_period(code)
@@ -110,9 +138,16 @@ def test_custom_window_with_an_impossible_date_is_refused(code):
 
 @pytest.mark.parametrize(
     ("code", "previous"),
-    [("Q3-2022", "Q2-2022"), ("Q1-2022", "Q4-2021"), ("M1-2022", "M12-2021"),
-     ("M8-2021", "M7-2021"), ("H1-2024", "H2-2023"), ("H2-2024", "H1-2024"),
-     ("9M-2024", "9M-2023"), ("Y-2022", "Y-2021")],
+    [
+        ("Q3-2022", "Q2-2022"),
+        ("Q1-2022", "Q4-2021"),
+        ("M1-2022", "M12-2021"),
+        ("M8-2021", "M7-2021"),
+        ("H1-2024", "H2-2023"),
+        ("H2-2024", "H1-2024"),
+        ("9M-2024", "9M-2023"),
+        ("Y-2022", "Y-2021"),
+    ],
 )
 def test_previous(code, previous):
     assert parse_period(code).previous() == parse_period(previous)
@@ -125,11 +160,13 @@ def test_previous_of_q1_is_q4_of_last_year_window():
 
 @pytest.mark.parametrize(
     ("code", "last_year", "text"),
-    [("Q3-2022", "Q3-2021", "15/06/2021 - 14/09/2021"),
-     ("M1-2022", "M1-2021", "15/12/2020 - 14/01/2021"),
-     ("H1-2024", "H1-2023", "15/12/2022 - 14/06/2023"),
-     ("9M-2024", "9M-2023", "15/12/2022 - 14/09/2023"),
-     ("Y-2022", "Y-2021", "15/12/2020 - 14/12/2021")],
+    [
+        ("Q3-2022", "Q3-2021", "15/06/2021 - 14/09/2021"),
+        ("M1-2022", "M1-2021", "15/12/2020 - 14/01/2021"),
+        ("H1-2024", "H1-2023", "15/12/2022 - 14/06/2023"),
+        ("9M-2024", "9M-2023", "15/12/2022 - 14/09/2023"),
+        ("Y-2022", "Y-2021", "15/12/2020 - 14/12/2021"),
+    ],
 )
 def test_same_period_last_year(code, last_year, text):
     window = parse_period(code).same_period_last_year()
@@ -168,6 +205,7 @@ def test_period_command_refuses_a_bad_code():
 
 
 # --- working days ----------------------------------------------------------------------------
+
 
 def test_weekends_are_skipped():
     calendar = WorkingCalendar()
@@ -254,8 +292,10 @@ def test_working_day_override_beats_a_public_holiday():
 
 def test_extra_day_off_override():
     calendar = WorkingCalendar.from_overrides(
-        [(date(2022, 9, 15), False, "Nghỉ theo Thông báo của UBND tỉnh"),
-         (date(2022, 9, 16), False, "")]
+        [
+            (date(2022, 9, 15), False, "Nghỉ theo Thông báo của UBND tỉnh"),
+            (date(2022, 9, 16), False, ""),
+        ]
     )
     assert calendar.day_off_reason(date(2022, 9, 15)) == "Nghỉ theo Thông báo của UBND tỉnh"
     assert calendar.day_off_reason(date(2022, 9, 16)) == "Ngày nghỉ theo thông báo"
@@ -270,8 +310,11 @@ def test_extra_day_off_override():
         # 2022: Thu 1/9 and Fri 2/9.
         (date(2022, 8, 31), date(2022, 9, 5), [date(2022, 9, 1), date(2022, 9, 2)]),
         # 2023: Fri 1/9, Sat 2/9 and its observed day Mon 4/9.
-        (date(2023, 8, 31), date(2023, 9, 5),
-         [date(2023, 9, 1), date(2023, 9, 2), date(2023, 9, 4)]),
+        (
+            date(2023, 8, 31),
+            date(2023, 9, 5),
+            [date(2023, 9, 1), date(2023, 9, 2), date(2023, 9, 4)],
+        ),
         # 2024: Mon 2/9 and Tue 3/9.
         (date(2024, 8, 30), date(2024, 9, 4), [date(2024, 9, 2), date(2024, 9, 3)]),
     ],
@@ -285,8 +328,13 @@ def test_national_day_holidays(start, next_day, days_off):
 def test_deadline_just_before_30_4_2023():
     # 2023: Sat 29/4 (Giỗ Tổ), Sun 30/4, Mon 1/5, Tue 2/5 and Wed 3/5 (observed days) are off.
     listed = vn_holidays(2023)
-    assert {date(2023, 4, 29), date(2023, 4, 30), date(2023, 5, 1), date(2023, 5, 2),
-            date(2023, 5, 3)} <= set(listed)
+    assert {
+        date(2023, 4, 29),
+        date(2023, 4, 30),
+        date(2023, 5, 1),
+        date(2023, 5, 2),
+        date(2023, 5, 3),
+    } <= set(listed)
     calendar = WorkingCalendar()
     assert calendar.add_working_days(date(2023, 4, 28), 1) == date(2023, 5, 4)
     assert calendar.add_working_days(date(2023, 4, 28), 2) == date(2023, 5, 5)
@@ -319,6 +367,7 @@ def test_add_zero_working_days_property(start):
 
 
 # --- stored periods --------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_period_for_code_stores_window_and_deadline():

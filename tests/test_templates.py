@@ -94,11 +94,17 @@ def write(tmp_path, text, name="bieu.yaml"):
 
 
 def counts():
-    return (ReportTemplate.objects.count(), Section.objects.count(), Indicator.objects.count(),
-            Rule.objects.count(), OutlineSection.objects.count())
+    return (
+        ReportTemplate.objects.count(),
+        Section.objects.count(),
+        Indicator.objects.count(),
+        Rule.objects.count(),
+        OutlineSection.objects.count(),
+    )
 
 
 # --- built-in templates ----------------------------------------------------------------------
+
 
 def test_builtin_so_nganh():
     load_builtin_templates()
@@ -128,7 +134,10 @@ def test_builtin_key_rows():
     assert rate.is_derived
     total = rows["plan_tasks_total"]
     assert (total.unit, total.value_type, total.required, total.level) == (
-        "Nhiệm vụ", ValueType.INTEGER, True, 1,
+        "Nhiệm vụ",
+        ValueType.INTEGER,
+        True,
+        1,
     )
     # a sub-row without STT belongs to the numbered row above it
     assert (rate.ref, total.ref) == ("I.1", "I.1")
@@ -192,13 +201,16 @@ def test_same_code_and_version_is_refused():
 
 # --- loading a file --------------------------------------------------------------------------
 
+
 def test_load_valid_file(tmp_path):
     template = load_template(write(tmp_path, VALID))
     assert (template.code, template.version, template.deadline_working_days) == ("thu-nghiem", 1, 3)
     rows = list(template.indicators.order_by("order"))
     assert [(r.key, r.section.code, r.order) for r in rows] == [
-        ("plan_completion_rate", "I", 1), ("plan_tasks_total", "I", 2),
-        ("plan_tasks_done", "I", 3), ("innovation", "II", 4),
+        ("plan_completion_rate", "I", 1),
+        ("plan_tasks_total", "I", 2),
+        ("plan_tasks_done", "I", 3),
+        ("innovation", "II", 4),
     ]
     assert rows[3].stt == "1"  # an integer STT is stored as text
     assert rows[1].stt == "" and rows[1].level == 1 and rows[1].required
@@ -223,8 +235,10 @@ def test_new_version_of_an_existing_code_loads(tmp_path):
 def bad_file_cases():
     return [
         pytest.param(
-            VALID.replace("type: integer\n        level: 1\n        required: true",
-                          "type: money\n        level: 1\n        required: true"),
+            VALID.replace(
+                "type: integer\n        level: 1\n        required: true",
+                "type: money\n        level: 1\n        required: true",
+            ),
             "bieu.yaml, phần I, dòng 2 (plan_tasks_total): kiểu số liệu 'money' không hợp lệ.",
             id="unknown-type",
         ),
@@ -235,8 +249,10 @@ def bad_file_cases():
             id="duplicate-key",
         ),
         pytest.param(
-            VALID.replace("plan_tasks_done / plan_tasks_total * 100",
-                          "plan_tasks_finished / plan_tasks_total * 100"),
+            VALID.replace(
+                "plan_tasks_done / plan_tasks_total * 100",
+                "plan_tasks_finished / plan_tasks_total * 100",
+            ),
             "bieu.yaml, phần I, dòng 1 (plan_completion_rate): công thức dùng mã chỉ tiêu "
             "không có: plan_tasks_finished.",
             id="formula-unknown-key",
@@ -247,23 +263,30 @@ def bad_file_cases():
             id="rule-unknown-key",
         ),
         pytest.param(
-            VALID.replace("        type: integer\n        level: 1\n        consolidation: sum",
-                          "        type: integer\n        level: 1\n"
-                          "        formula: \"plan_completion_rate * plan_tasks_total / 100\"\n"
-                          "        consolidation: sum"),
+            VALID.replace(
+                "        type: integer\n        level: 1\n        consolidation: sum",
+                "        type: integer\n        level: 1\n"
+                '        formula: "plan_completion_rate * plan_tasks_total / 100"\n'
+                "        consolidation: sum",
+            ),
             "bieu.yaml: Công thức tham chiếu vòng: plan_completion_rate → plan_tasks_done → "
             "plan_completion_rate",
             id="cycle",
         ),
         pytest.param(
-            VALID.replace('formula: "plan_tasks_done / plan_tasks_total * 100"',
-                          'formula: "plan_tasks_done ** 2"'),
+            VALID.replace(
+                'formula: "plan_tasks_done / plan_tasks_total * 100"',
+                'formula: "plan_tasks_done ** 2"',
+            ),
             "bieu.yaml: Biểu thức 'plan_tasks_done ** 2' dùng phép toán không được phép (Pow).",
             id="forbidden-formula",
         ),
         pytest.param(
-            VALID.replace("        choices:\n          - {value: 0, label: \"Không\"}\n"
-                          "          - {value: 1, label: \"Có\"}\n", ""),
+            VALID.replace(
+                '        choices:\n          - {value: 0, label: "Không"}\n'
+                '          - {value: 1, label: "Có"}\n',
+                "",
+            ),
             "bieu.yaml, phần II, dòng 1 (innovation): chỉ tiêu mã hóa phải có 'choices'.",
             id="yes-no-without-choices",
         ),
@@ -337,7 +360,9 @@ def test_missing_file(tmp_path):
 
 def test_sections_from_another_file(tmp_path):
     write(tmp_path, VALID, "goc.yaml")
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         code: thu-nghiem-nam
         version: 1
         name: "Biểu năm"
@@ -345,7 +370,9 @@ def test_sections_from_another_file(tmp_path):
         outline:
           - number: "I."
             title: "Đánh giá chung"
-        """, "nam.yaml")
+        """,
+        "nam.yaml",
+    )
     template = load_template(path)
     assert template.indicators.count() == 4
     assert template.rules.count() == 2
@@ -355,8 +382,9 @@ def test_sections_from_another_file(tmp_path):
 def test_failure_while_storing_rolls_everything_back(tmp_path):
     # A valid-looking file whose outline item has no number: validation passes, the
     # template, sections and indicators are created, then storing the outline fails.
-    text = VALID.replace('  - number: "II."\n    title: "Phương hướng"\n',
-                         '  - title: "Phương hướng"\n')
+    text = VALID.replace(
+        '  - number: "II."\n    title: "Phương hướng"\n', '  - title: "Phương hướng"\n'
+    )
     before = counts()
     with pytest.raises(Exception):  # noqa: B017 - any failure must leave nothing behind
         load_template(write(tmp_path, text))
@@ -364,8 +392,9 @@ def test_failure_while_storing_rolls_everything_back(tmp_path):
 
 
 def test_outline_item_without_number_is_a_template_error(tmp_path):
-    text = VALID.replace('  - number: "II."\n    title: "Phương hướng"\n',
-                         '  - title: "Phương hướng"\n')
+    text = VALID.replace(
+        '  - number: "II."\n    title: "Phương hướng"\n', '  - title: "Phương hướng"\n'
+    )
     with pytest.raises(TemplateFileError):
         load_template(write(tmp_path, text))
 
@@ -389,6 +418,7 @@ def test_rule_with_a_string_constant_is_a_template_error(tmp_path):
 
 
 # --- management command ----------------------------------------------------------------------
+
 
 def test_template_command_loads_a_file(tmp_path):
     out = StringIO()

@@ -73,8 +73,9 @@ def test_submit_on_time_approve_locks(complete_report, reporter, approver, monke
 
 def test_submission_after_deadline_is_late(complete_report, reporter, monkeypatch):
     # 14/09/2022 cut-off + 2 working days = Friday 16/09; Monday 19/09 is late.
-    monkeypatch.setattr("django.utils.timezone.now",
-                        lambda: datetime.datetime(2022, 9, 19, 8, 0, tzinfo=TZ))
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: datetime.datetime(2022, 9, 19, 8, 0, tzinfo=TZ)
+    )
     report = services.submit_report(reporter, complete_report)
     assert report.is_late is True and report.timeliness_label == "trễ hạn"
     entry = AuditEntry.objects.get(report=report, action="report.submit")
@@ -107,8 +108,9 @@ def test_reopen_approved_is_audited_with_reason(complete_report, reporter, appro
     assert entry.data["before"] == Status.APPROVED
 
 
-def test_wrong_people_cannot_take_steps(complete_report, reporter, other_reporter, approver,
-                                        consolidator):
+def test_wrong_people_cannot_take_steps(
+    complete_report, reporter, other_reporter, approver, consolidator
+):
     with pytest.raises(PermissionDenied):
         services.submit_report(other_reporter, complete_report)
     with pytest.raises(PermissionDenied):
@@ -151,8 +153,10 @@ def test_evidence_from_citation_fills_issuer_from_symbol(report, reporter, provi
         report,
     )
     assert fields == {
-        "doc_type": "Kế hoạch", "number_symbol": "02/KH-STTTT",
-        "issued_on": datetime.date(2022, 1, 27), "issuer": "Sở Thông tin và Truyền thông",
+        "doc_type": "Kế hoạch",
+        "number_symbol": "02/KH-STTTT",
+        "issued_on": datetime.date(2022, 1, 27),
+        "issuer": "Sở Thông tin và Truyền thông",
         "summary": "thực hiện cải cách hành chính năm 2022",
     }
     evidence = services.add_evidence(reporter, report, "plan_completion_rate", fields)

@@ -14,17 +14,29 @@ from cchc.audit.models import AuditEntry
 COALESCE_WINDOW = datetime.timedelta(minutes=10)
 
 
-def log_action(user, action: str, summary: str, *, report=None, data: dict[str, Any] | None = None,
-               coalesce_key: str | None = None) -> AuditEntry:
+def log_action(
+    user,
+    action: str,
+    summary: str,
+    *,
+    report=None,
+    data: dict[str, Any] | None = None,
+    coalesce_key: str | None = None,
+    at: datetime.datetime | None = None,
+) -> AuditEntry:
     """Record a change. With `coalesce_key`, a recent entry of the same user, report and key
-    is extended (its 'after' replaced) instead of a new one, keeping the original 'before'."""
+    is extended (its 'after' replaced) instead of a new one, keeping the original 'before'.
+    `at` dates an entry for a step that happened earlier (imported history)."""
     data = dict(data or {})
     user = user if getattr(user, "is_authenticated", False) else None
     if coalesce_key and report is not None and user is not None:
         data["key"] = coalesce_key
         recent = (
             AuditEntry.objects.filter(
-                report=report, user=user, action=action, data__key=coalesce_key,
+                report=report,
+                user=user,
+                action=action,
+                data__key=coalesce_key,
                 updated_at__gte=timezone.now() - COALESCE_WINDOW,
             )
             .order_by("-pk")
@@ -37,5 +49,10 @@ def log_action(user, action: str, summary: str, *, report=None, data: dict[str, 
             recent.summary = summary
             recent.save(update_fields=["data", "summary", "updated_at"])
             return recent
-    return AuditEntry.objects.create(user=user, action=action, summary=summary, report=report,
-                                     data=data)
+    entry = AuditEntry.objects.create(
+        user=user, action=action, summary=summary, report=report, data=data
+    )
+    if at is not None:
+        AuditEntry.objects.filter(pk=entry.pk).update(at=at, updated_at=at)
+        entry.at = entry.updated_at = at
+    return entry

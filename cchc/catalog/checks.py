@@ -23,7 +23,9 @@ class Issue:
 
 
 def check_values(
-    indicators: list[Indicator], rules: list[Rule], numbers: dict[str, Decimal | None],
+    indicators: list[Indicator],
+    rules: list[Rule],
+    numbers: dict[str, Decimal | None],
     filled: set[str],
 ) -> list[Issue]:
     """Issues of a report: missing required values, out-of-range percentages, broken rules.
@@ -35,19 +37,27 @@ def check_values(
     for indicator in indicators:
         key = indicator.key
         if indicator.required and not indicator.is_derived and key not in filled:
-            issues.append(Issue(
-                Severity.ERROR,
-                f"Chưa nhập chỉ tiêu bắt buộc {indicator.quoted_label}.",
-                (key,),
-            ))
+            issues.append(
+                Issue(
+                    Severity.ERROR,
+                    f"Chưa nhập chỉ tiêu bắt buộc {indicator.quoted_label}.",
+                    (key,),
+                )
+            )
         value = numbers.get(key)
-        if indicator.value_type == ValueType.PERCENT and value is not None and not 0 <= value <= 100:
-            issues.append(Issue(
-                Severity.ERROR,
-                f"Tỷ lệ {indicator.quoted_label} là {format_number(value)}%, "
-                "phải nằm trong khoảng từ 0 đến 100.",
-                (key,),
-            ))
+        if (
+            indicator.value_type == ValueType.PERCENT
+            and value is not None
+            and not 0 <= value <= 100
+        ):
+            issues.append(
+                Issue(
+                    Severity.ERROR,
+                    f"Tỷ lệ {indicator.quoted_label} là {format_number(value)}%, "
+                    "phải nằm trong khoảng từ 0 đến 100.",
+                    (key,),
+                )
+            )
     for rule in rules:
         names = expression_names(rule.expression)
         if any(numbers.get(name) is None for name in names):

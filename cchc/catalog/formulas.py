@@ -37,8 +37,18 @@ def _round(value: Decimal, places: int = 0) -> Decimal:
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": _round}
 ALLOWED_NODES = (
-    ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Call, ast.Name,
-    ast.Load, ast.Constant, ast.And, ast.Or, *OPERATORS.keys(),
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.And,
+    ast.Or,
+    *OPERATORS.keys(),
 )
 
 
@@ -73,7 +83,8 @@ def expression_names(expression: str) -> set[str]:
             isinstance(node.value, bool) or not isinstance(node.value, int | float)
         ):
             raise FormulaError(
-                f"Biểu thức '{expression}' chỉ được dùng hằng số dạng số, không dùng {node.value!r}."
+                f"Biểu thức '{expression}' chỉ được dùng hằng số dạng số, "
+                f"không dùng {node.value!r}."
             )
         if isinstance(node, ast.Call) and (
             not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS

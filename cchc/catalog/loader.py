@@ -22,6 +22,8 @@ from cchc.catalog.models import (
 )
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
+# libyaml's loader when PyYAML was built with it: ten times faster on the 1.500-line built-ins.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -31,7 +33,7 @@ class TemplateFileError(ValueError):
 
 def read_template_file(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except FileNotFoundError as exc:
         raise TemplateFileError(f"Không tìm thấy tệp biểu mẫu {path}.") from exc
     except yaml.YAMLError as exc:
@@ -121,7 +123,9 @@ def load_template(path: Path) -> ReportTemplate:
             "tăng 'version' để nạp bản sửa đổi."
         )
     template = ReportTemplate.objects.create(
-        code=data["code"], version=data["version"], name=data["name"],
+        code=data["code"],
+        version=data["version"],
+        name=data["name"],
         description=data.get("description", ""),
         deadline_working_days=data.get("deadline_working_days", 2),
     )
@@ -136,23 +140,45 @@ def load_template(path: Path) -> ReportTemplate:
             order += 1
             if row.get("stt"):
                 ref = f"{section.code}.{row['stt']}"
-            indicators.append(Indicator(
-                template=template, section=section, key=row["key"], stt=str(row.get("stt", "")), ref=ref,
-                label=row["label"], unit=row.get("unit", ""), value_type=row["type"],
-                level=row.get("level", 0), required=row.get("required", False),
-                choices=row.get("choices", []), formula=row.get("formula", ""),
-                consolidation=row.get("consolidation", Consolidation.NONE),
-                note_hint=row.get("note_hint", ""), order=order,
-            ))
+            indicators.append(
+                Indicator(
+                    template=template,
+                    section=section,
+                    key=row["key"],
+                    stt=str(row.get("stt", "")),
+                    ref=ref,
+                    label=row["label"],
+                    unit=row.get("unit", ""),
+                    value_type=row["type"],
+                    level=row.get("level", 0),
+                    required=row.get("required", False),
+                    choices=row.get("choices", []),
+                    formula=row.get("formula", ""),
+                    consolidation=row.get("consolidation", Consolidation.NONE),
+                    note_hint=row.get("note_hint", ""),
+                    order=order,
+                )
+            )
     Indicator.objects.bulk_create(indicators)
     Rule.objects.bulk_create(
-        Rule(template=template, expression=rule["check"], message=rule["message"],
-             severity=rule.get("severity", Severity.ERROR), order=index)
+        Rule(
+            template=template,
+            expression=rule["check"],
+            message=rule["message"],
+            severity=rule.get("severity", Severity.ERROR),
+            order=index,
+        )
         for index, rule in enumerate(data.get("rules", []), start=1)
     )
     OutlineSection.objects.bulk_create(
-        OutlineSection(template=template, number=str(item["number"]), title=item["title"],
-                       level=level, hint=item.get("hint", ""), order=index)
+        OutlineSection(
+            template=template,
+            number=str(item["number"]),
+            title=item["title"],
+            level=level,
+            hint=item.get("hint", ""),
+            order=index,
+        )
         for index, (level, item) in enumerate(_flatten_outline(data.get("outline", [])), start=1)
     )
     return template

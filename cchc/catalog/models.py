@@ -16,8 +16,13 @@ class ValueType(models.TextChoices):
     DATE = "date", "Ngày"
 
 
-NUMERIC_TYPES = {ValueType.INTEGER, ValueType.DECIMAL, ValueType.PERCENT,
-                 ValueType.YES_NO, ValueType.CHOICE}
+NUMERIC_TYPES = {
+    ValueType.INTEGER,
+    ValueType.DECIMAL,
+    ValueType.PERCENT,
+    ValueType.YES_NO,
+    ValueType.CHOICE,
+}
 
 
 class Consolidation(models.TextChoices):
@@ -76,12 +81,18 @@ class Section(models.Model):
 
 
 class Indicator(models.Model):
-    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="indicators")
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.CASCADE, related_name="indicators"
+    )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="indicators")
     key = models.SlugField("mã chỉ tiêu", max_length=80)
     stt = models.CharField("STT", max_length=10, blank=True)
-    ref = models.CharField("mục", max_length=20, blank=True,
-                           help_text="Mục chứa chỉ tiêu, ví dụ I.1; đặt khi nạp biểu mẫu.")
+    ref = models.CharField(
+        "mục",
+        max_length=20,
+        blank=True,
+        help_text="Mục chứa chỉ tiêu, ví dụ I.1; đặt khi nạp biểu mẫu.",
+    )
     label = models.TextField("chỉ tiêu")
     unit = models.CharField("đơn vị tính", max_length=120, blank=True)
     value_type = models.CharField("kiểu số liệu", max_length=10, choices=ValueType.choices)
@@ -89,8 +100,9 @@ class Indicator(models.Model):
     required = models.BooleanField("bắt buộc", default=False)
     choices = models.JSONField("mã hóa lựa chọn", default=list, blank=True)
     formula = models.CharField("công thức", max_length=500, blank=True)
-    consolidation = models.CharField("cách tổng hợp", max_length=12,
-                                     choices=Consolidation.choices, default=Consolidation.NONE)
+    consolidation = models.CharField(
+        "cách tổng hợp", max_length=12, choices=Consolidation.choices, default=Consolidation.NONE
+    )
     note_hint = models.TextField("hướng dẫn ghi chú", blank=True)
     order = models.PositiveIntegerField("thứ tự")
 
@@ -119,7 +131,9 @@ class Indicator(models.Model):
 
     @property
     def decimals(self) -> int:
-        return 0 if self.value_type in {ValueType.INTEGER, ValueType.YES_NO, ValueType.CHOICE} else 2
+        return (
+            0 if self.value_type in {ValueType.INTEGER, ValueType.YES_NO, ValueType.CHOICE} else 2
+        )
 
     @property
     def quoted_label(self) -> str:
@@ -132,8 +146,9 @@ class Rule(models.Model):
     template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="rules")
     expression = models.CharField("điều kiện", max_length=500)
     message = models.TextField("thông báo khi vi phạm")
-    severity = models.CharField("mức độ", max_length=10, choices=Severity.choices,
-                                default=Severity.ERROR)
+    severity = models.CharField(
+        "mức độ", max_length=10, choices=Severity.choices, default=Severity.ERROR
+    )
     order = models.PositiveIntegerField("thứ tự", default=0)
 
     class Meta:

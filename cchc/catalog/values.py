@@ -61,7 +61,10 @@ def parse_value(indicator: Indicator, raw: str) -> Decimal | str | datetime.date
         raise InvalidValue(
             f"Chỉ tiêu {name}: '{text}' không phải là số (ví dụ 704.700 hoặc 86,96)."
         ) from None
-    if kind in {ValueType.INTEGER, ValueType.YES_NO, ValueType.CHOICE} and number != number.to_integral():
+    if (
+        kind in {ValueType.INTEGER, ValueType.YES_NO, ValueType.CHOICE}
+        and number != number.to_integral()
+    ):
         raise InvalidValue(f"Chỉ tiêu {name}: phải là số nguyên, không phải '{text}'.")
     if kind in {ValueType.YES_NO, ValueType.CHOICE}:
         allowed = {Decimal(str(c["value"])) for c in indicator.choices}

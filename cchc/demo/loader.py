@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from cchc.audit.models import AuditEntry
-from cchc.catalog.loader import load_builtin_templates
+from cchc.catalog.loader import SafeLoader, load_builtin_templates
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
 from cchc.org.models import RoleAssignment, Unit
@@ -32,23 +32,65 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Illustrative figures for the other departments' Q3-2022 reports.
 OTHER_REPORTS: list[dict[str, Any]] = [
-    {"unit": "ST-STP", "reporter": "stp", "submit_at": "2022-09-21 09:30",
-     "values": {"plan_tasks_total": 32, "plan_tasks_done": 27, "ppc_tasks_assigned": 6,
-                "ppc_tasks_on_time": 5, "ppc_tasks_late": 0, "dossiers_received": 1284,
-                "dossiers_returned": 1251, "staff_quota": 38, "staff_present": 35}},
-    {"unit": "ST-SGDDT", "reporter": "sgd", "submit_at": "2022-09-16 08:15",
-     "values": {"plan_tasks_total": 28, "plan_tasks_done": 25, "ppc_tasks_assigned": 12,
-                "ppc_tasks_on_time": 11, "ppc_tasks_late": 1, "dossiers_received": 412,
-                "dossiers_returned": 409, "staff_quota": 52, "staff_present": 49}},
-    {"unit": "ST-HCT", "reporter": "chauthanh", "submit_at": "2022-09-15 16:40",
-     "return": ("snv", "2022-09-19 10:05",
-                "Số nhiệm vụ UBND tỉnh giao (15) chưa khớp với Hệ thống theo dõi nhiệm vụ (17); "
-                "đề nghị rà soát, bổ sung và gửi lại."),
-     "values": {"plan_tasks_total": 41, "plan_tasks_done": 33, "ppc_tasks_assigned": 15,
-                "ppc_tasks_on_time": 13, "ppc_tasks_late": 1, "dossiers_received": 9350,
-                "dossiers_returned": 9207, "staff_quota": 96, "staff_present": 91}},
-    {"unit": "ST-SYT", "reporter": "syt",
-     "values": {"plan_tasks_total": 36, "plan_tasks_done": 30, "dossiers_received": 2210}},
+    {
+        "unit": "ST-STP",
+        "reporter": "stp",
+        "submit_at": "2022-09-21 09:30",
+        "values": {
+            "plan_tasks_total": 32,
+            "plan_tasks_done": 27,
+            "ppc_tasks_assigned": 6,
+            "ppc_tasks_on_time": 5,
+            "ppc_tasks_late": 0,
+            "dossiers_received": 1284,
+            "dossiers_returned": 1251,
+            "staff_quota": 38,
+            "staff_present": 35,
+        },
+    },
+    {
+        "unit": "ST-SGDDT",
+        "reporter": "sgd",
+        "submit_at": "2022-09-16 08:15",
+        "values": {
+            "plan_tasks_total": 28,
+            "plan_tasks_done": 25,
+            "ppc_tasks_assigned": 12,
+            "ppc_tasks_on_time": 11,
+            "ppc_tasks_late": 1,
+            "dossiers_received": 412,
+            "dossiers_returned": 409,
+            "staff_quota": 52,
+            "staff_present": 49,
+        },
+    },
+    {
+        "unit": "ST-HCT",
+        "reporter": "chauthanh",
+        "submit_at": "2022-09-15 16:40",
+        "return": (
+            "snv",
+            "2022-09-19 10:05",
+            "Số nhiệm vụ UBND tỉnh giao (15) chưa khớp với Hệ thống theo dõi nhiệm vụ (17); "
+            "đề nghị rà soát, bổ sung và gửi lại.",
+        ),
+        "values": {
+            "plan_tasks_total": 41,
+            "plan_tasks_done": 33,
+            "ppc_tasks_assigned": 15,
+            "ppc_tasks_on_time": 13,
+            "ppc_tasks_late": 1,
+            "dossiers_received": 9350,
+            "dossiers_returned": 9207,
+            "staff_quota": 96,
+            "staff_present": 91,
+        },
+    },
+    {
+        "unit": "ST-SYT",
+        "reporter": "syt",
+        "values": {"plan_tasks_total": 36, "plan_tasks_done": 30, "dossiers_received": 2210},
+    },
 ]
 
 
@@ -64,9 +106,13 @@ def _load_units(rows: list[dict[str, Any]]) -> None:
     created = {}
     for row in rows:
         created[row["code"]] = Unit.objects.create(
-            code=row["code"], name=row["name"], short_name=row.get("short_name", ""),
-            kind=row["kind"], parent=created.get(row.get("parent", "")),
-            doc_symbol=row.get("doc_symbol", ""), place=row.get("place", ""),
+            code=row["code"],
+            name=row["name"],
+            short_name=row.get("short_name", ""),
+            kind=row["kind"],
+            parent=created.get(row.get("parent", "")),
+            doc_symbol=row.get("doc_symbol", ""),
+            place=row.get("place", ""),
             must_report=row.get("must_report", False),
             valid_from=row.get("valid_from", datetime.date(2000, 1, 1)),
             valid_to=row.get("valid_to"),
@@ -82,15 +128,17 @@ def _load_users(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         first, _, last = row["name"].rpartition(" ")
         user = User.objects.create_user(
-            row["username"], password=PASSWORD, first_name=first, last_name=last,
-            is_staff=row.get("superuser", False), is_superuser=row.get("superuser", False),
+            row["username"],
+            password=PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=row.get("superuser", False),
+            is_superuser=row.get("superuser", False),
         )
         for role, unit_code in row.get("roles", []):
-            RoleAssignment.objects.create(user=user, unit=Unit.objects.get(code=unit_code), role=role)
-
-
-def _backdate(report: Report, action: str, when: datetime.datetime) -> None:
-    AuditEntry.objects.filter(report=report, action=action).update(at=when, updated_at=when)
+            RoleAssignment.objects.create(
+                user=user, unit=Unit.objects.get(code=unit_code), role=role
+            )
 
 
 def _enter(user: User, report: Report, values: dict[str, Any], when: datetime.datetime) -> None:
@@ -106,16 +154,10 @@ def _enter(user: User, report: Report, values: dict[str, Any], when: datetime.da
     AuditEntry.objects.filter(report=report).update(at=when, updated_at=when)
 
 
-def _submit(user: User, report: Report, when: datetime.datetime) -> Report:
-    report = services.submit_report(user, report)
-    Report.objects.filter(pk=report.pk).update(submitted_at=when)
-    _backdate(report, "report.submit", when)
-    report.refresh_from_db()
-    return report
-
-
 def _seed_report(template: ReportTemplate) -> None:
-    data = yaml.safe_load((HERE / "data" / "st-stttt-q3-2022.yaml").read_text(encoding="utf-8"))
+    data = yaml.load(
+        (HERE / "data" / "st-stttt-q3-2022.yaml").read_text(encoding="utf-8"), Loader=SafeLoader
+    )
     reporter, approver = User.objects.get(username="bctuyen"), User.objects.get(username="gdhanh")
     unit = Unit.objects.get(code=data["unit"])
     period = Period.objects.for_code(data["period"], template.deadline_working_days)
@@ -125,12 +167,11 @@ def _seed_report(template: ReportTemplate) -> None:
     by_number = {s.number: s for s in template.outline.all()}
     for number, text in data.get("narrative", {}).items():
         services.save_narrative(reporter, report, by_number[number], text)
-    AuditEntry.objects.filter(report=report).update(at=_at("2022-09-14 16:00"),
-                                                    updated_at=_at("2022-09-14 16:00"))
-    report = _submit(reporter, report, _at("2022-09-15 09:10"))
-    report = services.approve_report(approver, report)
-    Report.objects.filter(pk=report.pk).update(approved_at=_at("2022-09-15 14:20"))
-    _backdate(report, "report.approve", _at("2022-09-15 14:20"))
+    AuditEntry.objects.filter(report=report).update(
+        at=_at("2022-09-14 16:00"), updated_at=_at("2022-09-14 16:00")
+    )
+    report = services.submit_report(reporter, report, at=_at("2022-09-15 09:10"))
+    services.approve_report(approver, report, at=_at("2022-09-15 14:20"))
     # The next quarter's draft shows these figures as "last period" beside each field.
     services.start_report(reporter, unit, Period.objects.for_code("Q4-2022"), template)
 
@@ -139,14 +180,17 @@ def _other_reports(template: ReportTemplate) -> None:
     period = Period.objects.for_code("Q3-2022")
     for spec in OTHER_REPORTS:
         reporter = User.objects.get(username=spec["reporter"])
-        report = services.start_report(reporter, Unit.objects.get(code=spec["unit"]), period, template)
+        report = services.start_report(
+            reporter, Unit.objects.get(code=spec["unit"]), period, template
+        )
         _enter(reporter, report, spec["values"], _at("2022-09-14 10:00"))
         if "submit_at" in spec:
-            report = _submit(reporter, report, _at(spec["submit_at"]))
+            report = services.submit_report(reporter, report, at=_at(spec["submit_at"]))
         if "return" in spec:
             username, when, reason = spec["return"]
-            services.return_report(User.objects.get(username=username), report, reason)
-            _backdate(report, "report.return", _at(when))
+            services.return_report(
+                User.objects.get(username=username), report, reason, at=_at(when)
+            )
 
 
 @transaction.atomic
@@ -156,7 +200,7 @@ def load_demo() -> bool:
         return False
     load_builtin_templates()
     template = ReportTemplate.objects.get(code="so-nganh", version=1)
-    province = yaml.safe_load((HERE / "province.yaml").read_text(encoding="utf-8"))
+    province = yaml.load((HERE / "province.yaml").read_text(encoding="utf-8"), Loader=SafeLoader)
     _load_units(province["units"])
     _load_users(province["users"])
     _seed_report(template)

@@ -29,7 +29,9 @@ def _scope(user: AnyUser, roles: set[str]) -> set[int]:
     key = frozenset(roles)
     if key not in cache:
         ids: set[int] = set()
-        assignments = RoleAssignment.objects.filter(user=user, role__in=roles).select_related("unit")
+        assignments = RoleAssignment.objects.filter(user=user, role__in=roles).select_related(
+            "unit"
+        )
         for assignment in assignments:
             ids |= assignment.unit.descendant_ids()
         cache[key] = ids
@@ -94,8 +96,4 @@ def can_consolidate(user: AnyUser) -> bool:
 def roles_of(user: AnyUser, unit: Unit) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return {
-        role
-        for role in Role.values
-        if unit.pk in _scope(user, {role})
-    }
+    return {role for role in Role.values if unit.pk in _scope(user, {role})}

@@ -11,8 +11,16 @@ class RoleInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "must_report", "valid_from", "valid_to",
-                    "successor"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "must_report",
+        "valid_from",
+        "valid_to",
+        "successor",
+    ]
     list_filter = ["kind", "must_report"]
     search_fields = ["code", "name", "short_name"]
     autocomplete_fields = ["parent", "successor"]

@@ -37,20 +37,34 @@ class Unit(models.Model):
     short_name = models.CharField("tên ngắn", max_length=120, blank=True)
     kind = models.CharField("loại", max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name="đơn vị cấp trên",
     )
     doc_symbol = models.CharField(
-        "chữ viết tắt trên văn bản", max_length=40, blank=True,
+        "chữ viết tắt trên văn bản",
+        max_length=40,
+        blank=True,
         help_text="Phần sau dấu gạch trong số ký hiệu, ví dụ STTTT trong 02/KH-STTTT.",
     )
-    place = models.CharField("địa danh", max_length=80, blank=True,
-                             help_text="Địa danh ghi trên văn bản, ví dụ Sóc Trăng.")
+    place = models.CharField(
+        "địa danh",
+        max_length=80,
+        blank=True,
+        help_text="Địa danh ghi trên văn bản, ví dụ Sóc Trăng.",
+    )
     must_report = models.BooleanField("phải báo cáo CCHC", default=False)
     valid_from = models.DateField("hiệu lực từ", default=datetime.date(2000, 1, 1))
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     successor = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
         verbose_name="đơn vị kế thừa",
     )
 
@@ -80,7 +94,9 @@ class Unit(models.Model):
         found = {self.pk}
         frontier = [self.pk]
         while frontier:
-            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = list(
+                Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             found.update(frontier)
         return found
 
@@ -95,10 +111,15 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A person's role on a unit; it covers the unit and every unit below it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="roles", verbose_name="người dùng")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments",
-                             verbose_name="đơn vị")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name="người dùng",
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="đơn vị"
+    )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
 
     class Meta:

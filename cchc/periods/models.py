@@ -52,7 +52,8 @@ class PeriodManager(models.Manager["Period"]):
             start=window.start,
             end=window.end,
             deadline_working_days=(
-                DEFAULT_DEADLINE_WORKING_DAYS if deadline_working_days is None
+                DEFAULT_DEADLINE_WORKING_DAYS
+                if deadline_working_days is None
                 else deadline_working_days
             ),
         )

@@ -1,12 +1,12 @@
 """Reporting period codes and their data cut-off windows (Nghị định 09/2019/NĐ-CP).
 
-    M8-2021   month:        15/07/2021 - 14/08/2021
-    Q3-2022   quarter:      15/06/2022 - 14/09/2022
-    H1-2024   first half:   15/12/2023 - 14/06/2024
-    H2-2024   second half:  15/06/2024 - 14/12/2024
-    9M-2024   nine months:  15/12/2023 - 14/09/2024
-    Y-2022    year:         15/12/2021 - 14/12/2022
-    C-20240101-20240731     custom window (also typed as 01/01/2024-31/07/2024)
+M8-2021   month:        15/07/2021 - 14/08/2021
+Q3-2022   quarter:      15/06/2022 - 14/09/2022
+H1-2024   first half:   15/12/2023 - 14/06/2024
+H2-2024   second half:  15/06/2024 - 14/12/2024
+9M-2024   nine months:  15/12/2023 - 14/09/2024
+Y-2022    year:         15/12/2021 - 14/12/2022
+C-20240101-20240731     custom window (also typed as 01/01/2024-31/07/2024)
 """
 
 from __future__ import annotations
@@ -147,6 +147,7 @@ def parse_period(code: str) -> Window:
 def custom_window(start: datetime.date, end: datetime.date) -> Window:
     if end < start:
         raise PeriodCodeError(
-            f"Kỳ báo cáo tùy chọn: ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}."
+            f"Kỳ báo cáo tùy chọn: ngày kết thúc {end:%d/%m/%Y} "
+            f"trước ngày bắt đầu {start:%d/%m/%Y}."
         )
     return Window(f"C-{start:%Y%m%d}-{end:%Y%m%d}", "custom", None, None, start, end)

@@ -29,7 +29,9 @@ class WorkingCalendar:
     working_days: dict[datetime.date, str] = field(default_factory=dict)
 
     @classmethod
-    def from_overrides(cls, overrides: Iterable[tuple[datetime.date, bool, str]]) -> WorkingCalendar:
+    def from_overrides(
+        cls, overrides: Iterable[tuple[datetime.date, bool, str]]
+    ) -> WorkingCalendar:
         """Build from (date, is_working_day, note) rows."""
         calendar = cls()
         for day, is_working, note in overrides:
@@ -81,7 +83,9 @@ class WorkingCalendar:
             current += datetime.timedelta(days=1)
         raise ValueError("no working day found within ten years")
 
-    def skipped_days(self, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    def skipped_days(
+        self, start: datetime.date, end: datetime.date
+    ) -> list[tuple[datetime.date, str]]:
         """Days off strictly between start and end, with the reason for each."""
         skipped = []
         current = start + datetime.timedelta(days=1)

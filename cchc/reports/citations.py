@@ -1,7 +1,7 @@
 """Reading a document citation as officials write it:
 
-    "Kế hoạch số 02/KH-STTTT ngày 27/01/2022 về việc thực hiện cải cách hành chính năm 2022"
-    "Quyết định số 16/2022/QĐ-UBND ngày 03/8/2022 của UBND tỉnh Sóc Trăng v/v ban hành ..."
+"Kế hoạch số 02/KH-STTTT ngày 27/01/2022 về việc thực hiện cải cách hành chính năm 2022"
+"Quyết định số 16/2022/QĐ-UBND ngày 03/8/2022 của UBND tỉnh Sóc Trăng v/v ban hành ..."
 """
 
 from __future__ import annotations
@@ -11,9 +11,23 @@ import re
 from dataclasses import dataclass
 
 DOC_TYPES = [
-    "Kế hoạch", "Quyết định", "Công văn", "Báo cáo", "Thông báo", "Tờ trình", "Nghị quyết",
-    "Nghị định", "Thông tư", "Chỉ thị", "Đề án", "Hướng dẫn", "Chương trình", "Văn bản",
-    "Quy chế", "Quy định", "Luật",
+    "Kế hoạch",
+    "Quyết định",
+    "Công văn",
+    "Báo cáo",
+    "Thông báo",
+    "Tờ trình",
+    "Nghị quyết",
+    "Nghị định",
+    "Thông tư",
+    "Chỉ thị",
+    "Đề án",
+    "Hướng dẫn",
+    "Chương trình",
+    "Văn bản",
+    "Quy chế",
+    "Quy định",
+    "Luật",
 ]
 _TYPE = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _DATE = r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
@@ -28,8 +42,26 @@ CONNECTOR = re.compile(r"^(?:về việc|v/v|về)\s+", re.IGNORECASE)
 ISSUER_END = re.compile(r"\s+(?:về việc|v/v|về)\s+", re.IGNORECASE)
 # Type abbreviations in a number and symbol (Nghị định 30/2020, Phụ lục III); a Công văn has
 # none, so its symbol starts with the issuer: 1042/STTTT-VP.
-TYPE_ABBREVIATIONS = {"KH", "QĐ", "BC", "TB", "TTr", "NQ", "CT", "ĐA", "HD", "CTr", "QC", "QyĐ",
-                      "TT", "NĐ", "GM", "KL", "PA", "BB"}
+TYPE_ABBREVIATIONS = {
+    "KH",
+    "QĐ",
+    "BC",
+    "TB",
+    "TTr",
+    "NQ",
+    "CT",
+    "ĐA",
+    "HD",
+    "CTr",
+    "QC",
+    "QyĐ",
+    "TT",
+    "NĐ",
+    "GM",
+    "KL",
+    "PA",
+    "BB",
+}
 
 
 @dataclass
@@ -63,12 +95,12 @@ def parse_citation(text: str) -> Citation | None:
     match = HEAD.search(cleaned)
     if not match:
         return None
-    rest = cleaned[match.end():].strip(" ,;:")
+    rest = cleaned[match.end() :].strip(" ,;:")
     issuer = ""
     if rest.lower().startswith("của "):
         rest = rest[4:]
         end = ISSUER_END.search(rest)
-        issuer, rest = (rest[: end.start()], rest[end.start():].strip()) if end else (rest, "")
+        issuer, rest = (rest[: end.start()], rest[end.start() :].strip()) if end else (rest, "")
     doc_type = next(t for t in DOC_TYPES if t.lower() == match.group("type").lower())
     return Citation(
         doc_type=doc_type,

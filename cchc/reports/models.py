@@ -22,26 +22,34 @@ class Status(models.TextChoices):
 
 
 class Report(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports",
-                             verbose_name="đơn vị")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports",
-                               verbose_name="kỳ báo cáo")
-    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="reports",
-                                 verbose_name="biểu mẫu")
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices,
-                              default=Status.DRAFT)
-    number = models.CharField("số ký hiệu", max_length=60, blank=True,
-                              help_text="Ví dụ 174/BC-STTTT")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reports", verbose_name="đơn vị"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="reports", verbose_name="kỳ báo cáo"
+    )
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.PROTECT, related_name="reports", verbose_name="biểu mẫu"
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    number = models.CharField(
+        "số ký hiệu", max_length=60, blank=True, help_text="Ví dụ 174/BC-STTTT"
+    )
     report_date = models.DateField("ngày báo cáo", null=True, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField("phê duyệt lúc", null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     return_reason = models.TextField("lý do trả lại", blank=True)
 
     class Meta:
@@ -110,7 +118,13 @@ class Value(models.Model):
     @property
     def content(self) -> Decimal | str | datetime.date | None:
         if self.number is not None:
-            return self.number.normalize() if self.number == self.number.to_integral() else self.number
+            number = self.number
+            # Stored with 4 places: 46.0000 reads back as 46 and 86.9600 as 86.96.
+            return (
+                number.quantize(Decimal(1))
+                if number == number.to_integral()
+                else number.normalize()
+            )
         if self.date is not None:
             return self.date
         return self.text or None
@@ -129,8 +143,9 @@ class Evidence(models.Model):
     """A document cited as evidence for a value: 'Kế hoạch số 02/KH-STTTT ngày 27/01/2022'."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="chỉ tiêu")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="chỉ tiêu"
+    )
     doc_type = models.CharField("loại văn bản", max_length=40)
     number_symbol = models.CharField("số, ký hiệu", max_length=80, blank=True)
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
@@ -146,7 +161,9 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         parts = [f"{self.doc_type} số {self.number_symbol}"]
         if self.issued_on:
-            parts.append(f"ngày {self.issued_on.day:02d}/{self.issued_on.month:02d}/{self.issued_on.year}")
+            parts.append(
+                f"ngày {self.issued_on.day:02d}/{self.issued_on.month:02d}/{self.issued_on.year}"
+            )
         if self.issuer:
             parts.append(f"của {self.issuer}")
         if self.summary:

@@ -52,7 +52,8 @@ class Overview:
     @property
     def sent(self) -> int:
         return sum(
-            1 for row in self.rows
+            1
+            for row in self.rows
             if row.state in ("submitted_on_time", "submitted_late", Status.APPROVED)
         )
 

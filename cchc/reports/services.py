@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,20 +33,25 @@ def _require(allowed: bool, message: str = "Bạn không có quyền thực hi�
 def default_template() -> ReportTemplate:
     template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()
     if template is None:
-        raise WorkflowError("Chưa có biểu mẫu báo cáo nào; hãy nạp biểu mẫu (cchc template builtin).")
+        raise WorkflowError(
+            "Chưa có biểu mẫu báo cáo nào; hãy nạp biểu mẫu (cchc template builtin)."
+        )
     return template
 
 
 @transaction.atomic
-def start_report(user, unit: Unit, period: Period, template: ReportTemplate | None = None) -> Report:
+def start_report(
+    user, unit: Unit, period: Period, template: ReportTemplate | None = None
+) -> Report:
     _require(access.can_start_report(user, unit))
     existing = Report.objects.filter(unit=unit, period=period).first()
     if existing is not None:
         return existing
     template = template or default_template()
     report = Report.objects.create(unit=unit, period=period, template=template, created_by=user)
-    log_action(user, "report.create", f"Tạo báo cáo {period.label} theo biểu mẫu {template}",
-               report=report)
+    log_action(
+        user, "report.create", f"Tạo báo cáo {period.label} theo biểu mẫu {template}", report=report
+    )
     return report
 
 
@@ -68,24 +74,29 @@ def _store_derived(report: Report, sheet: ReportSheet) -> None:
 def _audit_value(user, report: Report, indicator: Indicator, field: str, before: Any, after: Any):
     label = "ghi chú" if field == "note" else "số liệu"
     log_action(
-        user, f"value.{field}",
+        user,
+        f"value.{field}",
         f"Sửa {label} {indicator.quoted_label}: {before or '(trống)'} → {after or '(trống)'}",
-        report=report, coalesce_key=f"{indicator.key}.{field}",
+        report=report,
+        coalesce_key=f"{indicator.key}.{field}",
         data={"indicator": indicator.key, "field": field, "before": before, "after": after},
     )
 
 
 @transaction.atomic
-def save_value(user, report: Report, key: str, raw: str | None = None,
-               note: str | None = None) -> ReportSheet:
+def save_value(
+    user, report: Report, key: str, raw: str | None = None, note: str | None = None
+) -> ReportSheet:
     """Store what the user typed for one indicator; returns the recomputed sheet.
 
     Raises InvalidValue (a ValueError with a Vietnamese message) for input that cannot be read;
     nothing is written then.
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _require(access.can_edit_report(user, report),
-             "Báo cáo không ở trạng thái được sửa, hoặc bạn không phải người báo cáo của đơn vị.")
+    _require(
+        access.can_edit_report(user, report),
+        "Báo cáo không ở trạng thái được sửa, hoặc bạn không phải người báo cáo của đơn vị.",
+    )
     indicator = report.template.indicators.select_related("section").filter(key=key).first()
     if indicator is None:
         raise WorkflowError(f"Biểu mẫu không có chỉ tiêu mã '{key}'.")
@@ -94,7 +105,9 @@ def save_value(user, report: Report, key: str, raw: str | None = None,
     )
     if raw is not None:
         if indicator.is_derived:
-            raise WorkflowError(f"Chỉ tiêu {indicator.quoted_label} được tính tự động, không nhập tay.")
+            raise WorkflowError(
+                f"Chỉ tiêu {indicator.quoted_label} được tính tự động, không nhập tay."
+            )
         content = parse_value(indicator, raw)
         before = display_value(indicator, value.content)
         after = display_value(indicator, content)
@@ -123,9 +136,14 @@ def save_narrative(user, report: Report, section: OutlineSection, text: str) -> 
         before = item.text
         item.text = text
         item.save(update_fields=["text", "updated_at"])
-        log_action(user, "narrative.edit", f"Sửa nội dung mục {section.number} {section.title}",
-                   report=report, coalesce_key=f"narrative.{section.pk}",
-                   data={"section": section.number, "before": before, "after": text})
+        log_action(
+            user,
+            "narrative.edit",
+            f"Sửa nội dung mục {section.number} {section.title}",
+            report=report,
+            coalesce_key=f"narrative.{section.pk}",
+            data={"section": section.number, "before": before, "after": text},
+        )
     return item
 
 
@@ -137,8 +155,13 @@ def update_header(user, report: Report, number: str, report_date) -> Report:
     report.save(update_fields=["number", "report_date"])
     after = {"number": report.number, "report_date": str(report.report_date or "")}
     if before != after:
-        log_action(user, "report.header", "Sửa số, ngày báo cáo", report=report,
-                   data={"before": before, "after": after})
+        log_action(
+            user,
+            "report.header",
+            "Sửa số, ngày báo cáo",
+            report=report,
+            data={"before": before, "after": after},
+        )
     return report
 
 
@@ -151,8 +174,13 @@ def add_evidence(user, report: Report, key: str, fields: dict[str, Any]) -> Evid
     if not fields.get("doc_type") or not fields.get("number_symbol"):
         raise WorkflowError("Văn bản minh chứng cần có loại văn bản và số, ký hiệu.")
     evidence = Evidence.objects.create(report=report, indicator=indicator, **fields)
-    log_action(user, "evidence.add", f"Thêm minh chứng cho {indicator.quoted_label}: {evidence}",
-               report=report, data={"indicator": key, "after": str(evidence)})
+    log_action(
+        user,
+        "evidence.add",
+        f"Thêm minh chứng cho {indicator.quoted_label}: {evidence}",
+        report=report,
+        data={"indicator": key, "after": str(evidence)},
+    )
     return evidence
 
 
@@ -180,8 +208,13 @@ def evidence_from_citation(text: str, report: Report) -> dict[str, Any] | None:
 def remove_evidence(user, evidence: Evidence) -> None:
     report = evidence.report
     _require(access.can_edit_report(user, report))
-    log_action(user, "evidence.remove", f"Xóa minh chứng {evidence}", report=report,
-               data={"before": str(evidence)})
+    log_action(
+        user,
+        "evidence.remove",
+        f"Xóa minh chứng {evidence}",
+        report=report,
+        data={"before": str(evidence)},
+    )
     evidence.delete()
 
 
@@ -190,51 +223,68 @@ def _lock(report: Report) -> Report:
 
 
 @transaction.atomic
-def submit_report(user, report: Report) -> Report:
+def submit_report(user, report: Report, at: datetime.datetime | None = None) -> Report:
+    """Send the report to the province. `at` records a submission made earlier (imports, demo)."""
     report = _lock(report)
     _require(access.can_submit_report(user, report))
     errors = ReportSheet(report).errors
     if errors:
         raise WorkflowError(
-            "Chưa gửi được báo cáo vì còn lỗi: " + " ".join(e.message for e in errors[:5])
+            "Chưa gửi được báo cáo vì còn lỗi: "
+            + " ".join(e.message for e in errors[:5])
             + (f" (và {len(errors) - 5} lỗi khác)" if len(errors) > 5 else "")
         )
     before = report.status
     report.status = Status.SUBMITTED
-    report.submitted_at = timezone.now()
+    report.submitted_at = at or timezone.now()
     report.submitted_by = user
     report.save(update_fields=["status", "submitted_at", "submitted_by"])
     deadline = f"{report.period.deadline:%d/%m/%Y}"
-    log_action(user, "report.submit",
-               f"Gửi báo cáo ({report.timeliness_label}, hạn {deadline})", report=report,
-               data={"before": before, "after": report.status, "late": report.is_late,
-                     "deadline": deadline})
+    log_action(
+        user,
+        "report.submit",
+        f"Gửi báo cáo ({report.timeliness_label}, hạn {deadline})",
+        report=report,
+        data={
+            "before": before,
+            "after": report.status,
+            "late": report.is_late,
+            "deadline": deadline,
+        },
+        at=report.submitted_at,
+    )
     return report
 
 
 @transaction.atomic
-def approve_report(user, report: Report) -> Report:
+def approve_report(user, report: Report, at: datetime.datetime | None = None) -> Report:
     report = _lock(report)
     _require(access.can_approve_report(user, report))
     if report.status != Status.SUBMITTED:
         raise WorkflowError("Chỉ phê duyệt được báo cáo đã gửi.")
     report.status = Status.APPROVED
-    report.approved_at = timezone.now()
+    report.approved_at = at or timezone.now()
     report.approved_by = user
     report.save(update_fields=["status", "approved_at", "approved_by"])
-    log_action(user, "report.approve", "Phê duyệt báo cáo; báo cáo được khóa", report=report,
-               data={"before": Status.SUBMITTED, "after": Status.APPROVED})
+    log_action(
+        user,
+        "report.approve",
+        "Phê duyệt báo cáo; báo cáo được khóa",
+        report=report,
+        data={"before": Status.SUBMITTED, "after": Status.APPROVED},
+        at=report.approved_at,
+    )
     return report
 
 
 @transaction.atomic
-def return_report(user, report: Report, reason: str) -> Report:
+def return_report(user, report: Report, reason: str, at: datetime.datetime | None = None) -> Report:
     """Send a submitted report back to its unit for correction (reason mandatory)."""
     report = _lock(report)
     _require(access.can_return_report(user, report))
     if report.status != Status.SUBMITTED:
         raise WorkflowError("Chỉ trả lại được báo cáo đã gửi; báo cáo đã phê duyệt phải mở khóa.")
-    return _back_to_unit(user, report, reason, "report.return", "Trả lại báo cáo")
+    return _back_to_unit(user, report, reason, "report.return", "Trả lại báo cáo", at)
 
 
 @transaction.atomic
@@ -244,10 +294,14 @@ def reopen_report(user, report: Report, reason: str) -> Report:
     _require(access.can_reopen_report(user, report))
     if report.status != Status.APPROVED:
         raise WorkflowError("Chỉ mở khóa được báo cáo đã phê duyệt.")
-    return _back_to_unit(user, report, reason, "report.reopen", "Mở khóa báo cáo đã phê duyệt")
+    return _back_to_unit(
+        user, report, reason, "report.reopen", "Mở khóa báo cáo đã phê duyệt", None
+    )
 
 
-def _back_to_unit(user, report: Report, reason: str, action: str, verb: str) -> Report:
+def _back_to_unit(
+    user, report: Report, reason: str, action: str, verb: str, at: datetime.datetime | None
+) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError("Phải ghi lý do khi trả lại hoặc mở khóa báo cáo.")
@@ -257,8 +311,14 @@ def _back_to_unit(user, report: Report, reason: str, action: str, verb: str) -> 
     report.approved_at = None
     report.approved_by = None
     report.save(update_fields=["status", "return_reason", "approved_at", "approved_by"])
-    log_action(user, action, f"{verb}. Lý do: {reason}", report=report,
-               data={"before": before, "after": Status.RETURNED, "reason": reason})
+    log_action(
+        user,
+        action,
+        f"{verb}. Lý do: {reason}",
+        report=report,
+        data={"before": before, "after": Status.RETURNED, "reason": reason},
+        at=at,
+    )
     return report
 
 

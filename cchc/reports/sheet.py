@@ -45,7 +45,8 @@ class ReportSheet:
         self.previous_report = self._previous_report()
         self.previous_values = (
             {v.indicator.key: v for v in self.previous_report.values.select_related("indicator")}
-            if self.previous_report else {}
+            if self.previous_report
+            else {}
         )
         self.evidence: dict[int, list[Evidence]] = {}
         for item in report.evidence.all():
@@ -82,7 +83,8 @@ class ReportSheet:
     @cached_property
     def issues(self) -> list[Issue]:
         filled = {
-            i.key for i in self.indicators
+            i.key
+            for i in self.indicators
             if (value := self.values.get(i.pk)) is not None and value.content is not None
         }
         rules = list(self.report.template.rules.all())
@@ -96,13 +98,15 @@ class ReportSheet:
         grouped: dict[int, tuple[Section, list[Row]]] = {}
         for indicator in self.indicators:
             section_rows = grouped.setdefault(indicator.section_id, (indicator.section, []))[1]
-            section_rows.append(Row(
-                indicator=indicator,
-                value=self.values.get(indicator.pk),
-                previous=self.previous_values.get(indicator.key),
-                evidence=self.evidence.get(indicator.pk, []),
-                derived=self.derived.get(indicator.key),
-            ))
+            section_rows.append(
+                Row(
+                    indicator=indicator,
+                    value=self.values.get(indicator.pk),
+                    previous=self.previous_values.get(indicator.key),
+                    evidence=self.evidence.get(indicator.pk, []),
+                    derived=self.derived.get(indicator.key),
+                )
+            )
         return list(grouped.values())
 
     def derived_display(self) -> dict[str, str]:

@@ -52,9 +52,15 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
     if request.method == "POST":
         report = services.start_report(request.user, unit, period)
         return redirect("report", report_id=report.pk)
-    return render(request, "reports/start.html", {
-        "unit": unit, "period": period, "can_start": access.can_start_report(request.user, unit),
-    })
+    return render(
+        request,
+        "reports/start.html",
+        {
+            "unit": unit,
+            "period": period,
+            "can_start": access.can_start_report(request.user, unit),
+        },
+    )
 
 
 @login_required
@@ -64,16 +70,20 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     texts = {t.section_id: t.text for t in report.narrative.all()}
     outline = [(section, texts.get(section.pk, "")) for section in report.template.outline.all()]
     user = request.user
-    return render(request, "reports/report.html", {
-        "report": report,
-        "sheet": sheet,
-        "outline": outline,
-        "can_edit": access.can_edit_report(user, report),
-        "can_approve": access.can_approve_report(user, report) and report.status == "submitted",
-        "can_return": access.can_return_report(user, report) and report.status == "submitted",
-        "can_reopen": access.can_reopen_report(user, report) and report.status == "approved",
-        "derived_json": sheet.derived_display(),
-    })
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "sheet": sheet,
+            "outline": outline,
+            "can_edit": access.can_edit_report(user, report),
+            "can_approve": access.can_approve_report(user, report) and report.status == "submitted",
+            "can_return": access.can_return_report(user, report) and report.status == "submitted",
+            "can_reopen": access.can_reopen_report(user, report) and report.status == "approved",
+            "derived_json": sheet.derived_display(),
+        },
+    )
 
 
 def _sheet_state(sheet: ReportSheet) -> dict:
@@ -97,19 +107,22 @@ def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
     except (ValueError, KeyError):
         return JsonResponse({"error": "Yêu cầu không hợp lệ."}, status=400)
     try:
-        sheet = services.save_value(request.user, report, key, payload.get("value"),
-                                    payload.get("note"))
+        sheet = services.save_value(
+            request.user, report, key, payload.get("value"), payload.get("note")
+        )
     except PermissionDenied as exc:
         return JsonResponse({"error": str(exc)}, status=403)
     except (InvalidValue, services.WorkflowError) as exc:
         return JsonResponse({"error": str(exc), "key": key}, status=422)
     row_value = next((r for s in sheet.rows() for r in s[1] if r.indicator.key == key), None)
-    return JsonResponse({
-        "saved": True,
-        "key": key,
-        "display": row_value.display if row_value else "",
-        **_sheet_state(sheet),
-    })
+    return JsonResponse(
+        {
+            "saved": True,
+            "key": key,
+            "display": row_value.display if row_value else "",
+            **_sheet_state(sheet),
+        }
+    )
 
 
 @login_required
@@ -136,8 +149,9 @@ def parse_citation(request: HttpRequest, report_id: int) -> JsonResponse:
     if fields is None:
         return JsonResponse({"found": False})
     issued = fields["issued_on"]
-    return JsonResponse({"found": True, **fields,
-                         "issued_on": issued.strftime("%d/%m/%Y") if issued else ""})
+    return JsonResponse(
+        {"found": True, **fields, "issued_on": issued.strftime("%d/%m/%Y") if issued else ""}
+    )
 
 
 @login_required

@@ -35,10 +35,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-period__end", "unit__code")[:50]
     )
     periods = Period.objects.filter(reports__isnull=False).distinct().order_by("-end")[:8]
-    return render(request, "web/home.html", {
-        "units": units[:50],
-        "reports": reports,
-        "periods": periods,
-        "period_codes": current_period_codes(timezone.localdate()),
-        "is_consolidator": access.can_consolidate(user),
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "units": units[:50],
+            "reports": reports,
+            "periods": periods,
+            "period_codes": current_period_codes(timezone.localdate()),
+            "is_consolidator": access.can_consolidate(user),
+        },
+    )

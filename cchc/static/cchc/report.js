@@ -179,11 +179,9 @@
   // Forms that leave the page wait until every typed value is saved.
   document.querySelectorAll("form[data-flush]").forEach((form) => {
     form.addEventListener("submit", async (event) => {
-      if (form.dataset.flushed) return;
       event.preventDefault();
       await flushAll();
-      form.dataset.flushed = "1";
-      form.requestSubmit ? form.requestSubmit() : form.submit();
+      form.submit();  // no second submit event: the form's own checks already ran
     });
   });
 
