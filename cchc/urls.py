@@ -32,6 +32,7 @@ urlpatterns = [
     path("reports/<int:report_id>/header/", reports.update_header, name="update_header"),
     path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
+    path("overview/", reports.overview_lookup, name="overview_lookup"),
     path("overview/<str:period_code>/", reports.overview, name="overview"),
     path("admin/", admin.site.urls),
 ]

@@ -423,3 +423,14 @@ def test_home(as_person, everyone, report, person):
 
 def test_home_anonymous_goes_to_login(client):
     assert is_login_redirect(client.get(reverse("home")))
+
+
+def test_overview_lookup_accepts_custom_windows(as_person, everyone, province):
+    client = as_person("consolidator")
+    response = client.get(reverse("overview_lookup"), {"period": "01/01/2024-31/07/2024"})
+    assert response.status_code == 302 and response["Location"] == "/overview/C-20240101-20240731/"
+    page = client.get(response["Location"])
+    assert "từ ngày 01/01/2024 đến ngày 31/07/2024" in page.content.decode()
+    bad = client.get(reverse("overview_lookup"), {"period": "Q9-2024"}, follow=True)
+    assert "Không hiểu mã kỳ báo cáo" in bad.content.decode()
+    assert as_person("reporter").get(reverse("overview_lookup"), {"period": "Q3-2022"}).status_code == 403

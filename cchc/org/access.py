@@ -48,6 +48,11 @@ def visible_unit_ids(user: AnyUser) -> set[int]:
     return _scope(user, {Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR})
 
 
+def reporting_unit_ids(user: AnyUser) -> set[int]:
+    """Units the user reports for or approves for (their own work, not what they watch)."""
+    return _scope(user, {Role.REPORTER, Role.APPROVER})
+
+
 def can_view_unit(user: AnyUser, unit: Unit) -> bool:
     return unit.pk in visible_unit_ids(user)
 

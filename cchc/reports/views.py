@@ -242,6 +242,19 @@ def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
+def overview_lookup(request: HttpRequest) -> HttpResponse:
+    """The period typed on the home page: custom windows (01/01/2024-31/07/2024) included."""
+    if not access.can_consolidate(request.user):
+        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
+    try:
+        period = Period.objects.for_code(request.GET.get("period", ""))
+    except PeriodCodeError as exc:
+        messages.error(request, str(exc))
+        return redirect("home")
+    return redirect("overview", period_code=period.code)
+
+
+@login_required
 def overview(request: HttpRequest, period_code: str) -> HttpResponse:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")

@@ -28,7 +28,9 @@ def current_period_codes(today) -> list[str]:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     unit_ids = access.visible_unit_ids(user)
-    units = Unit.objects.filter(pk__in=unit_ids, must_report=True).order_by("kind", "code")
+    units = Unit.objects.filter(
+        pk__in=access.reporting_unit_ids(user), must_report=True
+    ).order_by("code")
     reports = (
         Report.objects.filter(unit_id__in=unit_ids)
         .select_related("unit", "period")
@@ -39,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "units": units[:50],
+            "units": units,
             "reports": reports,
             "periods": periods,
             "period_codes": current_period_codes(timezone.localdate()),
