@@ -433,4 +433,7 @@ def test_overview_lookup_accepts_custom_windows(as_person, everyone, province):
     assert "từ ngày 01/01/2024 đến ngày 31/07/2024" in page.content.decode()
     bad = client.get(reverse("overview_lookup"), {"period": "Q9-2024"}, follow=True)
     assert "Không hiểu mã kỳ báo cáo" in bad.content.decode()
-    assert as_person("reporter").get(reverse("overview_lookup"), {"period": "Q3-2022"}).status_code == 403
+    assert (
+        as_person("reporter").get(reverse("overview_lookup"), {"period": "Q3-2022"}).status_code
+        == 403
+    )

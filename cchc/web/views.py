@@ -28,9 +28,9 @@ def current_period_codes(today) -> list[str]:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     unit_ids = access.visible_unit_ids(user)
-    units = Unit.objects.filter(
-        pk__in=access.reporting_unit_ids(user), must_report=True
-    ).order_by("code")
+    units = Unit.objects.filter(pk__in=access.reporting_unit_ids(user), must_report=True).order_by(
+        "code"
+    )
     reports = (
         Report.objects.filter(unit_id__in=unit_ids)
         .select_related("unit", "period")
