@@ -27,8 +27,9 @@ test-sqlite: $(VENV)/.installed
 
 # CCHC_TEST_POSTGRES makes tests/conftest.py point the suite at POSTGRES_TEST_URL; when no
 # server answers the run skips with the reason, or fails if CCHC_REQUIRE_POSTGRES=1.
+# No persistent connections: the browser tests' server threads must not hold the test database.
 test-postgres: $(VENV)/.installed
-	CCHC_TEST_POSTGRES=1 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest
+	CCHC_TEST_POSTGRES=1 CCHC_DB_CONN_MAX_AGE=0 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check cchc tests

@@ -32,6 +32,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
 DEBUG = env_bool("CCHC_DEBUG", True)
 SECRET_KEY = os.environ.get("CCHC_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -95,7 +105,7 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dj_database_url.parse(url, conn_max_age=env_int("CCHC_DB_CONN_MAX_AGE", 60))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
