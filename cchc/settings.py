@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cchc.reports",
     "cchc.audit",
     "cchc.demo",
+    "cchc.documents",
     "cchc.web",
 ]
 

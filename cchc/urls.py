@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cchc.documents import views as documents
 from cchc.reports import views as reports
 from cchc.web import views as web
 
@@ -31,6 +32,14 @@ urlpatterns = [
     ),
     path("reports/<int:report_id>/header/", reports.update_header, name="update_header"),
     path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),
+    path("reports/<int:report_id>/export/<str:fmt>/", documents.download, name="download"),
+    path("reports/<int:report_id>/charts/<str:key>.png", documents.chart, name="chart"),
+    path("reports/<int:report_id>/draft/", documents.fill_drafts, name="fill_drafts"),
+    path(
+        "reports/<int:report_id>/draft/<int:section_id>/",
+        documents.section_draft,
+        name="section_draft",
+    ),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
     path("overview/", reports.overview_lookup, name="overview_lookup"),
     path("overview/<str:period_code>/", reports.overview, name="overview"),

@@ -144,3 +144,25 @@ def complete_report(report, reporter):
 def fast_password_hashing(settings):
     # The real hasher is deliberately slow; tests create and log in many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def demo_documents(django_db_setup, django_db_blocker) -> dict[str, bytes]:
+    """The demo province's documents, rendered once: the approved Q3-2022 report of
+    Sở TT&TT (DOCX, XLSX) and its Q4-2022 draft (DOCX). The demo data is rolled back."""
+    from django.db import transaction
+
+    from cchc.demo.loader import load_demo
+    from cchc.documents.registry import exporters
+    from cchc.reports.models import Report
+
+    rendered: dict[str, bytes] = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        approved = Report.objects.get(unit__code="ST-STTTT", period__code="Q3-2022")
+        draft = Report.objects.get(unit__code="ST-STTTT", period__code="Q4-2022")
+        rendered["docx"] = exporters()["docx"](approved).render().content
+        rendered["xlsx"] = exporters()["xlsx"](approved).render().content
+        rendered["draft_docx"] = exporters()["docx"](draft).render().content
+        transaction.set_rollback(True)
+    return rendered

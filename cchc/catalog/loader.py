@@ -177,6 +177,8 @@ def load_template(path: Path) -> ReportTemplate:
             title=item["title"],
             level=level,
             hint=item.get("hint", ""),
+            draft=item.get("draft", ""),
+            chart=item.get("chart", ""),
             order=index,
         )
         for index, (level, item) in enumerate(_flatten_outline(data.get("outline", [])), start=1)

@@ -168,6 +168,18 @@ class OutlineSection(models.Model):
     title = models.CharField("tiêu đề", max_length=255)
     level = models.PositiveSmallIntegerField("cấp", default=1)
     hint = models.TextField("gợi ý nội dung", blank=True)
+    draft = models.TextField(
+        "mẫu soạn tự động",
+        blank=True,
+        help_text="Mẫu câu (cú pháp Django template) để soạn nội dung từ số liệu, "
+        "ví dụ: đã hoàn thành {{ v.plan_tasks_done }}/{{ v.plan_tasks_total }} nhiệm vụ.",
+    )
+    chart = models.CharField(
+        "biểu đồ kèm theo",
+        max_length=40,
+        blank=True,
+        help_text="Mã biểu đồ vẽ sau nội dung mục, ví dụ: tasks, dossiers.",
+    )
     order = models.PositiveIntegerField("thứ tự")
 
     class Meta:

@@ -163,7 +163,13 @@ def _seed_report(template: ReportTemplate) -> None:
     period = Period.objects.for_code(data["period"], template.deadline_working_days)
     report = services.start_report(reporter, unit, period, template)
     _enter(reporter, report, data["values"], _at("2022-09-14 15:00"))
-    services.update_header(reporter, report, data["number"], data["report_date"])
+    services.update_document_details(
+        reporter,
+        report,
+        number=data["number"],
+        report_date=data["report_date"],
+        **data.get("document", {}),
+    )
     by_number = {s.number: s for s in template.outline.all()}
     for number, text in data.get("narrative", {}).items():
         services.save_narrative(reporter, report, by_number[number], text)

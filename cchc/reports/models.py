@@ -51,6 +51,22 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     return_reason = models.TextField("lý do trả lại", blank=True)
+    # What the signed document carries besides the figures (Nghị định 30/2020 layout).
+    signer_authority = models.CharField(
+        "thẩm quyền ký",
+        max_length=80,
+        blank=True,
+        help_text="Ví dụ: KT. GIÁM ĐỐC (để trống nếu người đứng đầu ký)",
+    )
+    signer_title = models.CharField(
+        "chức vụ người ký", max_length=80, blank=True, help_text="Ví dụ: GIÁM ĐỐC, PHÓ GIÁM ĐỐC"
+    )
+    signer_name = models.CharField("họ tên người ký", max_length=120, blank=True)
+    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi nơi nhận một dòng.")
+    opening = models.TextField(
+        "đoạn mở đầu", blank=True, help_text="Căn cứ, lý do báo cáo; để trống để hệ thống soạn."
+    )
+    closing = models.TextField("đoạn kết", blank=True)
 
     class Meta:
         ordering = ["-period__end", "unit__code"]

@@ -147,21 +147,36 @@ def save_narrative(user, report: Report, section: OutlineSection, text: str) -> 
     return item
 
 
+DOCUMENT_FIELDS = {
+    "number": "số ký hiệu",
+    "report_date": "ngày báo cáo",
+    "signer_authority": "thẩm quyền ký",
+    "signer_title": "chức vụ người ký",
+    "signer_name": "người ký",
+    "recipients": "nơi nhận",
+    "opening": "đoạn mở đầu",
+    "closing": "đoạn kết",
+}
+
+
 @transaction.atomic
-def update_header(user, report: Report, number: str, report_date) -> Report:
+def update_document_details(user, report: Report, **fields: Any) -> Report:
+    """Number, date, signer, recipients, opening and closing of the report document."""
     _require(access.can_edit_report(user, report))
-    before = {"number": report.number, "report_date": str(report.report_date or "")}
-    report.number, report.report_date = number.strip(), report_date
-    report.save(update_fields=["number", "report_date"])
-    after = {"number": report.number, "report_date": str(report.report_date or "")}
-    if before != after:
-        log_action(
-            user,
-            "report.header",
-            "Sửa số, ngày báo cáo",
-            report=report,
-            data={"before": before, "after": after},
-        )
+    unknown = set(fields) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise WorkflowError(f"Không có trường {', '.join(sorted(unknown))}.")
+    changed = {}
+    for name, value in fields.items():
+        value = value.strip() if isinstance(value, str) else value
+        before = getattr(report, name)
+        if before != value:
+            changed[name] = {"before": str(before or ""), "after": str(value or "")}
+            setattr(report, name, value)
+    if changed:
+        report.save(update_fields=list(changed))
+        labels = ", ".join(DOCUMENT_FIELDS[name] for name in changed)
+        log_action(user, "report.details", f"Sửa {labels}", report=report, data=changed)
     return report
 
 

@@ -23,7 +23,8 @@ from cchc.reports.overview import period_overview
 from cchc.reports.sheet import ReportSheet
 
 
-def _report_for(request: HttpRequest, report_id: int) -> Report:
+def visible_report(request: HttpRequest, report_id: int) -> Report:
+    """The report if the user may see it; 404 otherwise, so others cannot probe ids."""
     report = get_object_or_404(
         Report.objects.select_related("unit", "period", "template"), pk=report_id
     )
@@ -65,10 +66,12 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
 
 @login_required
 def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     sheet = ReportSheet(report)
     texts = {t.section_id: t.text for t in report.narrative.all()}
-    outline = [(section, texts.get(section.pk, "")) for section in report.template.outline.all()]
+    sections = list(report.template.outline.all())
+    outline = [(section, texts.get(section.pk, "")) for section in sections]
+    charts = list(dict.fromkeys(section.chart for section in sections if section.chart))
     user = request.user
     return render(
         request,
@@ -82,6 +85,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
             "can_return": access.can_return_report(user, report) and report.status == "submitted",
             "can_reopen": access.can_reopen_report(user, report) and report.status == "approved",
             "derived_json": sheet.derived_display(),
+            "charts": charts,
         },
     )
 
@@ -100,7 +104,7 @@ def _sheet_state(sheet: ReportSheet) -> dict:
 @require_POST
 def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
     """Autosave of one field: {"key": ..., "value": ...} and/or {"note": ...}."""
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     try:
         payload = json.loads(request.body or b"{}")
         key = str(payload["key"])
@@ -128,7 +132,7 @@ def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
 @login_required
 @require_POST
 def save_narrative(request: HttpRequest, report_id: int, section_id: int) -> JsonResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     section = get_object_or_404(report.template.outline, pk=section_id)
     try:
         text = json.loads(request.body or b"{}").get("text", "")
@@ -144,7 +148,7 @@ def save_narrative(request: HttpRequest, report_id: int, section_id: int) -> Jso
 @login_required
 @require_GET
 def parse_citation(request: HttpRequest, report_id: int) -> JsonResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     fields = services.evidence_from_citation(request.GET.get("text", ""), report)
     if fields is None:
         return JsonResponse({"found": False})
@@ -157,7 +161,7 @@ def parse_citation(request: HttpRequest, report_id: int) -> JsonResponse:
 @login_required
 @require_POST
 def add_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     key = request.POST.get("key", "")
     issued_raw = request.POST.get("issued_on", "").strip()
     issued_on = None
@@ -185,7 +189,7 @@ def add_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove_evidence(request: HttpRequest, report_id: int, evidence_id: int) -> HttpResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
     key = evidence.indicator.key
     services.remove_evidence(request.user, evidence)
@@ -196,15 +200,21 @@ def remove_evidence(request: HttpRequest, report_id: int, evidence_id: int) -> H
 @login_required
 @require_POST
 def update_header(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report_for(request, report_id)
-    raw_date = request.POST.get("report_date", "").strip()
+    """Number, date, signer and recipients of the document (only the fields posted)."""
+    report = visible_report(request, report_id)
+    fields = {name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST}
+    raw_date = fields.get("report_date", "").strip()
     try:
-        report_date = datetime.datetime.strptime(raw_date, "%d/%m/%Y").date() if raw_date else None
+        fields["report_date"] = (
+            datetime.datetime.strptime(raw_date, "%d/%m/%Y").date() if raw_date else None
+        )
     except ValueError:
         messages.error(request, f"Ngày báo cáo '{raw_date}' không đúng dạng ngày/tháng/năm.")
         return redirect("report", report_id=report.pk)
-    services.update_header(request.user, report, request.POST.get("number", ""), report_date)
-    messages.success(request, "Đã lưu số và ngày báo cáo.")
+    if "report_date" not in request.POST:
+        fields.pop("report_date")
+    services.update_document_details(request.user, report, **fields)
+    messages.success(request, "Đã lưu thông tin văn bản.")
     return redirect("report", report_id=report.pk)
 
 
@@ -219,7 +229,7 @@ WORKFLOW_ACTIONS = {
 @login_required
 @require_POST
 def workflow(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     if action not in WORKFLOW_ACTIONS:
         raise Http404("Không có thao tác này")
     verb, done = WORKFLOW_ACTIONS[action]
@@ -236,7 +246,7 @@ def workflow(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
 
 @login_required
 def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report_for(request, report_id)
+    report = visible_report(request, report_id)
     entries = report.audit_entries.select_related("user")
     return render(request, "reports/audit.html", {"report": report, "entries": entries})
 

@@ -176,6 +176,21 @@
     });
   });
 
+  // "Soạn từ số liệu": the section's draft replaces the text (asked first when it has text),
+  // then autosaves like typing.
+  document.querySelectorAll("button.redraft").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const area = document.getElementById(button.dataset.target);
+      if (area.value.trim() && !confirm("Thay nội dung đang có bằng bản soạn từ số liệu?")) return;
+      await flushAll();
+      const response = await fetch(button.dataset.url, { credentials: "same-origin" });
+      const data = await response.json();
+      if (!response.ok) { setState(data.error || "Không soạn được", "bad"); return; }
+      area.value = data.text;
+      area.dispatchEvent(new Event("input"));
+    });
+  });
+
   // Forms that leave the page wait until every typed value is saved.
   document.querySelectorAll("form[data-flush]").forEach((form) => {
     form.addEventListener("submit", async (event) => {

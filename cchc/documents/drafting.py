@@ -1,0 +1,177 @@
+"""Drafting the narrative from the figures, in the seeds' phrasing.
+
+The sentences are template data (OutlineSection.draft, a Django template); this module
+only gathers what they may say: values as printed, evidence cited, and comparisons with
+the previous period and the same period last year."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.template import Context, Engine, TemplateSyntaxError
+
+from cchc.catalog.models import Indicator, OutlineSection, ValueType
+from cchc.catalog.values import display_value, format_number
+from cchc.org.models import UnitKind
+from cchc.reports.models import Report
+from cchc.reports.sheet import ReportSheet
+
+ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
+
+SUBJECTS = {
+    UnitKind.PROVINCE: "UBND tỉnh",
+    UnitKind.DEPARTMENT: "Sở",
+    UnitKind.DIVISION: "Phòng",
+    UnitKind.PUBLIC_SERVICE: "Đơn vị",
+    UnitKind.DISTRICT: "UBND huyện",
+    UnitKind.DISTRICT_DIVISION: "Phòng",
+    UnitKind.COMMUNE: "UBND xã",
+}
+
+
+class DraftError(ValueError):
+    pass
+
+
+def _zero_padded(indicator: Indicator, number: Decimal | None) -> str:
+    if number is None:
+        return ""
+    if indicator.decimals == 0 and 0 <= number < 10:
+        return f"{int(number):02d}"
+    return format_number(number, indicator.decimals)
+
+
+def compare(indicator: Indicator, now: Decimal | None, before: Decimal | None, label: str) -> str:
+    """'tăng 3,5 điểm phần trăm so với quý II năm 2022'; '' when either side is missing."""
+    if (
+        now is None
+        or before is None
+        or indicator.value_type in (ValueType.YES_NO, ValueType.CHOICE)
+    ):
+        return ""
+    difference = now - before
+    if difference == 0:
+        return f"bằng {label}"
+    verb = "tăng" if difference > 0 else "giảm"
+    amount = format_number(abs(difference), indicator.decimals or 2)
+    if indicator.value_type == ValueType.PERCENT:
+        return f"{verb} {amount} điểm phần trăm so với {label}"
+    if before > 0:
+        share = format_number(abs(difference) / before * 100, 2)
+        return f"{verb} {amount} ({share}%) so với {label}"
+    return f"{verb} {amount} so với {label}"
+
+
+class DraftContext:
+    """Everything a draft template may use for one report."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.sheet = ReportSheet(report)
+        self.indicators = {i.key: i for i in self.sheet.indicators}
+        numbers = self.sheet.numbers
+        self.values: dict[str, str] = {}
+        self.zero: dict[str, str] = {}
+        self.notes: dict[str, str] = {}
+        self.docs: dict[str, str] = {}
+        for indicator in self.sheet.indicators:
+            value = self.sheet.value_of(indicator)
+            content = (
+                numbers.get(indicator.key)
+                if indicator.is_numeric
+                else (value.content if value else None)
+            )
+            self.values[indicator.key] = display_value(indicator, content)
+            self.zero[indicator.key] = (
+                _zero_padded(indicator, numbers.get(indicator.key))
+                if indicator.is_numeric
+                else self.values[indicator.key]
+            )
+            self.notes[indicator.key] = value.note if value else ""
+            evidence = self.sheet.evidence.get(indicator.pk, [])
+            self.docs[indicator.key] = _short_citation(evidence[0]) if evidence else ""
+        self.numbers = numbers
+        self.previous = self._comparisons(self.sheet.previous_report)
+        last_year_period = report.period.same_period_last_year()
+        last_year = (
+            Report.objects.filter(unit=report.unit, period=last_year_period).first()
+            if last_year_period
+            else None
+        )
+        self.last_year = self._comparisons(last_year)
+
+    def _comparisons(self, other: Report | None) -> dict[str, str]:
+        if other is None:
+            return {}
+        other_numbers = ReportSheet(other).numbers
+        label = f"{other.period.label}"
+        return {
+            key: compare(indicator, self.numbers.get(key), other_numbers.get(key), label)
+            for key, indicator in self.indicators.items()
+            if indicator.is_numeric
+        }
+
+    def as_dict(self) -> dict:
+        report = self.report
+        return {
+            "unit": report.unit,
+            "subject": SUBJECTS.get(report.unit.kind, "Đơn vị"),
+            "period": report.period.label,
+            "period_start": f"{report.period.start:%d/%m/%Y}",
+            "period_end": f"{report.period.end:%d/%m/%Y}",
+            "year": report.period.end.year,
+            "v": self.values,
+            "z": self.zero,
+            "n": self.numbers,
+            "note": self.notes,
+            "doc": self.docs,
+            "cmp": self.previous,
+            "cmp_year": self.last_year,
+        }
+
+
+def _short_citation(evidence) -> str:
+    text = f"{evidence.doc_type} số {evidence.number_symbol}"
+    if evidence.issued_on:
+        day = evidence.issued_on
+        text += f" ngày {day.day:02d}/{day.month:02d}/{day.year}"
+    return text
+
+
+def tidy(text: str) -> str:
+    """Collapse what empty template branches leave: double spaces, ' ,', blank runs."""
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    text = "\n".join(lines)
+    text = re.sub(r" +([,.;:)])", r"\1", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def draft_section(section: OutlineSection, context: dict) -> str:
+    if not section.draft.strip():
+        return ""
+    try:
+        template = ENGINE.from_string(section.draft)
+    except TemplateSyntaxError as exc:
+        raise DraftError(f"Mẫu soạn của mục {section.number} sai cú pháp: {exc}") from exc
+    return tidy(template.render(Context(context)))
+
+
+def draft_report(report: Report) -> dict[int, str]:
+    """Drafted text for every outline section that has a draft, by section id."""
+    context = DraftContext(report).as_dict()
+    return {
+        section.pk: text
+        for section in report.template.outline.all()
+        if (text := draft_section(section, context))
+    }
+
+
+def section_texts(report: Report) -> dict[int, str]:
+    """The text of each outline section for the document: what the user saved, or the
+    draft where nothing was saved."""
+    saved = {item.section_id: item.text for item in report.narrative.all() if item.text.strip()}
+    drafted = draft_report(report)
+    return {**drafted, **saved}

@@ -1,0 +1,71 @@
+"""PDF through LibreOffice: the DOCX converted headless, so both files say the same."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from cchc.documents.base import Exporter, Rendered
+from cchc.documents.report_docx import ReportDocx
+
+CANDIDATES = ("libreoffice", "soffice")
+TIMEOUT_SECONDS = 120
+
+
+class PdfUnavailable(RuntimeError):
+    """LibreOffice is not installed here, or the conversion failed; the message says which."""
+
+
+def libreoffice() -> str | None:
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    binary = libreoffice()
+    if binary is None:
+        raise PdfUnavailable(
+            "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản DOCX, hoặc nhờ "
+            "quản trị cài gói libreoffice-writer-nogui."
+        )
+    with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as folder:
+        source = Path(folder) / "bao-cao.docx"
+        source.write_bytes(docx)
+        # A private profile: a second conversion running at the same time must not share it.
+        profile = Path(folder) / "profile"
+        command = [
+            binary,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            folder,
+            str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfUnavailable("LibreOffice chuyển đổi quá lâu; hãy thử lại sau.") from exc
+        except subprocess.CalledProcessError as exc:
+            detail = exc.stderr.decode(errors="replace").strip()[:300]
+            raise PdfUnavailable(f"LibreOffice không chuyển được tệp: {detail}") from exc
+        target = source.with_suffix(".pdf")
+        if not target.exists():
+            raise PdfUnavailable("LibreOffice không tạo ra tệp PDF.")
+        return target.read_bytes()
+
+
+class ReportPdf(Exporter):
+    format = "pdf"
+    extension = "pdf"
+    mimetype = "application/pdf"
+
+    def render(self) -> Rendered:
+        docx = ReportDocx(self.report).render().content
+        return Rendered(self.filename(), self.mimetype, docx_to_pdf(docx))

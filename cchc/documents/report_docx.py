@@ -1,0 +1,93 @@
+"""The report as a DOCX in the Nghị định 30/2020 format, with its appendix."""
+
+from __future__ import annotations
+
+import io
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from cchc.documents import docx_layout as layout
+from cchc.documents import words
+from cchc.documents.base import Exporter, Rendered
+from cchc.documents.charts import draw
+from cchc.documents.drafting import section_texts
+from cchc.reports.models import Status
+from cchc.reports.sheet import ReportSheet
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ReportDocx(Exporter):
+    format = "docx"
+    extension = "docx"
+    mimetype = DOCX_MIMETYPE
+
+    def render(self) -> Rendered:
+        report = self.report
+        sheet = ReportSheet(report)
+        document = layout.new_document()
+        if report.status != Status.APPROVED:
+            layout.draft_mark(document)
+        layout.header_block(
+            document,
+            parent=words.parent_agency(report),
+            agency=words.issuing_agency(report),
+            number=words.number_line(report),
+            place_date=words.place_date(report),
+        )
+        layout.title(document, "BÁO CÁO", words.summary_line(report))
+        layout.body(document, words.opening(report))
+        texts = section_texts(report)
+        for section in report.template.outline.all():
+            layout.heading(document, section.number, section.title, section.level)
+            if texts.get(section.pk):
+                layout.body(document, texts[section.pk])
+            chart = draw(section.chart, sheet.numbers) if section.chart else None
+            if chart:
+                layout.picture(document, chart)
+        layout.body(document, words.closing(report))
+        layout.signature_block(
+            document,
+            recipients=words.recipients(report),
+            authority=words.signer_block(report),
+            name=report.signer_name,
+        )
+        self._appendix(document, sheet)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return Rendered(self.filename(), self.mimetype, buffer.getvalue())
+
+    def _appendix(self, document, sheet: ReportSheet) -> None:
+        report = self.report
+        layout.page_break(document)
+        for line in words.appendix_title_lines(report):
+            layout.paragraph(
+                document, line, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True, size=Pt(13)
+            )
+        layout.paragraph(
+            document,
+            words.appendix_reference(report),
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            after=6,
+            italic=True,
+            size=Pt(13),
+        )
+        rows = [["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]]
+        bold_rows, section_starts = set(), {0}
+        for section, section_rows in sheet.rows():
+            section_starts.add(len(rows))
+            rows.append([section.code, section.title, "", "", ""])
+            for row in section_rows:
+                if row.indicator.is_group:
+                    bold_rows.add(len(rows))
+                rows.append(
+                    [
+                        row.indicator.stt,
+                        row.indicator.label,
+                        row.indicator.unit,
+                        row.display,
+                        row.note,
+                    ]
+                )
+        layout.appendix_table(document, rows, bold_rows, section_starts)

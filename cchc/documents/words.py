@@ -1,0 +1,122 @@
+"""The fixed words of a report document: agency names, number, place and date, titles,
+the appendix reference. Shared by the DOCX, XLSX and PDF exporters and the report page."""
+
+from __future__ import annotations
+
+import datetime
+
+from cchc.org.models import Unit, UnitKind
+from cchc.reports.models import Report
+
+HEAD_TITLES = {
+    UnitKind.PROVINCE: "CHỦ TỊCH",
+    UnitKind.DISTRICT: "CHỦ TỊCH",
+    UnitKind.COMMUNE: "CHỦ TỊCH",
+    UnitKind.DEPARTMENT: "GIÁM ĐỐC",
+    UnitKind.PUBLIC_SERVICE: "GIÁM ĐỐC",
+    UnitKind.DIVISION: "TRƯỞNG PHÒNG",
+    UnitKind.DISTRICT_DIVISION: "TRƯỞNG PHÒNG",
+}
+DEFAULT_RECIPIENTS = ["Sở Nội vụ (để tổng hợp);", "Lưu: VT."]
+
+
+def agency_name(unit: Unit) -> str:
+    """The unit as the header names it: 'Sở Thông tin và Truyền thông', without the
+    province that the parent agency line above already names."""
+    return unit.short_name or unit.name
+
+
+def parent_agency(report: Report) -> str:
+    """'UBND TỈNH SÓC TRĂNG': the agency the unit belongs to, in full."""
+    parent = report.unit.parent
+    return parent.name.upper() if parent else ""
+
+
+def issuing_agency(report: Report) -> str:
+    return agency_name(report.unit).upper()
+
+
+def number_line(report: Report) -> str:
+    if report.number:
+        return f"Số: {report.number}"
+    symbol = report.unit.doc_symbol or "…"
+    return f"Số:      /BC-{symbol}"
+
+
+def long_date(day: datetime.date | None, place: str = "") -> str:
+    """'Sóc Trăng, ngày 15 tháng 9 năm 2022' (Nghị định 30/2020: days and months below 10
+    in the date line get a leading zero only for day 1–9 and months 1–2)."""
+    prefix = f"{place}, " if place else ""
+    if day is None:
+        year = datetime.date.today().year
+        return f"{prefix}ngày      tháng      năm {year}"
+    day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{prefix}ngày {day_text} tháng {month_text} năm {day.year}"
+
+
+def place_date(report: Report) -> str:
+    place = report.unit.place or (report.unit.parent.place if report.unit.parent else "")
+    return long_date(report.report_date, place)
+
+
+def summary_line(report: Report) -> str:
+    return f"Tình hình, kết quả thực hiện cải cách hành chính {report.period.label}"
+
+
+def report_title_period(report: Report) -> str:
+    return report.period.label
+
+
+def signer_block(report: Report) -> list[str]:
+    """Authority and title lines of the signature block, e.g. ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC']."""
+    title = report.signer_title or HEAD_TITLES.get(report.unit.kind, "THỦ TRƯỞNG ĐƠN VỊ")
+    lines = [report.signer_authority] if report.signer_authority else []
+    return [*lines, title]
+
+
+def recipients(report: Report) -> list[str]:
+    lines = [line.strip() for line in report.recipients.splitlines() if line.strip()]
+    return lines or DEFAULT_RECIPIENTS
+
+
+def short_reference(report: Report) -> str:
+    """'Báo cáo số 174/BC-STTTT ngày 15/9/2022 của Sở Thông tin và Truyền thông tỉnh Sóc Trăng'."""
+    number = report.number or f"      /BC-{report.unit.doc_symbol or '…'}"
+    parts = [f"Báo cáo số {number}"]
+    if report.report_date:
+        day = report.report_date
+        parts.append(f"ngày {day.day}/{day.month}/{day.year}")
+    parts.append(f"của {report.unit.name}")
+    return " ".join(parts)
+
+
+def appendix_title_lines(report: Report) -> list[str]:
+    return [
+        "PHỤ LỤC",
+        "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH ĐỊNH KỲ",
+        f"{report.period.label} của {report.unit.name}".upper(),
+    ]
+
+
+def appendix_reference(report: Report) -> str:
+    return f"(Kèm theo {short_reference(report)})"
+
+
+def opening(report: Report) -> str:
+    if report.opening.strip():
+        return report.opening.strip()
+    return (
+        f"{report.unit.name} báo cáo tình hình, kết quả thực hiện cải cách hành chính "
+        f"{report.period.label} (số liệu tính từ ngày {report.period.start:%d/%m/%Y} "
+        f"đến ngày {report.period.end:%d/%m/%Y}), cụ thể như sau:"
+    )
+
+
+def closing(report: Report) -> str:
+    if report.closing.strip():
+        return report.closing.strip()
+    return (
+        f"Trên đây là báo cáo tình hình, kết quả thực hiện cải cách hành chính "
+        f"{report.period.label} của {report.unit.name}./."
+    )
