@@ -26,13 +26,13 @@ def find(document, text):
     raise AssertionError(f"no paragraph {text!r}")
 
 
-def close(length, expected, tolerance=Mm(0.5)):
-    return abs(length - expected) <= tolerance
+def close(length, expected):
+    return abs(length - expected) <= Mm(0.5)
 
 
-def between(length, low, high, tolerance=Mm(0.1)):
+def between(length, low, high):
     """Word stores lengths in twips, so 15 mm reads back a hair under 15 mm."""
-    return low - tolerance <= length <= high + tolerance
+    return low - Mm(0.1) <= length <= high + Mm(0.1)
 
 
 def test_page_is_a4_with_decree_margins(document):
