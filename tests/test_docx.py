@@ -113,7 +113,7 @@ def test_body_paragraphs(document):
 def test_outline_numbering_as_in_the_seeds(document):
     texts = [p.text for p in document.paragraphs]
     for heading in (
-        "I. Tình hình thực hiện nhiệm vụ CCHC",
+        "I. Tình hình thực hiện nhiệm vụ CCHC quý III năm 2022",
         "1.1. Công tác chỉ đạo, điều hành CCHC",
         "1.1.1. Về kế hoạch CCHC",
         "2. Khó khăn, hạn chế",
@@ -165,3 +165,6 @@ def test_draft_report_is_marked(demo_documents):
     assert mark.text == "DỰ THẢO" and runs_of(mark)[0].bold
     assert "Dự thảo" in draft.sections[0].first_page_header.paragraphs[0].text
     assert draft.tables[0].rows[0].cells[0].paragraphs[-1].text == "Số:      /BC-STTTT"
+    # Not dated yet: blanks to fill in by hand, in the year the report is due (16/12/2022).
+    place = draft.tables[0].rows[0].cells[1].paragraphs[3].text
+    assert place == "Sóc Trăng, ngày      tháng      năm 2022"

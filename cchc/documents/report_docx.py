@@ -40,7 +40,9 @@ class ReportDocx(Exporter):
         layout.body(document, words.opening(report))
         texts = section_texts(report)
         for section in report.template.outline.all():
-            layout.heading(document, section.number, section.title, section.level)
+            layout.heading(
+                document, section.number, words.outline_title(section.title, report), section.level
+            )
             if texts.get(section.pk):
                 layout.body(document, texts[section.pk])
             chart = draw(section.chart, sheet.numbers) if section.chart else None

@@ -43,13 +43,12 @@ def number_line(report: Report) -> str:
     return f"Số:      /BC-{symbol}"
 
 
-def long_date(day: datetime.date | None, place: str = "") -> str:
-    """'Sóc Trăng, ngày 15 tháng 9 năm 2022' (Nghị định 30/2020: days and months below 10
-    in the date line get a leading zero only for day 1–9 and months 1–2)."""
+def long_date(day: datetime.date | None, place: str = "", year: int | None = None) -> str:
+    """'Sóc Trăng, ngày 15 tháng 9 năm 2022' (Nghị định 30/2020: days 1–9 and months 1–2 get a
+    leading zero). Without a day, blanks to fill in by hand in `year`."""
     prefix = f"{place}, " if place else ""
     if day is None:
-        year = datetime.date.today().year
-        return f"{prefix}ngày      tháng      năm {year}"
+        return f"{prefix}ngày      tháng      năm {year or datetime.date.today().year}"
     day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
     month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{prefix}ngày {day_text} tháng {month_text} năm {day.year}"
@@ -57,15 +56,17 @@ def long_date(day: datetime.date | None, place: str = "") -> str:
 
 def place_date(report: Report) -> str:
     place = report.unit.place or (report.unit.parent.place if report.unit.parent else "")
-    return long_date(report.report_date, place)
+    return long_date(report.report_date, place, year=report.period.deadline.year)
 
 
 def summary_line(report: Report) -> str:
     return f"Tình hình, kết quả thực hiện cải cách hành chính {report.period.label}"
 
 
-def report_title_period(report: Report) -> str:
-    return report.period.label
+def outline_title(title: str, report: Report) -> str:
+    """An outline heading with its period filled in: 'Tình hình … CCHC {period}' →
+    'Tình hình … CCHC quý III năm 2022'."""
+    return title.replace("{period}", report.period.label)
 
 
 def signer_block(report: Report) -> list[str]:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.catalog.values import InvalidValue
+from cchc.documents.words import outline_title
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
@@ -70,7 +71,10 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     sheet = ReportSheet(report)
     texts = {t.section_id: t.text for t in report.narrative.all()}
     sections = list(report.template.outline.all())
-    outline = [(section, texts.get(section.pk, "")) for section in sections]
+    outline = [
+        (section, outline_title(section.title, report), texts.get(section.pk, ""))
+        for section in sections
+    ]
     charts = list(dict.fromkeys(section.chart for section in sections if section.chart))
     user = request.user
     return render(
