@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cchc.audit",
     "cchc.demo",
     "cchc.documents",
+    "cchc.registers",
     "cchc.web",
 ]
 

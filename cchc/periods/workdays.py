@@ -95,3 +95,56 @@ class WorkingCalendar:
                 skipped.append((current, reason))
             current += datetime.timedelta(days=1)
         return skipped
+
+
+EPOCH = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2050, 12, 31)
+
+
+class WorkdayTable:
+    """The working-day calendar as arrays over every day from 2000 to 2050, so that deadlines
+    for a million dossiers are computed with array operations instead of a loop per dossier.
+
+    Days are integers: days since 2000-01-01. `cumulative[d]` counts working days in [0, d].
+    """
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        import numpy
+
+        self.calendar = calendar
+        size = (LAST_DAY - EPOCH).days + 1
+        working = numpy.zeros(size, dtype=bool)
+        for index in range(size):
+            working[index] = calendar.is_working_day(EPOCH + datetime.timedelta(days=index))
+        self.working = working
+        self.cumulative = numpy.cumsum(working, dtype=numpy.int64)
+        # next_working[d]: the first working day on or after d.
+        positions = numpy.where(working, numpy.arange(size), size)
+        self.next_working = numpy.minimum.accumulate(positions[::-1])[::-1]
+        self.size = size
+
+    @staticmethod
+    def day_number(day: datetime.date) -> int:
+        return (day - EPOCH).days
+
+    @staticmethod
+    def to_date(number: int) -> datetime.date:
+        return EPOCH + datetime.timedelta(days=int(number))
+
+    def next_working_day(self, days):
+        """First working day on or after each day (array or int)."""
+        return self.next_working[days]
+
+    def add_working_days(self, start, count):
+        """The `count`-th working day after each start day (count 0: the start day itself when
+        it is a working day). `start` and `count` are arrays or ints."""
+        import numpy
+
+        # The first day whose running count reaches start's count + `count` is the count-th
+        # working day after start; for count 0 it is the next working day on or after start.
+        found = numpy.searchsorted(self.cumulative, self.cumulative[start] + count, side="left")
+        return numpy.where(numpy.asarray(count) == 0, self.next_working[start], found)
+
+    def working_days_between(self, after, until):
+        """Working days d with after < d <= until."""
+        return self.cumulative[until] - self.cumulative[after]

@@ -1,0 +1,126 @@
+"""Deadlines and verdicts of dossiers on the Vietnamese working-day calendar, vectorised.
+
+Conventions (configurable where marked):
+- a dossier received on a working day before the cut-off hour (15:00) starts that day,
+  otherwise at the next working day;
+- the due date of an N-working-day procedure is the N-th working day after the start day
+  (0 days: the start day); calendar-day procedures count calendar days;
+- a supplement request stops the clock; it restarts by the same start rule when the complete
+  dossier comes back, with the days already used taken off;
+- more than one supplement request makes the dossier overdue (QĐ 766/QĐ-TTg);
+- the end point is the day the result was ready: before the due date = early, on it = on
+  time, after it = late.
+Without the procedure in the catalogue, the source system's promised date is the due date.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy
+import pandas
+
+from cchc.periods.workdays import EPOCH, WorkdayTable
+
+CUT_OFF_MINUTES = 15 * 60
+NO_DAY = -1
+VERDICT_CODES = numpy.array(["", "early", "on_time", "late"], dtype=object)
+
+
+def day_numbers(values: pandas.Series) -> numpy.ndarray:
+    """Days since 2000-01-01 (NO_DAY for a missing value)."""
+    stamps = pandas.to_datetime(values)
+    days = (stamps.dt.normalize() - pandas.Timestamp(EPOCH)).dt.days
+    return days.fillna(NO_DAY).to_numpy(dtype=numpy.int64)
+
+
+def minutes_of_day(values: pandas.Series) -> numpy.ndarray:
+    stamps = pandas.to_datetime(values)
+    return (stamps.dt.hour * 60 + stamps.dt.minute).fillna(0).to_numpy(dtype=numpy.int64)
+
+
+def start_days(
+    table: WorkdayTable, days: numpy.ndarray, minutes: numpy.ndarray, cut_off: int = CUT_OFF_MINUTES
+) -> numpy.ndarray:
+    """The day the clock starts for a dossier received on `days` at `minutes`."""
+    safe = numpy.clip(days, 0, table.size - 2)
+    same_day = table.working[safe] & (minutes < cut_off)
+    return numpy.where(same_day, safe, table.next_working[safe + 1])
+
+
+def classify(
+    frame: pandas.DataFrame, table: WorkdayTable, cut_off: int = CUT_OFF_MINUTES
+) -> pandas.DataFrame:
+    """Start day, due day and verdict of every dossier in `frame`.
+
+    Columns read: received_at, processing_time (NaN when the procedure is unknown),
+    calendar_days (bool), supplement_count, supplement_requested_at,
+    supplement_completed_at, result_on, promised_on. Returns start_on, due_on (NaT when
+    the clock is stopped or nothing is known), verdict ('' while unfinished),
+    promised_differs.
+    """
+    start = start_days(
+        table, day_numbers(frame["received_at"]), minutes_of_day(frame["received_at"]), cut_off
+    )
+    days = frame["processing_time"].fillna(-1).to_numpy(dtype=numpy.int64)
+    known = days >= 0
+    days = numpy.maximum(days, 0)
+    calendar = frame["calendar_days"].fillna(False).to_numpy(dtype=bool)
+    supplements = frame["supplement_count"].fillna(0).to_numpy(dtype=numpy.int64)
+
+    requested = day_numbers(frame["supplement_requested_at"])
+    paused = (supplements >= 1) & (requested != NO_DAY)
+    requested = numpy.clip(numpy.where(paused, requested, start), 0, table.size - 1)
+    used = numpy.where(calendar, requested - start, table.working_days_between(start, requested))
+    used = numpy.clip(used, 0, days)
+    completed_day = day_numbers(frame["supplement_completed_at"])
+    completed = paused & (completed_day != NO_DAY)
+    restart = start_days(
+        table, completed_day, minutes_of_day(frame["supplement_completed_at"]), cut_off
+    )
+    base = numpy.where(completed, restart, start)
+    remaining = numpy.where(paused, days - used, days)
+    due = numpy.where(
+        calendar,
+        base + remaining,
+        table.add_working_days(numpy.clip(base, 0, table.size - 1), remaining),
+    )
+    has_due = known & (~paused | completed)
+
+    promised = day_numbers(frame["promised_on"])
+    use_promised = ~known & (promised != NO_DAY)
+    due = numpy.where(use_promised, promised, due)
+    has_due |= use_promised
+
+    result = day_numbers(frame["result_on"])
+    finished = result != NO_DAY
+    verdict = numpy.select(
+        [
+            finished & (supplements > 1),
+            finished & has_due & (result < due),
+            finished & has_due & (result == due),
+            finished & has_due & (result > due),
+        ],
+        [3, 1, 2, 3],
+        default=0,
+    )
+    differs = known & has_due & (promised != NO_DAY) & (promised != due)
+    epoch = numpy.datetime64(EPOCH, "D")
+    return pandas.DataFrame(
+        {
+            "start_on": epoch + start.astype("timedelta64[D]"),
+            "due_on": numpy.where(
+                has_due, epoch + due.astype("timedelta64[D]"), numpy.datetime64("NaT")
+            ),
+            "verdict": VERDICT_CODES[verdict],
+            "promised_differs": differs,
+        },
+        index=frame.index,
+    )
+
+
+def in_progress_state(due_on: datetime.date | None, window_end: datetime.date) -> str:
+    """An unfinished dossier at a period's end: within time (or paused) or overdue."""
+    if due_on is None or due_on >= window_end:
+        return "within"
+    return "overdue"

@@ -1,0 +1,97 @@
+"""Registers a unit keeps: the TTHC catalogue and the dossiers of its one-stop system."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from cchc.org.models import Unit
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", "Toàn trình"
+    PARTIAL = "partial", "Một phần"
+    NONE = "none", "Không"
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working", "ngày làm việc"
+    CALENDAR_DAYS = "calendar", "ngày"
+
+
+class Procedure(models.Model):
+    """A procedure (thủ tục hành chính) in the unit's catalogue."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="procedures")
+    code = models.CharField("mã TTHC", max_length=60)
+    name = models.TextField("tên TTHC")
+    field = models.CharField("lĩnh vực", max_length=255, blank=True)
+    level = models.CharField("cấp thực hiện", max_length=60, blank=True)
+    online_level = models.CharField(
+        "mức độ DVC", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
+    postal = models.BooleanField("tiếp nhận, trả kết quả qua BCCI", default=False)
+    fee = models.CharField("phí, lệ phí", max_length=255, blank=True)
+    processing_time = models.PositiveIntegerField("thời hạn giải quyết")
+    time_unit = models.CharField(
+        "đơn vị thời hạn", max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+
+    class Meta:
+        ordering = ["unit", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="unique_procedure_code")
+        ]
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "danh mục thủ tục hành chính"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Channel(models.TextChoices):
+    DIRECT = "direct", "Trực tiếp"
+    ONLINE = "online", "Trực tuyến"
+    POSTAL = "postal", "Bưu chính"
+
+
+class Verdict(models.TextChoices):
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Quá hạn"
+
+
+class Dossier(models.Model):
+    """One dossier (hồ sơ) as imported, with the dates cchc computed for it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers")
+    code = models.CharField("mã hồ sơ", max_length=80)
+    procedure_code = models.CharField("mã TTHC", max_length=60)
+    channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
+    received_at = models.DateTimeField("ngày tiếp nhận")
+    promised_on = models.DateField("ngày hẹn trả (hệ thống nguồn)", null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField("số lần yêu cầu bổ sung", default=0)
+    supplement_requested_at = models.DateTimeField("ngày yêu cầu bổ sung", null=True, blank=True)
+    supplement_completed_at = models.DateTimeField("ngày bổ sung đủ", null=True, blank=True)
+    result_on = models.DateField("ngày có kết quả", null=True, blank=True)
+    returned_on = models.DateField("ngày trả kết quả", null=True, blank=True)
+    status = models.PositiveSmallIntegerField("trạng thái (DVCQG)", null=True, blank=True)
+    # Computed on import (cchc.registers.classify): the clock and the verdict.
+    start_on = models.DateField("ngày bắt đầu tính hạn")
+    due_on = models.DateField("hạn giải quyết (cchc tính)", null=True, blank=True)
+    verdict = models.CharField("kết quả", max_length=10, choices=Verdict.choices, blank=True)
+    promised_differs = models.BooleanField(
+        "hạn của hệ thống nguồn khác hạn cchc tính", default=False
+    )
+
+    class Meta:
+        ordering = ["unit", "received_at"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="unique_dossier_code")]
+        indexes = [
+            models.Index(fields=["unit", "received_at"]),
+            models.Index(fields=["unit", "result_on"]),
+        ]
+        verbose_name = "hồ sơ TTHC"
+        verbose_name_plural = "hồ sơ TTHC"
+
+    def __str__(self) -> str:
+        return self.code

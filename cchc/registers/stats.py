@@ -1,0 +1,60 @@
+"""Dossier statistics over a period's window (Biểu II.06a/VPCP/KSTT), aggregated in SQL.
+
+received = carried over (received before the window, not finished before it) + new (received
+within it, by channel); resolved = finished within the window, early / on time / late;
+in progress = not finished by the window's last day: within time when its due date is on or
+after that day (or its clock is stopped), overdue otherwise or after several supplements."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from cchc.registers.models import Channel, Dossier, Verdict
+
+KEYS = [
+    "received",
+    "carried_over",
+    "new_online",
+    "new_direct",
+    "new_postal",
+    "resolved",
+    "early",
+    "on_time",
+    "late",
+    "in_progress_within",
+    "in_progress_overdue",
+]
+
+
+def window_stats(
+    dossiers: QuerySet[Dossier], start: datetime.date, end: datetime.date
+) -> dict[str, int]:
+    received_before = Q(received_at__date__lt=start)
+    received_within = Q(received_at__date__gte=start, received_at__date__lte=end)
+    not_finished_before = Q(result_on__isnull=True) | Q(result_on__gte=start)
+    unfinished_at_end = Q(received_at__date__lte=end) & (
+        Q(result_on__isnull=True) | Q(result_on__gt=end)
+    )
+    resolved = Q(result_on__gte=start, result_on__lte=end)
+    overdue = Q(supplement_count__gt=1) | Q(due_on__lt=end)
+    figures = dossiers.aggregate(
+        carried_over=Count("pk", filter=received_before & not_finished_before),
+        new_online=Count("pk", filter=received_within & Q(channel=Channel.ONLINE)),
+        new_direct=Count("pk", filter=received_within & Q(channel=Channel.DIRECT)),
+        new_postal=Count("pk", filter=received_within & Q(channel=Channel.POSTAL)),
+        resolved=Count("pk", filter=resolved),
+        early=Count("pk", filter=resolved & Q(verdict=Verdict.EARLY)),
+        on_time=Count("pk", filter=resolved & Q(verdict=Verdict.ON_TIME)),
+        late=Count("pk", filter=resolved & Q(verdict=Verdict.LATE)),
+        in_progress_within=Count("pk", filter=unfinished_at_end & ~overdue),
+        in_progress_overdue=Count("pk", filter=unfinished_at_end & overdue),
+    )
+    figures["received"] = (
+        figures["carried_over"]
+        + figures["new_online"]
+        + figures["new_direct"]
+        + figures["new_postal"]
+    )
+    return {key: figures[key] for key in KEYS}

@@ -1,0 +1,231 @@
+"""Dossier and catalogue import (all-or-nothing, good rows, upsert), statistics over a
+period's window, and the explanation of each verdict."""
+
+import datetime
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cchc.periods.models import working_calendar
+from cchc.registers.explain import explain
+from cchc.registers.imports import ImportRejected, import_dossiers, import_procedures
+from cchc.registers.models import Dossier, Procedure
+from cchc.registers.stats import window_stats
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = """Mã TTHC,Tên TTHC,Lĩnh vực,Cấp thực hiện,Mức độ DVC,Thời hạn giải quyết,Đơn vị thời hạn
+1.004567,Cấp giấy phép bưu chính,Bưu chính,Tỉnh,Toàn trình,10,ngày làm việc
+1.001234,Cấp giấy phép xuất bản bản tin,Báo chí,Tỉnh,Một phần,7,ngày
+"""
+HEADER = (
+    "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận,Ngày hẹn trả,Số lần yêu cầu bổ sung,"
+    "Ngày yêu cầu bổ sung,Ngày bổ sung đủ,Ngày có kết quả,Ngày trả kết quả,Trạng thái\n"
+)
+DOSSIERS = (
+    HEADER
+    + """H001,1.004567,Trực tuyến,01/07/2022 09:00,15/07/2022,0,,,12/07/2022,13/07/2022,10
+H002,1.004567,Trực tiếp,10/09/2022 10:00,,0,,,,,4
+H003,1.001234,Bưu chính,10/06/2022 16:00,,1,13/06/2022 10:00,20/06/2022 09:00,30/06/2022,30/06/2022,10
+H004,1.004567,Trực tuyến,20/08/2022 08:00,,2,22/08/2022 08:00,25/08/2022 08:00,26/08/2022,26/08/2022,10
+H005,9.999999,Trực tuyến,05/09/2022 08:00,09/09/2022,0,,,,,4
+"""
+)
+Q3_2022 = (datetime.date(2022, 6, 15), datetime.date(2022, 9, 14))
+
+
+@pytest.fixture
+def unit(province):
+    unit = province["ST-STTTT"]
+    import_procedures(CATALOGUE.encode(), "tthc.csv", unit)
+    return unit
+
+
+def test_catalogue_import_and_update(unit):
+    assert Procedure.objects.filter(unit=unit).count() == 2
+    postal = Procedure.objects.get(unit=unit, code="1.004567")
+    assert postal.processing_time == 10 and postal.time_unit == "working"
+    assert postal.online_level == "full"
+    again = import_procedures(CATALOGUE.replace(",10,", ",12,").encode(), "tthc.csv", unit)
+    assert (again.created, again.updated) == (0, 2)
+    assert Procedure.objects.get(unit=unit, code="1.004567").processing_time == 12
+
+
+def test_bad_catalogue_rows_are_named_and_nothing_is_written(province):
+    bad = CATALOGUE + "1.0009,Thủ tục X,Khác,Tỉnh,Nửa vời,mười,tuần\n"
+    with pytest.raises(ImportRejected) as error:
+        import_procedures(bad.encode(), "tthc.csv", province["ST-STTTT"])
+    messages = [str(e) for e in error.value.errors]
+    assert "Dòng 4, cột «Thời hạn giải quyết»: 'mười' phải là số ngày (số nguyên)" in messages
+    assert any("Mức độ DVC" in m for m in messages) and any(
+        "Đơn vị thời hạn" in m for m in messages
+    )
+    assert not Procedure.objects.exists()
+
+
+def test_import_classifies_and_reimport_does_not_double_count(unit):
+    result = import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    assert (result.created, result.updated) == (5, 0)
+    again = import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    assert (again.created, again.updated) == (0, 5)
+    assert Dossier.objects.filter(unit=unit).count() == 5
+    rows = {d.code: d for d in Dossier.objects.filter(unit=unit)}
+    assert (rows["H001"].start_on, rows["H001"].due_on, rows["H001"].verdict) == (
+        datetime.date(2022, 7, 1),
+        datetime.date(2022, 7, 15),
+        "early",
+    )
+    # Saturday online submission: the clock starts on Monday.
+    assert rows["H002"].start_on == datetime.date(2022, 9, 12)
+    assert rows["H002"].due_on == datetime.date(2022, 9, 26) and rows["H002"].verdict == ""
+    # After 15:00 on Friday → Monday; 7 calendar days counted from the complete dossier.
+    assert rows["H003"].due_on == datetime.date(2022, 6, 27) and rows["H003"].verdict == "late"
+    # Two supplement requests: overdue whatever the dates say.
+    assert rows["H004"].verdict == "late"
+    # Unknown procedure: the source system's promised date is the due date.
+    assert rows["H005"].due_on == datetime.date(2022, 9, 9)
+
+
+def test_promised_date_that_differs_is_flagged(unit):
+    import_dossiers(DOSSIERS.replace("15/07/2022,0", "14/07/2022,0").encode(), "hs.csv", unit)
+    flagged = Dossier.objects.get(unit=unit, code="H001")
+    assert flagged.promised_differs is True
+    lines = explain(flagged, Procedure.objects.get(unit=unit, code="1.004567"), working_calendar())
+    assert any("hệ thống nguồn hẹn trả 14/07/2022" in line for line in lines)
+
+
+def test_statistics_over_q3_2022(unit):
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    figures = window_stats(Dossier.objects.filter(unit=unit), *Q3_2022)
+    assert figures == {
+        "received": 5,
+        "carried_over": 1,
+        "new_online": 3,
+        "new_direct": 1,
+        "new_postal": 0,
+        "resolved": 3,
+        "early": 1,
+        "on_time": 0,
+        "late": 2,
+        "in_progress_within": 1,
+        "in_progress_overdue": 1,
+    }
+
+
+def test_stats_command_prints_json(unit):
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    out = io.StringIO()
+    call_command(
+        "dossiers", "stats", "--unit", "ST-STTTT", "--period", "Q3-2022", "--json", stdout=out
+    )
+    data = json.loads(out.getvalue())
+    assert data["received"] == 5 and data["carried_over"] == 1 and data["early"] == 1
+
+
+def test_all_or_nothing_names_every_bad_row(unit):
+    bad = (
+        HEADER
+        + """B1,1.004567,Fax,01/07/2022 09:00,,0,,,,,4
+B2,1.004567,Trực tuyến,31/02/2022 09:00,,0,,,,,4
+B3,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,30/06/2022,,12
+B3,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4
+B5,1.004567,Trực tuyến,01/07/2022 09:00,,x,,,,,4
+B6,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4
+"""
+    )
+    with pytest.raises(ImportRejected) as error:
+        import_dossiers(bad.encode(), "hs.csv", unit)
+    messages = [str(e) for e in error.value.errors]
+    assert (
+        "Dòng 2, cột «Kênh»: kênh 'Fax' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)"
+        in messages
+    )
+    assert (
+        "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không phải ngày dd/mm/yyyy HH:MM"
+        in messages
+    )
+    assert "Dòng 4, cột «Ngày có kết quả»: ngày có kết quả trước ngày tiếp nhận" in messages
+    assert "Dòng 4, cột «Trạng thái»: trạng thái '12' phải là số từ 1 đến 10" in messages
+    assert "Dòng 5, cột «Mã hồ sơ»: mã hồ sơ B3 lặp lại trong tệp" in messages
+    assert any(m.startswith("Dòng 6, cột «Số lần yêu cầu bổ sung»") for m in messages)
+    assert not Dossier.objects.exists()
+    result = import_dossiers(bad.encode(), "hs.csv", unit, good_rows_only=True)
+    assert result.created == 1 and Dossier.objects.get().code == "B6"
+    assert {e.row for e in result.skipped} == {2, 3, 4, 5, 6}
+
+
+def test_missing_columns_and_corrupt_files(unit):
+    with pytest.raises(ImportRejected, match="thiếu cột: Kênh, Ngày tiếp nhận"):
+        import_dossiers("Mã hồ sơ,Mã TTHC\nA,B\n".encode(), "hs.csv", unit)
+    with pytest.raises(ImportRejected, match="hỏng hoặc không phải tệp Excel"):
+        import_dossiers(b"PK\x03\x04 not really a workbook", "hs.xlsx", unit)
+    with pytest.raises(CommandError, match="Không tìm thấy tệp"):
+        call_command("dossiers", "import", "/nonexistent.csv", "--unit", "ST-STTTT")
+
+
+def test_xlsx_import_reads_the_same_columns(unit, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in DOSSIERS.strip().split("\n"):
+        sheet.append(line.split(","))
+    path = tmp_path / "hs.xlsx"
+    book.save(path)
+    result = import_dossiers(path, path.name, unit)
+    assert result.created == 5
+    assert Dossier.objects.get(unit=unit, code="H001").verdict == "early"
+
+
+def test_explanation_names_start_days_off_and_verdict(unit):
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    dossier = Dossier.objects.get(unit=unit, code="H004")
+    lines = explain(dossier, Procedure.objects.get(unit=unit, code="1.004567"), working_calendar())
+    text = "\n".join(lines)
+    assert "thứ Bảy 20/08/2022, là ngày nghỉ (Thứ Bảy)" in text
+    assert "01/09/2022 (Quốc khánh); 02/09/2022 (Quốc khánh)" in text
+    assert "Hạn giải quyết: thứ Hai 12/09/2022." in text
+    assert "Yêu cầu bổ sung 2 lần: tính là quá hạn" in text
+    assert text.endswith("Có kết quả thứ Sáu 26/08/2022: quá hạn.")
+
+
+dossier_rows = st.lists(
+    st.tuples(
+        st.dates(datetime.date(2022, 3, 1), datetime.date(2022, 11, 30)),
+        st.integers(0, 23),
+        st.sampled_from(["Trực tuyến", "Trực tiếp", "Bưu chính"]),
+        st.one_of(st.none(), st.integers(0, 60)),
+        st.integers(0, 2),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=dossier_rows)
+def test_received_equals_resolved_plus_in_progress(unit, rows):
+    lines = []
+    for index, (day, hour, channel, finish_after, supplements) in enumerate(rows):
+        result = (
+            ""
+            if finish_after is None
+            else (day + datetime.timedelta(days=finish_after)).strftime("%d/%m/%Y")
+        )
+        asked = (day + datetime.timedelta(days=1)).strftime("%d/%m/%Y 09:00") if supplements else ""
+        back = (day + datetime.timedelta(days=3)).strftime("%d/%m/%Y 09:00") if supplements else ""
+        lines.append(
+            f"P{index},1.004567,{channel},{day:%d/%m/%Y} {hour:02d}:00,,{supplements},"
+            f"{asked},{back},{result},,"
+        )
+    Dossier.objects.filter(unit=unit).delete()
+    import_dossiers((HEADER + "\n".join(lines) + "\n").encode(), "p.csv", unit)
+    figures = window_stats(Dossier.objects.filter(unit=unit), *Q3_2022)
+    assert figures["resolved"] == figures["early"] + figures["on_time"] + figures["late"]
+    in_progress = figures["in_progress_within"] + figures["in_progress_overdue"]
+    assert figures["received"] == figures["resolved"] + in_progress
