@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from cchc.documents import views as documents
+from cchc.registers import views as registers
 from cchc.reports import views as reports
 from cchc.web import views as web
 
@@ -15,6 +16,15 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "units/<str:unit_code>/periods/<str:period_code>/", reports.unit_period, name="unit_period"
+    ),
+    path("units/<str:unit_code>/dossiers/", registers.dossiers, name="dossiers"),
+    path(
+        "units/<str:unit_code>/dossiers/import/", registers.upload_dossiers, name="upload_dossiers"
+    ),
+    path(
+        "units/<str:unit_code>/dossiers/<str:code>/",
+        registers.dossier_detail,
+        name="dossier_detail",
     ),
     path("reports/<int:report_id>/", reports.report_page, name="report"),
     path("reports/<int:report_id>/values/", reports.save_value, name="save_value"),

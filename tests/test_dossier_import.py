@@ -229,3 +229,54 @@ def test_received_equals_resolved_plus_in_progress(unit, rows):
     assert figures["resolved"] == figures["early"] + figures["on_time"] + figures["late"]
     in_progress = figures["in_progress_within"] + figures["in_progress_overdue"]
     assert figures["received"] == figures["resolved"] + in_progress
+
+
+@pytest.mark.parametrize(
+    "person, status",
+    [
+        ("reporter", 200),
+        ("other_reporter", 404),
+        ("approver", 200),
+        ("consolidator", 200),
+    ],
+)
+def test_dossier_pages_by_role(
+    client, request, unit, reporter, other_reporter, approver, consolidator, person, status
+):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    client.login(username=request.getfixturevalue(person).username, password=PASSWORD)
+    page = client.get(reverse("dossiers", args=["ST-STTTT"]), {"period": "Q3-2022"})
+    detail = client.get(reverse("dossier_detail", args=["ST-STTTT", "H004"]))
+    assert page.status_code == status and detail.status_code == status
+    if status == 200:
+        assert page.context["figures"]["received"] == 5
+        assert "Yêu cầu bổ sung 2 lần" in detail.content.decode()
+    upload = io.BytesIO(DOSSIERS.replace("H00", "K00").encode())
+    upload.name = "hs.csv"
+    response = client.post(
+        reverse("upload_dossiers", args=["ST-STTTT"]),
+        {"file": upload, "mode": "all", "period": "Q3-2022"},
+    )
+    expected = {"reporter": 302, "other_reporter": 404}.get(person, 403)
+    assert response.status_code == expected
+    assert Dossier.objects.filter(code="K001").exists() == (person == "reporter")
+
+
+def test_upload_with_errors_shows_them_and_writes_nothing(client, unit, reporter):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    client.login(username=reporter.username, password=PASSWORD)
+    upload = io.BytesIO((HEADER + "X1,1.004567,Fax,01/07/2022 09:00,,0,,,,,4\n").encode())
+    upload.name = "hs.csv"
+    response = client.post(
+        reverse("upload_dossiers", args=["ST-STTTT"]), {"file": upload, "mode": "all"}, follow=True
+    )
+    text = response.content.decode()
+    assert "chưa nhập dòng nào" in text and "Dòng 2, cột «Kênh»" in text
+    assert not Dossier.objects.exists()

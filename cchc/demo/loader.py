@@ -23,6 +23,7 @@ from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
 from cchc.org.models import RoleAssignment, Unit
 from cchc.periods.models import Period
+from cchc.registers.imports import import_dossiers, import_procedures
 from cchc.reports import services
 from cchc.reports.models import Report
 
@@ -199,6 +200,15 @@ def _other_reports(template: ReportTemplate) -> None:
             )
 
 
+def _registers() -> None:
+    """Sở TT&TT's TTHC catalogue and its 15 online dossiers of Q3-2022 (all early, as the
+    seed reports), plus two still open in Q4-2022."""
+    unit = Unit.objects.get(code="ST-STTTT")
+    data = HERE / "data"
+    import_procedures(data / "st-stttt-tthc.csv", "st-stttt-tthc.csv", unit)
+    import_dossiers(data / "st-stttt-dossiers.csv", "st-stttt-dossiers.csv", unit)
+
+
 @transaction.atomic
 def load_demo() -> bool:
     """Load the demo province; returns False when it is already there."""
@@ -211,4 +221,5 @@ def load_demo() -> bool:
     _load_users(province["users"])
     _seed_report(template)
     _other_reports(template)
+    _registers()
     return True

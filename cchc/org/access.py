@@ -87,6 +87,11 @@ def can_start_report(user: AnyUser, unit: Unit) -> bool:
     return unit.pk in _scope(user, {Role.REPORTER})
 
 
+def can_edit_registers(user: AnyUser, unit: Unit) -> bool:
+    """Reporters keep their unit's registers (catalogue, dossiers)."""
+    return unit.pk in _scope(user, {Role.REPORTER})
+
+
 def consolidated_unit_ids(user: AnyUser) -> set[int]:
     """Units whose reporting status the user watches as consolidator."""
     if is_admin(user):
