@@ -72,20 +72,23 @@ def classify(
     paused = (supplements >= 1) & (requested != NO_DAY)
     requested = numpy.clip(numpy.where(paused, requested, start), 0, table.size - 1)
     used = numpy.where(calendar, requested - start, table.working_days_between(start, requested))
-    used = numpy.clip(used, 0, days)
+    used = numpy.maximum(used, 0)
+    # A request made after the deadline had passed does not move it: the agency's overrun
+    # stands; otherwise the days already used are taken off the remaining time.
+    overran = paused & (used > days)
     completed_day = day_numbers(frame["supplement_completed_at"])
     completed = paused & (completed_day != NO_DAY)
     restart = start_days(
         table, completed_day, minutes_of_day(frame["supplement_completed_at"]), cut_off
     )
-    base = numpy.where(completed, restart, start)
-    remaining = numpy.where(paused, days - used, days)
+    base = numpy.where(completed & ~overran, restart, start)
+    remaining = numpy.where(paused & ~overran, days - used, days)
     due = numpy.where(
         calendar,
         base + remaining,
         table.add_working_days(numpy.clip(base, 0, table.size - 1), remaining),
     )
-    has_due = known & (~paused | completed)
+    has_due = known & (~paused | completed | overran)
 
     promised = day_numbers(frame["promised_on"])
     use_promised = ~known & (promised != NO_DAY)
@@ -119,8 +122,14 @@ def classify(
     )
 
 
-def in_progress_state(due_on: datetime.date | None, window_end: datetime.date) -> str:
-    """An unfinished dossier at a period's end: within time (or paused) or overdue."""
-    if due_on is None or due_on >= window_end:
+def in_progress_state(due_on, window_end: datetime.date, supplement_count: int = 0) -> str:
+    """An unfinished dossier at a period's end: within time (or its clock stopped), or overdue
+    (past its due date, or after more than one supplement request). `due_on` may be a date,
+    None, or what classify() returns (a Timestamp or NaT)."""
+    if supplement_count > 1:
+        return "overdue"
+    if due_on is None or pandas.isna(due_on):
         return "within"
-    return "overdue"
+    if isinstance(due_on, pandas.Timestamp):
+        due_on = due_on.date()
+    return "within" if due_on >= window_end else "overdue"

@@ -85,13 +85,16 @@ def explain(
                 )
             else:
                 used = (asked - start).days
-            used = max(0, min(used, days))
+            used = max(0, used)
             remaining = days - used
             lines.append(
                 f"Yêu cầu bổ sung {_day(asked)}: đã dùng {used} {unit}, dừng tính thời "
                 f"gian trong lúc chờ công dân bổ sung."
             )
-            if dossier.supplement_completed_at is None:
+            if used > days:
+                remaining = days
+                lines.append("Yêu cầu bổ sung khi đã quá hạn: hạn giải quyết không được lùi lại.")
+            elif dossier.supplement_completed_at is None:
                 base = None
                 lines.append("Công dân chưa bổ sung đủ hồ sơ: thời hạn đang dừng.")
             else:
