@@ -173,10 +173,14 @@ def catalogue(rng: numpy.random.Generator, size: int = 600) -> pandas.DataFrame:
             "Tên TTHC": names,
             "Lĩnh vực": fields,
             "Cấp thực hiện": rng.choice(LEVELS, size, p=[0.5, 0.3, 0.2]),
-            "Mức độ DVC": rng.choice(["Toàn trình", "Một phần", "Không"], size, p=[0.45, 0.4, 0.15]),
+            "Mức độ DVC": rng.choice(
+                ["Toàn trình", "Một phần", "Không"], size, p=[0.45, 0.4, 0.15]
+            ),
             "Thời hạn giải quyết": days.astype(str),
             "Đơn vị thời hạn": numpy.where(calendar, "ngày", "ngày làm việc"),
-            "Phí, lệ phí": rng.choice(["Không", "50.000 đồng", "100.000 đồng", "200.000 đồng"], size),
+            "Phí, lệ phí": rng.choice(
+                ["Không", "50.000 đồng", "100.000 đồng", "200.000 đồng"], size
+            ),
             "Bưu chính công ích": numpy.where(rng.random(size) < 0.6, "Có", "Không"),
         }
     )
@@ -210,8 +214,9 @@ def generate(rows: int, units: int, out: Path, seed: int = 20240601, quiet: bool
         procedure_of_row[offsets[index] : offsets[index + 1]] = rng.choice(
             chosen, counts[index], p=popularity / popularity.sum()
         )
-    pandas.DataFrame({"Mã đơn vị": codes, "Tên đơn vị": [f"Đơn vị {c}" for c in codes],
-                      "Số hồ sơ": counts}).to_csv(out / "units.csv", index=False)
+    pandas.DataFrame(
+        {"Mã đơn vị": codes, "Tên đơn vị": [f"Đơn vị {c}" for c in codes], "Số hồ sơ": counts}
+    ).to_csv(out / "units.csv", index=False)
 
     # --- channel and receipt ----------------------------------------------------------------
     channel = rng.choice(3, rows, p=[0.70, 0.25, 0.05])  # 0 online, 1 direct, 2 postal
@@ -288,22 +293,30 @@ def generate(rows: int, units: int, out: Path, seed: int = 20240601, quiet: bool
     # ~0.5% name a procedure that is not (or no longer) in the unit's catalogue.
     unknown = rng.random(rows) < 0.005
     procedure_code = master["Mã TTHC"].to_numpy(dtype=object)[procedure_of_row]
-    procedure_code = numpy.where(unknown, "9.999" + pandas.Series(
-        rng.integers(100, 999, rows)).astype(str).to_numpy(dtype=object), procedure_code)
+    procedure_code = numpy.where(
+        unknown,
+        "9.999" + pandas.Series(rng.integers(100, 999, rows)).astype(str).to_numpy(dtype=object),
+        procedure_code,
+    )
     promised = numpy.where(unknown, due, promised)
 
     # --- text ---------------------------------------------------------------------------------
     unit_sorted = unit_of_row  # already grouped by unit
     sequence = numpy.arange(rows) - offsets[unit_sorted]
-    prefix = numpy.array([f"000.{i // 100:02d}.{i % 100:02d}.H55" for i in range(units)],
-                         dtype=object)
+    prefix = numpy.array(
+        [f"000.{i // 100:02d}.{i % 100:02d}.H55" for i in range(units)], dtype=object
+    )
     dossier_code = (
-        pandas.Series(prefix[unit_sorted]) + "-" + pandas.Series(writer.ymd[received]) + "-"
+        pandas.Series(prefix[unit_sorted])
+        + "-"
+        + pandas.Series(writer.ymd[received])
+        + "-"
         + pandas.Series(sequence + 1).astype(str).str.zfill(6)
     )
     channel_text = numpy.array(["Trực tuyến", "Trực tiếp", "Bưu chính"], dtype=object)[channel]
-    channel_text = numpy.where((channel == 2) & (rng.random(rows) < 0.4), "Bưu chính công ích",
-                               channel_text)
+    channel_text = numpy.where(
+        (channel == 2) & (rng.random(rows) < 0.4), "Bưu chính công ích", channel_text
+    )
     frame = pandas.DataFrame(
         {
             "Mã hồ sơ": dossier_code.to_numpy(dtype=object),
@@ -312,8 +325,9 @@ def generate(rows: int, units: int, out: Path, seed: int = 20240601, quiet: bool
             "Ngày tiếp nhận": writer.stamp(received, minute),
             "Ngày hẹn trả": writer.date(promised),
             "Số lần yêu cầu bổ sung": supplements,
-            "Ngày yêu cầu bổ sung": writer.stamp(numpy.where(paused, requested, -1),
-                                                 requested_minute),
+            "Ngày yêu cầu bổ sung": writer.stamp(
+                numpy.where(paused, requested, -1), requested_minute
+            ),
             "Ngày bổ sung đủ": writer.stamp(completed, completed_minute),
             "Ngày có kết quả": writer.date(result),
             "Ngày trả kết quả": writer.date(returned),
@@ -341,8 +355,12 @@ def generate(rows: int, units: int, out: Path, seed: int = 20240601, quiet: bool
         "seconds": round(time.perf_counter() - began, 2),
     }
     if not quiet:
-        print(", ".join(f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}"
-                        for key, value in summary.items()))
+        print(
+            ", ".join(
+                f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}"
+                for key, value in summary.items()
+            )
+        )
     return summary
 
 

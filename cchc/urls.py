@@ -45,6 +45,7 @@ urlpatterns = [
     path("reports/<int:report_id>/export/<str:fmt>/", documents.download, name="download"),
     path("reports/<int:report_id>/charts/<str:key>.png", documents.chart, name="chart"),
     path("reports/<int:report_id>/draft/", documents.fill_drafts, name="fill_drafts"),
+    path("reports/<int:report_id>/prefill/", reports.prefill, name="prefill"),
     path(
         "reports/<int:report_id>/draft/<int:section_id>/",
         documents.section_draft,

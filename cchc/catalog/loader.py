@@ -31,6 +31,12 @@ class TemplateFileError(ValueError):
     pass
 
 
+def register_sources() -> set[str]:
+    from cchc.registers.sources import SOURCES
+
+    return set(SOURCES)
+
+
 def read_template_file(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
@@ -79,6 +85,11 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
                 raise TemplateFileError(f"{where}: cách tổng hợp '{consolidation}' không hợp lệ.")
             if row.get("formula"):
                 formulas[key] = row["formula"]
+            if row.get("source") and row["source"] not in register_sources():
+                raise TemplateFileError(
+                    f"{where}: nguồn '{row['source']}' không có; dùng một trong: "
+                    f"{', '.join(sorted(register_sources()))}."
+                )
     try:
         for key, formula in formulas.items():
             _check_names(formula, keys, f"{keys[key]}: công thức")
@@ -155,6 +166,7 @@ def load_template(path: Path) -> ReportTemplate:
                     choices=row.get("choices", []),
                     formula=row.get("formula", ""),
                     consolidation=row.get("consolidation", Consolidation.NONE),
+                    source=row.get("source", ""),
                     note_hint=row.get("note_hint", ""),
                     order=order,
                 )

@@ -103,6 +103,12 @@ class Indicator(models.Model):
     consolidation = models.CharField(
         "cách tổng hợp", max_length=12, choices=Consolidation.choices, default=Consolidation.NONE
     )
+    source = models.CharField(
+        "lấy từ sổ theo dõi",
+        max_length=60,
+        blank=True,
+        help_text="Truy vấn sổ theo dõi để điền sẵn, ví dụ dossiers.received.",
+    )
     note_hint = models.TextField("hướng dẫn ghi chú", blank=True)
     order = models.PositiveIntegerField("thứ tự")
 

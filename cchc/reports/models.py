@@ -119,6 +119,9 @@ class Value(models.Model):
     note = models.TextField("ghi chú", blank=True)
     source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.MANUAL)
     override_reason = models.TextField("lý do sửa số liệu tự động", blank=True)
+    register_number = models.DecimalField(
+        "số liệu từ sổ theo dõi", max_digits=20, decimal_places=4, null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -49,6 +49,8 @@ def start_report(
         return existing
     template = template or default_template()
     report = Report.objects.create(unit=unit, period=period, template=template, created_by=user)
+    if access.can_edit_report(user, report):
+        prefill_from_registers(user, report)
     log_action(
         user, "report.create", f"Tạo báo cáo {period.label} theo biểu mẫu {template}", report=report
     )
@@ -85,7 +87,12 @@ def _audit_value(user, report: Report, indicator: Indicator, field: str, before:
 
 @transaction.atomic
 def save_value(
-    user, report: Report, key: str, raw: str | None = None, note: str | None = None
+    user,
+    report: Report,
+    key: str,
+    raw: str | None = None,
+    note: str | None = None,
+    reason: str | None = None,
 ) -> ReportSheet:
     """Store what the user typed for one indicator; returns the recomputed sheet.
 
@@ -111,9 +118,9 @@ def save_value(
         content = parse_value(indicator, raw)
         before = display_value(indicator, value.content)
         after = display_value(indicator, content)
-        if before != after:
+        _check_override(indicator, value, content, reason)
+        if before != after or reason is not None:
             value.set_content(content)
-            value.source = Source.MANUAL
             value.save()
             _audit_value(user, report, indicator, "value", before, after)
     if note is not None and note.strip() != value.note:
@@ -124,6 +131,55 @@ def save_value(
     sheet = ReportSheet(report)
     _store_derived(report, sheet)
     return ReportSheet(report)
+
+
+def _check_override(indicator: Indicator, value: Value, content, reason: str | None) -> None:
+    """A value filled from the registers may be changed only with a reason."""
+    if value.register_number is None:
+        value.source = Source.MANUAL
+        return
+    if content == value.register_number:
+        value.source, value.override_reason = Source.REGISTER, ""
+        return
+    reason = (reason if reason is not None else value.override_reason).strip()
+    if not reason:
+        registered = display_value(indicator, value.register_number)
+        raise WorkflowError(
+            f"Chỉ tiêu {indicator.quoted_label} lấy từ sổ theo dõi ({registered}); "
+            "ghi lý do khi nhập số khác."
+        )
+    value.source, value.override_reason = Source.MANUAL, reason
+
+
+@transaction.atomic
+def prefill_from_registers(user, report: Report) -> int:
+    """Fill the indicators the template maps to register queries, over the period's window.
+    Values the user overrode keep their figure; the register's figure is stored beside them.
+    Returns how many values changed."""
+    from cchc.registers.sources import register_value
+
+    _require(access.can_edit_report(user, report))
+    changed = 0
+    sourced = report.template.indicators.select_related("section").exclude(source="")
+    for indicator in sourced:
+        number = register_value(
+            indicator.source, report.unit, report.period.start, report.period.end
+        )
+        value = Value.objects.filter(report=report, indicator=indicator).first() or Value(
+            report=report, indicator=indicator
+        )
+        overridden = value.source == Source.MANUAL and value.content is not None
+        value.register_number = number
+        if not overridden and value.number != number:
+            before = display_value(indicator, value.content)
+            value.number, value.source = number, Source.REGISTER
+            changed += 1
+            _audit_value(user, report, indicator, "value", before, display_value(indicator, number))
+        value.save()
+    _store_derived(report, ReportSheet(report))
+    if changed:
+        log_action(user, "report.prefill", f"Lấy {changed} số liệu từ sổ theo dõi", report=report)
+    return changed
 
 
 @transaction.atomic

@@ -33,6 +33,11 @@ class Row:
         return display_value(self.indicator, self.previous.content if self.previous else None)
 
     @property
+    def register_display(self) -> str:
+        number = self.value.register_number if self.value else None
+        return display_value(self.indicator, number)
+
+    @property
     def note(self) -> str:
         return self.value.note if self.value else ""
 

@@ -116,7 +116,12 @@ def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
         return JsonResponse({"error": "Yêu cầu không hợp lệ."}, status=400)
     try:
         sheet = services.save_value(
-            request.user, report, key, payload.get("value"), payload.get("note")
+            request.user,
+            report,
+            key,
+            payload.get("value"),
+            payload.get("note"),
+            payload.get("reason"),
         )
     except PermissionDenied as exc:
         return JsonResponse({"error": str(exc)}, status=403)
@@ -219,6 +224,15 @@ def update_header(request: HttpRequest, report_id: int) -> HttpResponse:
         fields.pop("report_date")
     services.update_document_details(request.user, report, **fields)
     messages.success(request, "Đã lưu thông tin văn bản.")
+    return redirect("report", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def prefill(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = visible_report(request, report_id)
+    changed = services.prefill_from_registers(request.user, report)
+    messages.success(request, f"Đã lấy số liệu từ sổ theo dõi ({changed} chỉ tiêu thay đổi).")
     return redirect("report", report_id=report.pk)
 
 

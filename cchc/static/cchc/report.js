@@ -86,6 +86,7 @@
       } else {
         const body = { key: item.key };
         body[item.field] = item.text;
+        if (item.reason !== undefined) body.reason = item.reason;
         result = await post(saveUrl, body);
       }
       const now = loadPending();
@@ -119,6 +120,8 @@
     const item = { t: Date.now(), text: el.value };
     if (el.classList.contains("narr")) item.url = el.dataset.url;
     else { item.key = el.dataset.key; item.field = el.classList.contains("note") ? "note" : "value"; }
+    const reason = document.querySelector('input.reason[data-key="' + el.dataset.key + '"]');
+    if (item.field === "value" && reason) item.reason = reason.value;
     pending[id] = item;
     storePending(pending);
     setState("Chưa lưu…", "busy");
@@ -136,6 +139,13 @@
     const event = el.tagName === "SELECT" ? "change" : "input";
     el.addEventListener(event, () => queue(el, el.tagName === "SELECT" ? 0 : 400));
     el.addEventListener("blur", () => { if (timers.has(fieldId(el))) { clearTimeout(timers.get(fieldId(el))); send(fieldId(el)); } });
+  });
+  // A reason typed for overriding a register figure resends the value with it.
+  document.querySelectorAll("input.reason").forEach((el) => {
+    el.addEventListener("input", () => {
+      const value = document.getElementById("v-" + el.dataset.key);
+      if (value) queue(value, 600);
+    });
   });
   document.querySelectorAll(".narr").forEach((el) => {
     el.addEventListener("input", () => queue(el, 1000));

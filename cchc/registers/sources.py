@@ -1,0 +1,61 @@
+"""Register queries a template indicator can be filled from (`source:` in the template YAML).
+
+Each source takes the unit and the period's window and returns a number; which indicator
+uses which source is template data, so a province maps its own form without code changes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from cchc.org.models import Unit
+from cchc.registers.models import Dossier, OnlineLevel, Procedure
+from cchc.registers.stats import window_stats
+
+Source = Callable[[Unit, datetime.date, datetime.date], Decimal | None]
+
+
+def _stat(key: str) -> Source:
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        return Decimal(window_stats(Dossier.objects.filter(unit=unit), start, end)[key])
+
+    return source
+
+
+def _on_time_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+    figures = window_stats(Dossier.objects.filter(unit=unit), start, end)
+    if not figures["resolved"]:
+        return None
+    rate = Decimal(figures["early"] + figures["on_time"]) / figures["resolved"] * 100
+    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _procedures(**filters) -> Source:
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        return Decimal(Procedure.objects.filter(unit=unit, **filters).count())
+
+    return source
+
+
+SOURCES: dict[str, tuple[str, Source]] = {
+    "dossiers.received": (
+        "Hồ sơ tiếp nhận trong kỳ (kể cả kỳ trước chuyển qua)",
+        _stat("received"),
+    ),
+    "dossiers.resolved": ("Hồ sơ đã giải quyết trong kỳ", _stat("resolved")),
+    "dossiers.received_online": ("Hồ sơ tiếp nhận trực tuyến trong kỳ", _stat("new_online")),
+    "dossiers.on_time_rate": ("Tỷ lệ hồ sơ giải quyết trước và đúng hạn (%)", _on_time_rate),
+    "procedures.total": ("Số TTHC trong danh mục", _procedures()),
+    "procedures.online_full": (
+        "Số TTHC cung cấp DVC trực tuyến toàn trình",
+        _procedures(online_level=OnlineLevel.FULL),
+    ),
+    "procedures.postal": ("Số TTHC tiếp nhận, trả kết quả qua BCCI", _procedures(postal=True)),
+}
+
+
+def register_value(
+    name: str, unit: Unit, start: datetime.date, end: datetime.date
+) -> Decimal | None:
+    return SOURCES[name][1](unit, start, end)
