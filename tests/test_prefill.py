@@ -108,3 +108,7 @@ def test_unknown_source_in_a_template_is_refused(tmp_path, db):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(TemplateFileError, match="nguồn 'dossiers.nope' không có"):
         load_template(path)
+
+
+def test_no_register_kept_means_no_prefill(report):
+    assert not Value.objects.filter(report=report, indicator__key="dossiers_received").exists()

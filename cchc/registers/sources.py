@@ -1,7 +1,9 @@
 """Register queries a template indicator can be filled from (`source:` in the template YAML).
 
-Each source takes the unit and the period's window and returns a number; which indicator
-uses which source is template data, so a province maps its own form without code changes."""
+Each source takes the unit and the period's window and returns a number, or None when the unit
+keeps no such register in cchc (no record at all: that is "not kept", not zero). Which
+indicator uses which source is template data, so a province maps its own form without code
+changes."""
 
 from __future__ import annotations
 
@@ -18,13 +20,19 @@ Source = Callable[[Unit, datetime.date, datetime.date], Decimal | None]
 
 def _stat(key: str) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        return Decimal(window_stats(Dossier.objects.filter(unit=unit), start, end)[key])
+        register = Dossier.objects.filter(unit=unit)
+        if not register.exists():
+            return None
+        return Decimal(window_stats(register, start, end)[key])
 
     return source
 
 
 def _on_time_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-    figures = window_stats(Dossier.objects.filter(unit=unit), start, end)
+    register = Dossier.objects.filter(unit=unit)
+    if not register.exists():
+        return None
+    figures = window_stats(register, start, end)
     if not figures["resolved"]:
         return None
     rate = Decimal(figures["early"] + figures["on_time"]) / figures["resolved"] * 100
@@ -33,7 +41,10 @@ def _on_time_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decim
 
 def _procedures(**filters) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        return Decimal(Procedure.objects.filter(unit=unit, **filters).count())
+        catalogue = Procedure.objects.filter(unit=unit)
+        if not catalogue.exists():
+            return None
+        return Decimal(catalogue.filter(**filters).count())
 
     return source
 

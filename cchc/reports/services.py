@@ -165,6 +165,8 @@ def prefill_from_registers(user, report: Report) -> int:
         number = register_value(
             indicator.source, report.unit, report.period.start, report.period.end
         )
+        if number is None:
+            continue
         value = Value.objects.filter(report=report, indicator=indicator).first() or Value(
             report=report, indicator=indicator
         )
