@@ -116,6 +116,37 @@ def data_for(rows: int, units: int, seed: int, base: Path) -> Path:
     return folder
 
 
+def single_file(folder: Path) -> Path:
+    """The same dossiers as one file for one unit ALL (a province-wide export), with the
+    union of the catalogues: the worst case for an import's memory."""
+    single = folder / "single"
+    marker = single / "summary.json"
+    if marker.exists():
+        return single
+    log(f"joining the unit files into {single}")
+    for sub in ("dossiers", "tthc"):
+        (single / sub).mkdir(parents=True, exist_ok=True)
+        seen: set[str] = set()
+        with open(single / sub / "ALL.csv", "w", encoding="utf-8-sig", newline="") as out:
+            for number, path in enumerate(sorted((folder / sub).glob("*.csv"))):
+                with open(path, encoding="utf-8-sig", newline="") as source:
+                    header = source.readline()
+                    if number == 0:
+                        out.write(header)
+                    for line in source:
+                        if sub == "tthc":  # one catalogue row per procedure code
+                            code = line.split(",", 1)[0]
+                            if code in seen:
+                                continue
+                            seen.add(code)
+                        out.write(line)
+    (single / "units.csv").write_text("Mã đơn vị,Tên đơn vị,Số hồ sơ\nALL,Toàn tỉnh,\n")
+    summary = json.loads((folder / "summary.json").read_text())
+    summary.update(units=1, layout="single")
+    marker.write_text(json.dumps(summary, indent=1))
+    return single
+
+
 def machine() -> dict:
     info = {
         "python": platform.python_version(),
@@ -766,6 +797,12 @@ def main(argv: list[str] | None = None) -> None:
         default=900,
         help="stop importing after this many seconds and report what was done",
     )
+    parser.add_argument(
+        "--layout",
+        choices=["per-unit", "single"],
+        default="per-unit",
+        help="one file per unit (default), or all dossiers in one file for one unit",
+    )
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument(
         "--keep",
@@ -797,6 +834,8 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for rows in args.rows:
         folder = data_for(rows, args.units, args.seed, args.data_dir)
+        if args.layout == "single":
+            folder = single_file(folder)
         handle, result_file = tempfile.mkstemp(prefix="cchc-bench-", suffix=".json")
         os.close(handle)
         command = [
