@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cchc.demo",
     "cchc.documents",
     "cchc.registers",
+    "cchc.records",
     "cchc.web",
 ]
 

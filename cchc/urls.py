@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from cchc.documents import views as documents
 from cchc.registers import views as registers
@@ -54,5 +54,6 @@ urlpatterns = [
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
     path("overview/", reports.overview_lookup, name="overview_lookup"),
     path("overview/<str:period_code>/", reports.overview, name="overview"),
+    path("", include("cchc.records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,10 +37,12 @@ DOSSIER_COLUMNS = {
     "Ngày có kết quả": "result_on",
     "Ngày trả kết quả": "returned_on",
     "Trạng thái": "status",
+    "Đã số hóa": "digitised",
 }
 DOSSIER_REQUIRED = ["Mã hồ sơ", "Mã TTHC", "Kênh", "Ngày tiếp nhận"]
 DATE_COLUMNS = ["promised_on", "result_on", "returned_on"]
 DATETIME_COLUMNS = ["received_at", "supplement_requested_at", "supplement_completed_at"]
+YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": None}
 CHANNELS = {
     "trực tiếp": Channel.DIRECT,
     "trực tuyến": Channel.ONLINE,
@@ -233,6 +235,14 @@ def parse_dossiers(
         lambda r: f"trạng thái '{r.get('Trạng thái', '')}' phải là số từ 1 đến 10",
     )
     out["status"] = status
+    digitised = raw["digitised"].str.lower().map(YES_NO)
+    errors.add(
+        (digitised.isna() & (raw["digitised"] != "")).to_numpy(),
+        frame,
+        "Đã số hóa",
+        lambda r: f"'{r.get('Đã số hóa', '')}' phải là Có hoặc Không",
+    )
+    out["digitised"] = digitised
     before = (
         out["result_on"].notna()
         & out["received_at"].notna()
@@ -270,7 +280,22 @@ def import_dossiers(
     good_rows_only: bool = False,
     table: WorkdayTable | None = None,
 ) -> ImportResult:
-    frame = read_table(source, filename)
+    """A file whose header row uses the standard column names (DOSSIER_COLUMNS)."""
+    return import_dossier_frame(
+        read_table(source, filename), filename, unit, good_rows_only=good_rows_only, table=table
+    )
+
+
+def import_dossier_frame(
+    frame: pandas.DataFrame,
+    filename: str,
+    unit: Unit,
+    *,
+    good_rows_only: bool = False,
+    table: WorkdayTable | None = None,
+) -> ImportResult:
+    """A table as read_table gives it, its columns already named as in DOSSIER_COLUMNS (a
+    column mapping renames a source system's columns first)."""
     parsed, errors = parse_dossiers(frame, filename)
     if errors and not good_rows_only:
         rows = len({error.row for error in errors})
@@ -314,6 +339,7 @@ def import_dossiers(
                     due_on=due_on,
                     verdict=verdict,
                     promised_differs=bool(differs),
+                    digitised=None if pandas.isna(digitised) else bool(digitised),
                 )
                 for (
                     code,
@@ -331,6 +357,7 @@ def import_dossiers(
                     due_on,
                     verdict,
                     differs,
+                    digitised,
                 ) in zip(
                     part["code"],
                     part["procedure_code"],
@@ -347,6 +374,7 @@ def import_dossiers(
                     _dates(done["due_on"]),
                     done["verdict"],
                     done["promised_differs"],
+                    part["digitised"],
                     strict=True,
                 )
             ]
@@ -369,6 +397,7 @@ def import_dossiers(
                     "due_on",
                     "verdict",
                     "promised_differs",
+                    "digitised",
                 ],
             )
     result.updated = len(existing)

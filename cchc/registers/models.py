@@ -82,6 +82,13 @@ class Dossier(models.Model):
     promised_differs = models.BooleanField(
         "hạn của hệ thống nguồn khác hạn cchc tính", default=False
     )
+    # From the source file when it says so (None: the file does not tell).
+    digitised = models.BooleanField("đã số hóa hồ sơ", null=True, blank=True)
+    # Entered in cchc, never overwritten by a re-import: the apology letter (Mẫu 04,
+    # Quyết định 766/QĐ-TTg) sent for an overdue dossier and the new date it promises.
+    apology_number = models.CharField("số văn bản xin lỗi", max_length=80, blank=True)
+    apology_on = models.DateField("ngày văn bản xin lỗi", null=True, blank=True)
+    new_due_on = models.DateField("ngày hẹn trả mới", null=True, blank=True)
 
     class Meta:
         ordering = ["unit", "received_at"]
@@ -95,3 +102,33 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ImportKind(models.TextChoices):
+    DOSSIERS = "dossiers", "Hồ sơ TTHC"
+    PROCEDURES = "procedures", "Danh mục TTHC"
+
+
+class ColumnMapping(models.Model):
+    """How the columns of one source system's export map to cchc's standard columns, saved
+    so the next file from the same source imports without asking again."""
+
+    kind = models.CharField("loại dữ liệu", max_length=20, choices=ImportKind.choices)
+    name = models.CharField("nguồn dữ liệu", max_length=200)
+    # {standard column name (e.g. "Mã hồ sơ"): the source file's column name}
+    columns = models.JSONField("cột tương ứng", default=dict)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="unique_column_mapping")
+        ]
+        verbose_name = "cách ghép cột"
+        verbose_name_plural = "cách ghép cột theo nguồn dữ liệu"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"

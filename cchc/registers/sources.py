@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc.org.models import Unit
+from cchc.records import sources as record_sources
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import window_stats
 
@@ -64,6 +65,8 @@ SOURCES: dict[str, tuple[str, Source]] = {
     ),
     "procedures.postal": ("Số TTHC tiếp nhận, trả kết quả qua BCCI", _procedures(postal=True)),
 }
+
+SOURCES.update(record_sources.SOURCES)
 
 
 def register_value(

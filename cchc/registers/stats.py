@@ -31,6 +31,20 @@ KEYS = [
 def window_stats(
     dossiers: QuerySet[Dossier], start: datetime.date, end: datetime.date
 ) -> dict[str, int]:
+    """The Biểu II.06a figures of `dossiers` over the window start..end (both included)."""
+    return _with_received(dossiers.aggregate(**_counts(start, end)))
+
+
+def grouped_stats(
+    dossiers: QuerySet[Dossier], start: datetime.date, end: datetime.date, by: str
+) -> dict[object, dict[str, int]]:
+    """The same figures for each value of the field `by` (e.g. "unit_id", "procedure_code"),
+    in one query; a value with no dossier in play gives all zeros and may be left out."""
+    rows = dossiers.order_by().values(by).annotate(**_counts(start, end))
+    return {row[by]: _with_received(row) for row in rows}
+
+
+def _counts(start: datetime.date, end: datetime.date) -> dict[str, Count]:
     received_before = Q(received_at__date__lt=start)
     received_within = Q(received_at__date__gte=start, received_at__date__lte=end)
     not_finished_before = Q(result_on__isnull=True) | Q(result_on__gte=start)
@@ -39,7 +53,7 @@ def window_stats(
     )
     resolved = Q(result_on__gte=start, result_on__lte=end)
     overdue = Q(supplement_count__gt=1) | Q(due_on__lt=end)
-    figures = dossiers.aggregate(
+    return dict(
         carried_over=Count("pk", filter=received_before & not_finished_before),
         new_online=Count("pk", filter=received_within & Q(channel=Channel.ONLINE)),
         new_direct=Count("pk", filter=received_within & Q(channel=Channel.DIRECT)),
@@ -51,6 +65,9 @@ def window_stats(
         in_progress_within=Count("pk", filter=unfinished_at_end & ~overdue),
         in_progress_overdue=Count("pk", filter=unfinished_at_end & overdue),
     )
+
+
+def _with_received(figures: dict) -> dict[str, int]:
     figures["received"] = (
         figures["carried_over"]
         + figures["new_online"]
