@@ -106,6 +106,8 @@ class WorkdayTable:
     for a million dossiers are computed with array operations instead of a loop per dossier.
 
     Days are integers: days since 2000-01-01. `cumulative[d]` counts working days in [0, d].
+    Built with numpy: weekends from the day number, then the public holidays, the extra days
+    off and the worked days set by index, in the precedence `WorkingCalendar` uses.
     """
 
     def __init__(self, calendar: WorkingCalendar) -> None:
@@ -113,15 +115,28 @@ class WorkdayTable:
 
         self.calendar = calendar
         size = (LAST_DAY - EPOCH).days + 1
-        working = numpy.zeros(size, dtype=bool)
-        for index in range(size):
-            working[index] = calendar.is_working_day(EPOCH + datetime.timedelta(days=index))
+        weekday = (numpy.arange(size) + EPOCH.weekday()) % 7
+        working = weekday < 5
+        public = [
+            (day - EPOCH).days
+            for year in range(EPOCH.year, LAST_DAY.year + 1)
+            for day in _public_holidays(year)
+        ]
+        working[_indices(public, size)] = False
+        working[_indices([(d - EPOCH).days for d in calendar.extra_days_off], size)] = False
+        working[_indices([(d - EPOCH).days for d in calendar.working_days], size)] = True
         self.working = working
         self.cumulative = numpy.cumsum(working, dtype=numpy.int64)
         # next_working[d]: the first working day on or after d.
         positions = numpy.where(working, numpy.arange(size), size)
         self.next_working = numpy.minimum.accumulate(positions[::-1])[::-1]
         self.size = size
+
+    @classmethod
+    def for_overrides(cls, overrides: Iterable[tuple[datetime.date, bool, str]]) -> WorkdayTable:
+        """The table for these (date, is_working_day, note) override rows, built once per
+        distinct set of rows: a changed, added or deleted override gives a new table."""
+        return _table_for(tuple(sorted(overrides)))
 
     @staticmethod
     def day_number(day: datetime.date) -> int:
@@ -148,3 +163,19 @@ class WorkdayTable:
     def working_days_between(self, after, until):
         """Working days d with after < d <= until."""
         return self.cumulative[until] - self.cumulative[after]
+
+
+def _indices(days: list[int], size: int):
+    import numpy
+
+    found = numpy.asarray(days, dtype=numpy.int64)
+    return found[(found >= 0) & (found < size)]
+
+
+@lru_cache(maxsize=8)
+def _table_for(overrides: tuple[tuple[datetime.date, bool, str], ...]) -> WorkdayTable:
+    table = WorkdayTable(WorkingCalendar.from_overrides(overrides))
+    # Shared between imports: nobody may change it in place.
+    for array in (table.working, table.cumulative, table.next_working):
+        array.flags.writeable = False
+    return table
