@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cchc.documents import views as documents
+from cchc.registers import province
 from cchc.registers import views as registers
 from cchc.reports import views as reports
 from cchc.web import views as web
@@ -54,6 +55,11 @@ urlpatterns = [
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
     path("overview/", reports.overview_lookup, name="overview_lookup"),
     path("overview/<str:period_code>/", reports.overview, name="overview"),
+    path(
+        "overview/<str:period_code>/dossiers/",
+        province.dossier_overview,
+        name="dossier_overview",
+    ),
     path("", include("cchc.records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,80 @@
+"""Dossier figures of every unit a consolidator watches, side by side for one period (the
+Department of Home Affairs' view of Biểu II.06a across the province)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.periods.windows import PeriodCodeError
+from cchc.registers.models import Dossier
+from cchc.registers.stats import KEYS, grouped_stats
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    figures: dict[str, int] | None  # None: the unit keeps no dossier register in cchc
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _rate(self.figures)
+
+
+def _rate(figures: dict[str, int] | None) -> Decimal | None:
+    """Resolved early or on time out of all resolved, in percent (None when nothing resolved)."""
+    if not figures or not figures["resolved"]:
+        return None
+    rate = Decimal(figures["early"] + figures["on_time"]) * 100 / figures["resolved"]
+    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def province_rows(period: Period, unit_ids: set[int]) -> tuple[list[UnitRow], dict[str, int]]:
+    """One row per unit that keeps a dossier register or had to report in the period (open
+    during it), and the totals of the units that keep one."""
+    dossiers = Dossier.objects.filter(unit_id__in=unit_ids)
+    figures = grouped_stats(dossiers, period.start, period.end, "unit_id")
+    kept = set(dossiers.order_by().values_list("unit_id", flat=True).distinct())
+    units = Unit.objects.filter(pk__in=unit_ids).filter(
+        Q(pk__in=kept)
+        | Q(must_report=True, valid_from__lte=period.end)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+    )
+    zero = dict.fromkeys(KEYS, 0)
+    rows = [
+        UnitRow(unit, figures.get(unit.pk, zero) if unit.pk in kept else None)
+        for unit in units.order_by("code")
+    ]
+    totals = {key: sum(row.figures[key] for row in rows if row.figures) for key in KEYS}
+    return rows, totals
+
+
+@login_required
+def dossier_overview(request: HttpRequest, period_code: str) -> HttpResponse:
+    if not access.can_consolidate(request.user):
+        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
+    try:
+        period = Period.objects.for_code(period_code)
+    except PeriodCodeError as exc:
+        raise Http404(str(exc)) from exc
+    rows, totals = province_rows(period, access.consolidated_unit_ids(request.user))
+    return render(
+        request,
+        "web/dossier_overview.html",
+        {
+            "period": period,
+            "rows": rows,
+            "totals": totals,
+            "total_rate": _rate(totals),
+            "kept": sum(1 for row in rows if row.figures is not None),
+        },
+    )
