@@ -9,21 +9,28 @@ ones listed. Re-importing a file updates dossiers by their code instead of addin
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy
 import pandas
-from django.db import transaction
+from django.db import connection, transaction
 
 from cchc.org.models import Unit
-from cchc.periods.models import working_calendar
+from cchc.periods.models import CalendarOverride
 from cchc.periods.workdays import EPOCH, LAST_DAY, WorkdayTable
-from cchc.registers.classify import classify
+from cchc.registers.classify import (
+    CUT_OFF_MINUTES,
+    NO_DAY,
+    VERDICT_CODES,
+    classify_days,
+    day_numbers,
+    minutes_of_day,
+)
 from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, TimeUnit
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-CHUNK = 5000
 
 DOSSIER_COLUMNS = {
     "Mã hồ sơ": "code",
@@ -49,6 +56,7 @@ CHANNELS = {
     "bưu chính": Channel.POSTAL,
     "bưu chính công ích": Channel.POSTAL,
 }
+CHANNEL_VALUES = {text: channel.value for text, channel in CHANNELS.items()}
 
 PROCEDURE_COLUMNS = {
     "Mã TTHC": "code",
@@ -133,6 +141,30 @@ def read_table(source: Path | bytes, filename: str) -> pandas.DataFrame:
     return frame.fillna("").apply(lambda column: column.str.strip())
 
 
+def _read_dossier_table(source: Path | bytes, filename: str) -> pandas.DataFrame:
+    """read_table for a dossier file: a CSV is read with only the standard columns and left
+    unstripped (parse_dossiers strips the columns it uses); anything else goes through
+    read_table."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        return read_table(source, filename)
+    data = source.read_bytes() if isinstance(source, Path) else source
+    if len(data) > MAX_UPLOAD_BYTES:
+        return read_table(data, filename)  # which rejects it with the usual message
+    try:
+        frame = pandas.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            skipinitialspace=True,
+            usecols=lambda column: str(column).strip() in DOSSIER_COLUMNS,
+        )
+    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
+        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame
+
+
 def _check_headers(frame: pandas.DataFrame, required: list[str], filename: str) -> None:
     missing = [column for column in required if column not in frame.columns]
     if missing:
@@ -143,133 +175,148 @@ def _check_headers(frame: pandas.DataFrame, required: list[str], filename: str) 
 
 
 class _Errors:
-    def __init__(self) -> None:
-        self.items: list[RowError] = []
+    """Errors found column by column; the loop runs over the bad rows only."""
 
-    def add(self, mask: numpy.ndarray, frame: pandas.DataFrame, column: str, message) -> None:
-        for index in numpy.flatnonzero(mask):
-            text = message(frame.iloc[index]) if callable(message) else message
+    def __init__(self, size: int) -> None:
+        self.items: list[RowError] = []
+        self.bad = numpy.zeros(size, dtype=bool)
+
+    def add(
+        self,
+        mask: numpy.ndarray,
+        column: str,
+        message: str | Callable[[str], str],
+        values: pandas.Series | None = None,
+    ) -> None:
+        """`message` is a text, or a function of the cell's text (from `values`)."""
+        rows = numpy.flatnonzero(mask)
+        if not len(rows):
+            return
+        self.bad[rows] = True
+        for index in rows:
+            text = message(values.iat[index]) if callable(message) else message
             self.items.append(RowError(int(index) + 2, column, text))
 
-    @property
-    def bad_rows(self) -> set[int]:
-        return {error.row - 2 for error in self.items}
 
-
-def _parse_dates(raw: pandas.Series, with_time: bool) -> pandas.Series:
+def _parse_dates(raw: pandas.Series, with_time: bool) -> numpy.ndarray:
+    """datetime64[ns] (NaT for a blank or a value in none of the formats): each format is
+    tried on the whole column at once, the next ones only on what is still unparsed."""
     formats = (
         ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
         if with_time
         else ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"]
     )
-    parsed = pandas.Series(pandas.NaT, index=raw.index, dtype="datetime64[ns]")
+    parsed = numpy.full(len(raw), numpy.datetime64("NaT", "ns"))
+    todo = (raw != "").to_numpy().copy()
     for fmt in formats:
-        todo = parsed.isna() & (raw != "")
         if not todo.any():
             break
-        parsed[todo] = pandas.to_datetime(raw[todo], format=fmt, errors="coerce")
+        part = raw if todo.all() else raw[todo]
+        found = pandas.to_datetime(part, format=fmt, errors="coerce").to_numpy("datetime64[ns]")
+        parsed[todo] = found
+        todo[todo] = numpy.isnat(found)
     return parsed
+
+
+def _text(frame: pandas.DataFrame, header: str) -> pandas.Series:
+    if header not in frame.columns:
+        return pandas.Series("", index=frame.index, dtype=object)
+    column = frame[header]
+    if column.hasnans:
+        column = column.fillna("")
+    return column.astype(str).str.strip()
 
 
 def parse_dossiers(
     frame: pandas.DataFrame, filename: str
 ) -> tuple[pandas.DataFrame, list[RowError]]:
-    """Typed dossier columns and the errors found, row by row, without touching the database."""
+    """Typed dossier columns and the errors found, row by row, without touching the database.
+
+    Dates and datetimes come out as naive local datetime64 columns (NaT when blank)."""
     _check_headers(frame, DOSSIER_REQUIRED, filename)
-    errors = _Errors()
-    out = pandas.DataFrame(index=frame.index)
-    for header, name in DOSSIER_COLUMNS.items():
-        out[name] = frame[header] if header in frame.columns else ""
-    raw = out.copy()
-    errors.add((raw["code"] == "").to_numpy(), frame, "Mã hồ sơ", "thiếu mã hồ sơ")
-    errors.add(
-        raw["code"].duplicated(keep="first").to_numpy() & (raw["code"] != "").to_numpy(),
-        frame,
-        "Mã hồ sơ",
-        lambda r: f"mã hồ sơ {r['Mã hồ sơ']} lặp lại trong tệp",
+    frame = frame.reset_index(drop=True)
+    errors = _Errors(len(frame))
+    raw = {name: _text(frame, header) for header, name in DOSSIER_COLUMNS.items()}
+    out = pandas.DataFrame(
+        {"code": raw["code"], "procedure_code": raw["procedure_code"]}, index=frame.index
     )
-    errors.add((raw["procedure_code"] == "").to_numpy(), frame, "Mã TTHC", "thiếu mã TTHC")
-    channel = raw["channel"].str.lower().map(CHANNELS)
+    code = raw["code"]
+    has_code = (code != "").to_numpy()
+    errors.add(~has_code, "Mã hồ sơ", "thiếu mã hồ sơ")
+    errors.add(
+        code.duplicated(keep="first").to_numpy() & has_code,
+        "Mã hồ sơ",
+        lambda value: f"mã hồ sơ {value} lặp lại trong tệp",
+        code,
+    )
+    errors.add((raw["procedure_code"] == "").to_numpy(), "Mã TTHC", "thiếu mã TTHC")
+    channel = raw["channel"].str.lower().map(CHANNEL_VALUES)
     errors.add(
         channel.isna().to_numpy(),
-        frame,
         "Kênh",
-        lambda r: f"kênh '{r['Kênh']}' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
+        lambda value: f"kênh '{value}' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
+        raw["channel"],
     )
     out["channel"] = channel
     headers = {name: header for header, name in DOSSIER_COLUMNS.items()}
+    first, last = numpy.datetime64(EPOCH, "ns"), numpy.datetime64(LAST_DAY, "ns")
     for name in DATETIME_COLUMNS + DATE_COLUMNS:
         parsed = _parse_dates(raw[name], with_time=name in DATETIME_COLUMNS)
         header = headers[name]
-        bad = (parsed.isna() & (raw[name] != "")).to_numpy()
+        missing = numpy.isnat(parsed)
+        suffix = " HH:MM" if name == "received_at" else ""
         errors.add(
-            bad,
-            frame,
+            missing & (raw[name] != "").to_numpy(),
             header,
-            lambda r, h=header: (
-                f"'{r[h]}' không phải ngày dd/mm/yyyy"
-                + (" HH:MM" if h in ("Ngày tiếp nhận",) else "")
-            ),
+            lambda value, suffix=suffix: f"'{value}' không phải ngày dd/mm/yyyy{suffix}",
+            raw[name],
         )
-        outside = parsed.notna() & (
-            (parsed < pandas.Timestamp(EPOCH)) | (parsed > pandas.Timestamp(LAST_DAY))
-        )
-        errors.add(outside.to_numpy(), frame, header, "ngày ngoài khoảng 2000–2050")
+        outside = ~missing & ((parsed < first) | (parsed > last))
+        errors.add(outside, header, "ngày ngoài khoảng 2000–2050")
         out[name] = parsed
-    errors.add(
-        (raw["received_at"] == "").to_numpy(), frame, "Ngày tiếp nhận", "thiếu ngày tiếp nhận"
-    )
+    errors.add((raw["received_at"] == "").to_numpy(), "Ngày tiếp nhận", "thiếu ngày tiếp nhận")
     count = pandas.to_numeric(raw["supplement_count"].replace("", "0"), errors="coerce")
     errors.add(
         (count.isna() | (count < 0) | (count % 1 != 0)).to_numpy(),
-        frame,
         "Số lần yêu cầu bổ sung",
-        lambda r: f"'{r.get('Số lần yêu cầu bổ sung', '')}' không phải số nguyên không âm",
+        lambda value: f"'{value}' không phải số nguyên không âm",
+        raw["supplement_count"],
     )
     out["supplement_count"] = count.fillna(0).astype("int64")
     status = pandas.to_numeric(raw["status"].replace("", numpy.nan), errors="coerce")
     errors.add(
         (raw["status"] != "").to_numpy() & ~status.between(1, 10).to_numpy(),
-        frame,
         "Trạng thái",
-        lambda r: f"trạng thái '{r.get('Trạng thái', '')}' phải là số từ 1 đến 10",
+        lambda value: f"trạng thái '{value}' phải là số từ 1 đến 10",
+        raw["status"],
     )
     out["status"] = status
     digitised = raw["digitised"].str.lower().map(YES_NO)
     errors.add(
         (digitised.isna() & (raw["digitised"] != "")).to_numpy(),
-        frame,
         "Đã số hóa",
-        lambda r: f"'{r.get('Đã số hóa', '')}' phải là Có hoặc Không",
+        lambda value: f"'{value}' phải là Có hoặc Không",
+        raw["digitised"],
     )
     out["digitised"] = digitised
-    before = (
-        out["result_on"].notna()
-        & out["received_at"].notna()
-        & (out["result_on"] < out["received_at"].dt.normalize())
-    )
-    errors.add(before.to_numpy(), frame, "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
+    received_day = out["received_at"].to_numpy().astype("datetime64[D]")
+    result_day = out["result_on"].to_numpy().astype("datetime64[D]")
+    # NaT compares false, so a missing date never counts as "before".
+    errors.add(result_day < received_day, "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
     return out, sorted(errors.items, key=lambda error: error.row)
 
 
-def _procedure_times(unit: Unit, codes: pandas.Series) -> tuple[pandas.Series, pandas.Series]:
-    rows = Procedure.objects.filter(unit=unit, code__in=set(codes)).values_list(
-        "code", "processing_time", "time_unit"
+def _procedure_times(unit: Unit, codes: pandas.Series) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Processing time in days (-1 for a procedure missing from the catalogue) and whether it
+    counts calendar days, for each code."""
+    rows = list(
+        Procedure.objects.filter(unit=unit).values_list("code", "processing_time", "time_unit")
     )
-    days = {code: float(value) for code, value, _ in rows}
-    calendar = {code: time_unit == TimeUnit.CALENDAR_DAYS for code, _, time_unit in rows}
-    return codes.map(days).astype("float64"), codes.map(calendar).fillna(False).astype(bool)
-
-
-def _aware(values: pandas.Series):
-    from django.utils import timezone
-
-    zone = timezone.get_current_timezone()
-    return [None if pandas.isna(v) else v.to_pydatetime().replace(tzinfo=zone) for v in values]
-
-
-def _dates(values: pandas.Series):
-    return [None if pandas.isna(v) else v.date() for v in values]
+    catalogue = pandas.Index([code for code, _, _ in rows])
+    days = numpy.array([value for _, value, _ in rows] + [-1], dtype=numpy.int64)
+    calendar = numpy.array([kind == TimeUnit.CALENDAR_DAYS for _, _, kind in rows] + [False])
+    found = catalogue.get_indexer(codes) if len(catalogue) else numpy.full(len(codes), -1)
+    return days[found], calendar[found]  # -1 picks the last entry: unknown
 
 
 def import_dossiers(
@@ -279,10 +326,16 @@ def import_dossiers(
     *,
     good_rows_only: bool = False,
     table: WorkdayTable | None = None,
+    cut_off: int = CUT_OFF_MINUTES,
 ) -> ImportResult:
     """A file whose header row uses the standard column names (DOSSIER_COLUMNS)."""
     return import_dossier_frame(
-        read_table(source, filename), filename, unit, good_rows_only=good_rows_only, table=table
+        _read_dossier_table(source, filename),
+        filename,
+        unit,
+        good_rows_only=good_rows_only,
+        table=table,
+        cut_off=cut_off,
     )
 
 
@@ -293,9 +346,11 @@ def import_dossier_frame(
     *,
     good_rows_only: bool = False,
     table: WorkdayTable | None = None,
+    cut_off: int = CUT_OFF_MINUTES,
 ) -> ImportResult:
     """A table as read_table gives it, its columns already named as in DOSSIER_COLUMNS (a
-    column mapping renames a source system's columns first)."""
+    column mapping renames a source system's columns first). `cut_off`: minutes after
+    midnight from which a dossier received on a working day starts the next one."""
     parsed, errors = parse_dossiers(frame, filename)
     if errors and not good_rows_only:
         rows = len({error.row for error in errors})
@@ -304,105 +359,180 @@ def import_dossier_frame(
             "nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
             errors,
         )
-    bad = {error.row - 2 for error in errors}
-    good = parsed.drop(index=[i for i in parsed.index if i in bad])
     result = ImportResult(skipped=errors)
-    if good.empty:
+    if errors:
+        bad = numpy.zeros(len(parsed), dtype=bool)
+        bad[[error.row - 2 for error in errors]] = True
+        parsed = parsed[~bad]
+    if parsed.empty:
         return result
-    good = good.copy()
-    good["processing_time"], good["calendar_days"] = _procedure_times(unit, good["procedure_code"])
-    computed = classify(good, table or WorkdayTable(working_calendar()))
-    existing = set(
-        Dossier.objects.filter(unit=unit, code__in=list(good["code"])).values_list(
-            "code", flat=True
-        )
+    days, calendar = _procedure_times(unit, parsed["procedure_code"])
+    start, due, verdict, differs = classify_days(
+        table or _workday_table(),
+        received=day_numbers(parsed["received_at"]),
+        minutes=minutes_of_day(parsed["received_at"]),
+        days=days,
+        calendar=calendar,
+        supplements=parsed["supplement_count"].to_numpy(dtype=numpy.int64),
+        requested=day_numbers(parsed["supplement_requested_at"]),
+        completed=day_numbers(parsed["supplement_completed_at"]),
+        completed_minutes=minutes_of_day(parsed["supplement_completed_at"]),
+        promised=day_numbers(parsed["promised_on"]),
+        result_on=day_numbers(parsed["result_on"]),
+        cut_off=cut_off,
     )
+    columns = {
+        "code": parsed["code"].to_numpy(dtype=object),
+        "procedure_code": parsed["procedure_code"].to_numpy(dtype=object),
+        "channel": parsed["channel"].to_numpy(dtype=object),
+        "received_at": _utc_text(parsed["received_at"].to_numpy()),
+        "promised_on": _date_text(parsed["promised_on"].to_numpy()),
+        "supplement_count": parsed["supplement_count"].to_numpy(dtype=numpy.int64),
+        "supplement_requested_at": _utc_text(parsed["supplement_requested_at"].to_numpy()),
+        "supplement_completed_at": _utc_text(parsed["supplement_completed_at"].to_numpy()),
+        "result_on": _date_text(parsed["result_on"].to_numpy()),
+        "returned_on": _date_text(parsed["returned_on"].to_numpy()),
+        "status": _nullable(parsed["status"].to_numpy(dtype=float)),
+        "start_on": _date_text(_epoch_days(start)),
+        "due_on": _date_text(_epoch_days(due)),
+        "verdict": VERDICT_CODES[verdict],
+        "promised_differs": differs,
+        "digitised": parsed["digitised"].to_numpy(dtype=object),
+    }
+    del parsed
     with transaction.atomic():
-        for start in range(0, len(good), CHUNK):
-            part = good.iloc[start : start + CHUNK]
-            done = computed.iloc[start : start + CHUNK]
-            rows = [
-                Dossier(
-                    unit=unit,
-                    code=code,
-                    procedure_code=procedure,
-                    channel=channel,
-                    received_at=received,
-                    promised_on=promised,
-                    supplement_count=int(count),
-                    supplement_requested_at=requested,
-                    supplement_completed_at=completed,
-                    result_on=result_on,
-                    returned_on=returned_on,
-                    status=None if pandas.isna(status) else int(status),
-                    start_on=start_on,
-                    due_on=due_on,
-                    verdict=verdict,
-                    promised_differs=bool(differs),
-                    digitised=None if pandas.isna(digitised) else bool(digitised),
-                )
-                for (
-                    code,
-                    procedure,
-                    channel,
-                    received,
-                    promised,
-                    count,
-                    requested,
-                    completed,
-                    result_on,
-                    returned_on,
-                    status,
-                    start_on,
-                    due_on,
-                    verdict,
-                    differs,
-                    digitised,
-                ) in zip(
-                    part["code"],
-                    part["procedure_code"],
-                    part["channel"],
-                    _aware(part["received_at"]),
-                    _dates(part["promised_on"]),
-                    part["supplement_count"],
-                    _aware(part["supplement_requested_at"]),
-                    _aware(part["supplement_completed_at"]),
-                    _dates(part["result_on"]),
-                    _dates(part["returned_on"]),
-                    part["status"],
-                    _dates(done["start_on"]),
-                    _dates(done["due_on"]),
-                    done["verdict"],
-                    done["promised_differs"],
-                    part["digitised"],
-                    strict=True,
-                )
-            ]
-            Dossier.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["unit", "code"],
-                update_fields=[
-                    "procedure_code",
-                    "channel",
-                    "received_at",
-                    "promised_on",
-                    "supplement_count",
-                    "supplement_requested_at",
-                    "supplement_completed_at",
-                    "result_on",
-                    "returned_on",
-                    "status",
-                    "start_on",
-                    "due_on",
-                    "verdict",
-                    "promised_differs",
-                    "digitised",
-                ],
-            )
-    result.updated = len(existing)
-    result.created = len(good) - len(existing)
+        before = Dossier.objects.filter(unit=unit).count()
+        upsert_dossiers(unit.pk, columns)
+        after = Dossier.objects.filter(unit=unit).count()
+    result.created = after - before
+    result.updated = len(columns["code"]) - result.created
     return result
+
+
+def _workday_table() -> WorkdayTable:
+    """The table for the calendar overrides as they are now (built once per set of them)."""
+    return WorkdayTable.for_overrides(
+        CalendarOverride.objects.values_list("date", "is_working_day", "note")
+    )
+
+
+def _epoch_days(days: numpy.ndarray) -> numpy.ndarray:
+    stamps = numpy.datetime64(EPOCH, "D") + days.astype("timedelta64[D]")
+    return numpy.where(days == NO_DAY, numpy.datetime64("NaT"), stamps)
+
+
+def _date_text(values: numpy.ndarray) -> numpy.ndarray:
+    """'YYYY-MM-DD' (None for NaT), as Django writes a DateField."""
+    days = values.astype("datetime64[D]")
+    text = numpy.datetime_as_string(days, unit="D").astype(object)
+    text[numpy.isnat(days)] = None
+    return text
+
+
+def _utc_text(values: numpy.ndarray) -> numpy.ndarray:
+    """Naive local datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (None for NaT),
+    exactly as Django writes an aware DateTimeField on SQLite. The current time zone is the
+    one that the old per-row `replace(tzinfo=zone)` used; for a zone with DST, an ambiguous
+    time is taken as the first (DST) one and a time in the gap moves to its end (Vietnam has
+    neither)."""
+    from django.utils import timezone
+
+    local = pandas.DatetimeIndex(values).tz_localize(
+        timezone.get_current_timezone(),
+        ambiguous=numpy.ones(len(values), dtype=bool),
+        nonexistent="shift_forward",
+    )
+    utc = local.tz_convert("UTC").tz_localize(None).to_numpy()
+    whole = utc.astype("datetime64[s]")
+    text = numpy.strings.replace(numpy.datetime_as_string(whole, unit="s"), "T", " ")
+    fraction = ~numpy.isnat(utc) & (utc != whole)
+    if fraction.any():
+        precise = numpy.datetime_as_string(utc[fraction].astype("datetime64[us]"), unit="us")
+        text = text.astype(object)
+        text[fraction] = numpy.strings.replace(precise, "T", " ")
+    text = text.astype(object)
+    text[numpy.isnat(utc)] = None
+    return text
+
+
+def _nullable(values: numpy.ndarray) -> numpy.ndarray:
+    """Whole numbers as Python ints, None for NaN."""
+    missing = numpy.isnan(values)
+    out = numpy.where(missing, 0, values).astype(numpy.int64).astype(object)
+    out[missing] = None
+    return out
+
+
+# Imported and computed columns: a re-import overwrites them. The apology letter columns
+# (apology_number, apology_on, new_due_on) are entered in cchc and are never overwritten.
+UPSERT_COLUMNS = [
+    "code",
+    "procedure_code",
+    "channel",
+    "received_at",
+    "promised_on",
+    "supplement_count",
+    "supplement_requested_at",
+    "supplement_completed_at",
+    "result_on",
+    "returned_on",
+    "status",
+    "start_on",
+    "due_on",
+    "verdict",
+    "promised_differs",
+    "digitised",
+]
+WRITE_BATCH = 50_000
+
+
+def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> None:
+    """Insert or update (by unit and code) the dossiers in `columns` (UPSERT_COLUMNS, as
+    arrays of Python values: dates and datetimes as the UTC text of _date_text/_utc_text),
+    without model instances: executemany on SQLite, COPY into a temporary table then one
+    INSERT … SELECT … ON CONFLICT on PostgreSQL. Call inside a transaction."""
+    quote = connection.ops.quote_name
+    table = quote(Dossier._meta.db_table)
+    names = ", ".join(quote(name) for name in UPSERT_COLUMNS)
+    updates = ", ".join(
+        f"{quote(name)} = excluded.{quote(name)}" for name in UPSERT_COLUMNS if name != "code"
+    )
+    conflict = f"ON CONFLICT ({quote('unit_id')}, {quote('code')}) DO UPDATE SET {updates}"
+    size = len(columns["code"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_upsert(cursor, unit_id, columns, table, names, conflict)
+            return
+        marks = ", ".join(["%s"] * (len(UPSERT_COLUMNS) + 1))
+        sql = (
+            f"INSERT INTO {table} ({quote('unit_id')}, {quote('apology_number')}, {names}) "
+            f"VALUES ({unit_id}, {marks}) {conflict}"
+        )
+        for begin in range(0, size, WRITE_BATCH):
+            part = [columns[name][begin : begin + WRITE_BATCH].tolist() for name in UPSERT_COLUMNS]
+            cursor.executemany(sql, list(zip([""] * len(part[0]), *part, strict=True)))
+
+
+def _copy_upsert(cursor, unit_id: int, columns, table: str, names: str, conflict: str) -> None:
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE cchc_dossier_import ON COMMIT DROP AS "
+        f"SELECT {names} FROM {table} WITH NO DATA"
+    )
+    frame = pandas.DataFrame({name: columns[name] for name in UPSERT_COLUMNS})
+    for name in ("received_at", "supplement_requested_at", "supplement_completed_at"):
+        frame[name] = frame[name] + "+00"  # UTC; None stays missing
+    with cursor.cursor.copy(
+        f"COPY cchc_dossier_import ({names}) FROM STDIN "
+        f"WITH (FORMAT csv, FORCE_NOT_NULL ({quote('verdict')}))"
+    ) as copy:
+        for begin in range(0, len(frame), WRITE_BATCH):
+            copy.write(frame.iloc[begin : begin + WRITE_BATCH].to_csv(header=False, index=False))
+    cursor.execute(
+        f"INSERT INTO {table} ({quote('unit_id')}, {quote('apology_number')}, {names}) "
+        f"SELECT {int(unit_id)}, '', {names} FROM cchc_dossier_import {conflict}"
+    )
+    cursor.execute("DROP TABLE cchc_dossier_import")
 
 
 def import_procedures(source: Path | bytes, filename: str, unit: Unit) -> ImportResult:
