@@ -5,6 +5,7 @@ Production sets CCHC_DEBUG=0, CCHC_SECRET_KEY, CCHC_ALLOWED_HOSTS and DATABASE_U
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def parse_clock(name: str, raw: str) -> int:
+    """Minutes after midnight of a strict "HH:MM" (24-hour) time."""
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", raw.strip())
+    if match is None:
+        raise ImproperlyConfigured(
+            f"{name} must be a time of day as HH:MM (24-hour, e.g. 15:00), got {raw!r}"
+        )
+    return int(match[1]) * 60 + int(match[2])
 
 
 DEBUG = env_bool("CCHC_DEBUG", True)
@@ -142,3 +153,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+
+# A dossier received on a working day at or after this time starts its clock the next
+# working day (minutes after midnight; "cchc dossiers reclassify --all" after a change).
+CCHC_DOSSIER_CUTOFF = parse_clock(
+    "CCHC_DOSSIER_CUTOFF", os.environ.get("CCHC_DOSSIER_CUTOFF") or "15:00"
+)

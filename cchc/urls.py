@@ -23,6 +23,31 @@ urlpatterns = [
         "units/<str:unit_code>/dossiers/import/", registers.upload_dossiers, name="upload_dossiers"
     ),
     path(
+        "units/<str:unit_code>/dossiers/import/<str:token>/",
+        registers.map_upload,
+        name="map_upload",
+    ),
+    path(
+        "units/<str:unit_code>/procedures/import/",
+        registers.upload_procedures,
+        name="upload_procedures",
+    ),
+    path(
+        "units/<str:unit_code>/dossiers/export/bieu-II.06a.xlsx",
+        registers.stats_xlsx,
+        name="dossier_stats_xlsx",
+    ),
+    path(
+        "units/<str:unit_code>/dossiers/charts/<str:key>.png",
+        registers.chart,
+        name="dossier_chart",
+    ),
+    path(
+        "units/<str:unit_code>/dossiers/<str:code>/apology/",
+        registers.dossier_apology,
+        name="dossier_apology",
+    ),
+    path(
         "units/<str:unit_code>/dossiers/<str:code>/",
         registers.dossier_detail,
         name="dossier_detail",

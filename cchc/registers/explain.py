@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from cchc.periods.workdays import WorkingCalendar
-from cchc.registers.classify import CUT_OFF_MINUTES
 from cchc.registers.models import Dossier, Procedure, TimeUnit, Verdict
 
 WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
@@ -54,8 +54,11 @@ def explain(
     dossier: Dossier,
     procedure: Procedure | None,
     calendar: WorkingCalendar,
-    cut_off: int = CUT_OFF_MINUTES,
+    cut_off: int | None = None,
 ) -> list[str]:
+    """The steps, one sentence each; `cut_off` (minutes after midnight) defaults to the
+    CCHC_DOSSIER_CUTOFF setting the imports use."""
+    cut_off = settings.CCHC_DOSSIER_CUTOFF if cut_off is None else cut_off
     lines: list[str] = []
     start, text = _start(dossier.received_at, calendar, cut_off, "Tiếp nhận")
     lines.append(text)
@@ -127,4 +130,12 @@ def explain(
     else:
         verdict = Verdict(dossier.verdict).label.lower() if dossier.verdict else "chưa xác định"
         lines.append(f"Có kết quả {_day(dossier.result_on)}: {verdict}.")
+    if dossier.apology_number and dossier.apology_on:
+        promise = (
+            f", hẹn trả kết quả lại vào {_day(dossier.new_due_on)}" if dossier.new_due_on else ""
+        )
+        lines.append(
+            f"Đơn vị đã gửi văn bản xin lỗi (Mẫu 04, QĐ 766/QĐ-TTg) số {dossier.apology_number} "
+            f"ngày {dossier.apology_on:%d/%m/%Y}{promise}. Hồ sơ vẫn tính là quá hạn."
+        )
     return lines

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cchc.org.models import Unit
 from cchc.records import sources as record_sources
+from cchc.registers.figures import Rates, rates
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import window_stats
 
@@ -40,6 +41,16 @@ def _on_time_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decim
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        if not Dossier.objects.filter(unit=unit).exists():
+            return None
+        value = read(rates(unit, start, end))
+        return None if value is None else Decimal(value)
+
+    return source
+
+
 def _procedures(**filters) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         catalogue = Procedure.objects.filter(unit=unit)
@@ -58,6 +69,25 @@ SOURCES: dict[str, tuple[str, Source]] = {
     "dossiers.resolved": ("Hồ sơ đã giải quyết trong kỳ", _stat("resolved")),
     "dossiers.received_online": ("Hồ sơ tiếp nhận trực tuyến trong kỳ", _stat("new_online")),
     "dossiers.on_time_rate": ("Tỷ lệ hồ sơ giải quyết trước và đúng hạn (%)", _on_time_rate),
+    "dossiers.early": ("Hồ sơ giải quyết trước hạn trong kỳ", _stat("early")),
+    "dossiers.on_time": ("Hồ sơ giải quyết đúng hạn trong kỳ", _stat("on_time")),
+    "dossiers.late": ("Hồ sơ giải quyết quá hạn trong kỳ", _stat("late")),
+    "dossiers.in_progress_overdue": (
+        "Hồ sơ đang giải quyết đã quá hạn (tại ngày chốt số liệu)",
+        _stat("in_progress_overdue"),
+    ),
+    "dossiers.online_rate": (
+        "Tỷ lệ hồ sơ tiếp nhận trực tuyến trên hồ sơ mới tiếp nhận (%)",
+        _rate(lambda r: r.online_rate),
+    ),
+    "dossiers.digitised_rate": (
+        "Tỷ lệ hồ sơ được số hóa trên hồ sơ mới tiếp nhận có thông tin số hóa (%)",
+        _rate(lambda r: r.digitised_rate),
+    ),
+    "dossiers.apology_letters": (
+        "Hồ sơ quá hạn trong kỳ đã có văn bản xin lỗi (Mẫu 04)",
+        _rate(lambda r: r.overdue_with_apology),
+    ),
     "procedures.total": ("Số TTHC trong danh mục", _procedures()),
     "procedures.online_full": (
         "Số TTHC cung cấp DVC trực tuyến toàn trình",

@@ -6,15 +6,53 @@ from django.core.management.base import BaseCommand, CommandError
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError
-from cchc.registers.imports import ImportRejected, import_dossiers
-from cchc.registers.models import Dossier
+from cchc.registers.imports import ImportRejected, ImportResult, read_table
+from cchc.registers.mapping import cut_off_label, import_frame, is_standard, saved_mapping_for
+from cchc.registers.models import ColumnMapping, Dossier, ImportKind
+from cchc.registers.services import reclassify
 from cchc.registers.stats import window_stats
+
+SHOWN_ERRORS = 50
+
+
+def import_file(
+    path: Path, unit: Unit, kind: str, mapping_name: str | None, stdout, **options
+) -> ImportResult:
+    """Shared by `cchc dossiers import` and `cchc tthc import`."""
+    if not path.exists():
+        raise CommandError(f"Không tìm thấy tệp {path}.")
+    mapping = None
+    if mapping_name:
+        saved = ColumnMapping.objects.filter(kind=kind, name=mapping_name).first()
+        if saved is None:
+            names = ", ".join(
+                ColumnMapping.objects.filter(kind=kind).values_list("name", flat=True)
+            )
+            raise CommandError(
+                f"Chưa lưu cách ghép cột nào tên «{mapping_name}»"
+                + (f" (đã có: {names})." if names else ".")
+            )
+        mapping = saved.columns
+    try:
+        frame = read_table(path, path.name)
+        if mapping is None and not is_standard(list(frame.columns), kind):
+            saved = saved_mapping_for(list(frame.columns), kind)
+            if saved is not None:
+                stdout.write(f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
+                mapping = saved.columns
+        return import_frame(frame, path.name, unit, kind, mapping, **options)
+    except ImportRejected as exc:
+        lines = [str(exc), *(str(error) for error in exc.errors[:SHOWN_ERRORS])]
+        if len(exc.errors) > SHOWN_ERRORS:
+            lines.append(f"… và {len(exc.errors) - SHOWN_ERRORS} lỗi khác.")
+        raise CommandError("\n".join(lines)) from exc
 
 
 class Command(BaseCommand):
     help = (
-        "Hồ sơ TTHC: cchc dossiers import FILE --unit CODE [--good-rows] | "
-        "cchc dossiers stats --unit CODE --period Q3-2022 [--json]"
+        "Hồ sơ TTHC: cchc dossiers import FILE --unit CODE [--mapping NGUỒN] [--good-rows] | "
+        "cchc dossiers stats --unit CODE --period Q3-2022 [--json] | "
+        "cchc dossiers reclassify (--unit CODE | --all)"
     )
 
     def add_arguments(self, parser):
@@ -22,6 +60,9 @@ class Command(BaseCommand):
         load = sub.add_parser("import", help="nhập tệp CSV/XLSX xuất từ hệ thống một cửa")
         load.add_argument("file", type=Path)
         load.add_argument("--unit", required=True)
+        load.add_argument(
+            "--mapping", help="tên nguồn dữ liệu có cách ghép cột đã lưu (tệp không theo cột chuẩn)"
+        )
         load.add_argument(
             "--good-rows",
             action="store_true",
@@ -31,29 +72,48 @@ class Command(BaseCommand):
         stats.add_argument("--unit", required=True)
         stats.add_argument("--period", required=True)
         stats.add_argument("--json", action="store_true")
+        again = sub.add_parser(
+            "reclassify",
+            help="tính lại ngày bắt đầu, hạn và kết quả sau khi đổi giờ chốt hoặc lịch nghỉ",
+        )
+        which = again.add_mutually_exclusive_group(required=True)
+        which.add_argument("--unit")
+        which.add_argument("--all", action="store_true")
 
-    def handle(self, *args, action, unit, **options):
-        unit_obj = Unit.objects.filter(code=unit).first()
-        if unit_obj is None:
-            raise CommandError(f"Không có đơn vị mã {unit}.")
+    def handle(self, *args, action, **options):
+        if action == "reclassify":
+            self._reclassify(options["unit"], options["all"])
+            return
+        unit = Unit.objects.filter(code=options["unit"]).first()
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã {options['unit']}.")
         if action == "import":
-            self._import(unit_obj, options["file"], options["good_rows"])
+            result = import_file(
+                options["file"],
+                unit,
+                ImportKind.DOSSIERS,
+                options["mapping"],
+                self.stdout,
+                good_rows_only=options["good_rows"],
+            )
+            self.stdout.write(result.summary)
+            for error in result.skipped:
+                self.stdout.write(f"  {error}")
         else:
-            self._stats(unit_obj, options["period"], options["json"])
+            self._stats(unit, options["period"], options["json"])
 
-    def _import(self, unit, path: Path, good_rows: bool) -> None:
-        if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp {path}.")
-        try:
-            result = import_dossiers(path, path.name, unit, good_rows_only=good_rows)
-        except ImportRejected as exc:
-            lines = [str(exc), *(str(error) for error in exc.errors[:50])]
-            if len(exc.errors) > 50:
-                lines.append(f"… và {len(exc.errors) - 50} lỗi khác.")
-            raise CommandError("\n".join(lines)) from exc
-        self.stdout.write(result.summary)
-        for error in result.skipped:
-            self.stdout.write(f"  {error}")
+    def _reclassify(self, code: str | None, everything: bool) -> None:
+        if everything:
+            units = list(Unit.objects.filter(pk__in=Dossier.objects.values("unit_id")))
+        else:
+            units = list(Unit.objects.filter(code=code))
+            if not units:
+                raise CommandError(f"Không có đơn vị mã {code}.")
+        checked, changed = reclassify(units)
+        self.stdout.write(
+            f"Đã tính lại {checked} hồ sơ của {len(units)} đơn vị với giờ chốt "
+            f"{cut_off_label()}: {changed} hồ sơ thay đổi hạn hoặc kết quả."
+        )
 
     def _stats(self, unit, code: str, as_json: bool) -> None:
         try:

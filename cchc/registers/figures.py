@@ -1,0 +1,111 @@
+"""What the dossiers page, its XLSX and charts, and the register sources show beyond the unit's
+Biểu II.06a row: the same figures per procedure field (lĩnh vực), the online and digitisation
+rates, and the overdue dossiers with or without an apology letter."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from cchc.org.models import Unit
+from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
+from cchc.registers.stats import KEYS, grouped_stats, window_stats
+
+NOT_IN_CATALOGUE = "Chưa có trong danh mục"
+NO_FIELD = "Chưa ghi lĩnh vực"
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / whole * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def field_stats(
+    unit: Unit, start: datetime.date, end: datetime.date
+) -> list[tuple[str, dict[str, int]]]:
+    """Biểu II.06a per procedure field: one grouped query by procedure code, rolled up by the
+    catalogue's field; codes missing from the catalogue go under NOT_IN_CATALOGUE. Fields
+    with nothing in play are left out; the rows add up to window_stats of the unit."""
+    by_code = grouped_stats(Dossier.objects.filter(unit=unit), start, end, "procedure_code")
+    fields = dict(Procedure.objects.filter(unit=unit).values_list("code", "field"))
+    rows: dict[str, dict[str, int]] = {}
+    for code, figures in by_code.items():
+        name = (fields[code] or NO_FIELD) if code in fields else NOT_IN_CATALOGUE
+        total = rows.setdefault(name, dict.fromkeys(KEYS, 0))
+        for key in KEYS:
+            total[key] += figures[key]
+    ordered = sorted(
+        (name for name, figures in rows.items() if any(figures.values())),
+        key=lambda name: (name in (NOT_IN_CATALOGUE, NO_FIELD), name),
+    )
+    return [(name, rows[name]) for name in ordered]
+
+
+def overdue_in_window(start: datetime.date, end: datetime.date) -> Q:
+    """Dossiers counted as overdue in the window: resolved late within it, or still
+    unfinished at its end and past their due date (or after several supplement requests)."""
+    resolved_late = Q(result_on__gte=start, result_on__lte=end, verdict=Verdict.LATE)
+    unfinished = Q(received_at__date__lte=end) & (Q(result_on__isnull=True) | Q(result_on__gt=end))
+    return resolved_late | (unfinished & (Q(supplement_count__gt=1) | Q(due_on__lt=end)))
+
+
+def overdue_dossiers(
+    register: QuerySet[Dossier], start: datetime.date, end: datetime.date
+) -> QuerySet[Dossier]:
+    return register.filter(overdue_in_window(start, end)).order_by("received_at", "code")
+
+
+@dataclass(frozen=True)
+class Rates:
+    new: int  # new dossiers received in the window
+    online: int
+    procedures: int
+    procedures_online: int  # with full online service (toàn trình)
+    digitised: int
+    digitised_known: int  # new dossiers whose file said digitised yes or no
+    overdue: int
+    overdue_with_apology: int
+
+    @property
+    def online_rate(self) -> Decimal | None:
+        return percent(self.online, self.new)
+
+    @property
+    def procedures_online_rate(self) -> Decimal | None:
+        return percent(self.procedures_online, self.procedures)
+
+    @property
+    def digitised_rate(self) -> Decimal | None:
+        return percent(self.digitised, self.digitised_known)
+
+    @property
+    def overdue_without_apology(self) -> int:
+        return self.overdue - self.overdue_with_apology
+
+
+def rates(unit: Unit, start: datetime.date, end: datetime.date) -> Rates:
+    register = Dossier.objects.filter(unit=unit)
+    received = Q(received_at__date__gte=start, received_at__date__lte=end)
+    overdue = overdue_in_window(start, end)
+    # Aliases must not reuse a field name ("digitised"), hence the prefix.
+    counts = register.aggregate(
+        n_new=Count("pk", filter=received),
+        n_online=Count("pk", filter=received & Q(channel=Channel.ONLINE)),
+        n_digitised=Count("pk", filter=received & Q(digitised=True)),
+        n_digitised_known=Count("pk", filter=received & Q(digitised__isnull=False)),
+        n_overdue=Count("pk", filter=overdue),
+        n_overdue_with_apology=Count("pk", filter=overdue & ~Q(apology_number="")),
+    )
+    catalogue = Procedure.objects.filter(unit=unit).aggregate(
+        n_procedures=Count("pk"),
+        n_procedures_online=Count("pk", filter=Q(online_level=OnlineLevel.FULL)),
+    )
+    return Rates(**{key[2:]: value for key, value in {**counts, **catalogue}.items()})
+
+
+def unit_figures(unit: Unit, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    return window_stats(Dossier.objects.filter(unit=unit), start, end)

@@ -1,0 +1,342 @@
+"""The column-mapping step for one-stop-system exports whose headers are not cchc's standard
+ones: guess which source column is which, check a mapping, apply it, and remember it per
+source (ColumnMapping) so the next file from the same system imports straight away.
+
+Between the upload and the mapping page the file waits in DATA_DIR/uploads under a random
+token; the client only ever sends the token back, never a path."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import io
+import json
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas
+from django.conf import settings
+from django.db import transaction
+
+from cchc.audit.services import log_action
+from cchc.org.models import Unit
+from cchc.registers.imports import (
+    DOSSIER_COLUMNS,
+    DOSSIER_REQUIRED,
+    PROCEDURE_COLUMNS,
+    PROCEDURE_REQUIRED,
+    ImportRejected,
+    ImportResult,
+    RowError,
+    import_dossier_frame,
+    import_procedures,
+)
+from cchc.registers.models import ColumnMapping, ImportKind
+
+Mapping = dict[str, str]  # standard column -> source column
+
+STANDARD: dict[str, list[str]] = {
+    ImportKind.DOSSIERS: list(DOSSIER_COLUMNS),
+    ImportKind.PROCEDURES: list(PROCEDURE_COLUMNS),
+}
+REQUIRED: dict[str, list[str]] = {
+    ImportKind.DOSSIERS: DOSSIER_REQUIRED,
+    ImportKind.PROCEDURES: PROCEDURE_REQUIRED,
+}
+# Names other one-stop systems (and the national portal's exports) use for each column.
+SYNONYMS: dict[str, dict[str, list[str]]] = {
+    ImportKind.DOSSIERS: {
+        "Mã hồ sơ": ["Số hồ sơ", "Mã số hồ sơ", "Mã HS", "Số biên nhận", "Mã biên nhận"],
+        "Mã TTHC": ["Mã thủ tục", "Mã thủ tục hành chính", "Mã số TTHC", "Mã TT", "Mã DVC"],
+        "Kênh": [
+            "Hình thức nộp",
+            "Hình thức nộp hồ sơ",
+            "Hình thức tiếp nhận",
+            "Kênh nộp",
+            "Kênh tiếp nhận",
+        ],
+        "Ngày tiếp nhận": [
+            "Ngày nhận",
+            "Ngày nhận hồ sơ",
+            "Ngày tiếp nhận hồ sơ",
+            "Ngày nộp",
+            "Thời gian tiếp nhận",
+        ],
+        "Ngày hẹn trả": [
+            "Hạn xử lý",
+            "Hạn giải quyết",
+            "Hẹn trả",
+            "Ngày hẹn trả kết quả",
+            "Ngày hẹn",
+        ],
+        "Số lần yêu cầu bổ sung": ["Số lần bổ sung", "Số lần YCBS"],
+        "Ngày yêu cầu bổ sung": ["Ngày YCBS", "Ngày đề nghị bổ sung", "Ngày yêu cầu bổ sung hồ sơ"],
+        "Ngày bổ sung đủ": [
+            "Ngày bổ sung",
+            "Ngày nhận bổ sung",
+            "Ngày hoàn thành bổ sung",
+            "Ngày nhận hồ sơ bổ sung",
+        ],
+        "Ngày có kết quả": [
+            "Ngày hoàn thành",
+            "Ngày có KQ",
+            "Ngày kết thúc",
+            "Ngày giải quyết xong",
+            "Ngày xử lý xong",
+        ],
+        "Ngày trả kết quả": ["Ngày trả", "Ngày trả KQ", "Ngày trả hồ sơ"],
+        "Trạng thái": ["Tình trạng", "Trạng thái hồ sơ", "Tình trạng hồ sơ", "Mã trạng thái"],
+        "Đã số hóa": ["Số hóa", "Số hóa hồ sơ", "Đã số hóa hồ sơ", "Số hóa thành phần hồ sơ"],
+    },
+    ImportKind.PROCEDURES: {
+        "Mã TTHC": ["Mã thủ tục", "Mã số TTHC", "Mã thủ tục hành chính"],
+        "Tên TTHC": ["Tên thủ tục", "Tên thủ tục hành chính"],
+        "Lĩnh vực": ["Tên lĩnh vực", "Lĩnh vực thực hiện"],
+        "Cấp thực hiện": ["Cấp giải quyết", "Cấp"],
+        "Mức độ DVC": ["Mức độ", "Mức độ dịch vụ công", "Mức DVC", "Mức độ DVCTT"],
+        "Thời hạn giải quyết": ["Thời hạn", "Thời gian giải quyết", "Số ngày giải quyết"],
+        "Đơn vị thời hạn": ["Đơn vị tính thời hạn", "Loại ngày"],
+        "Phí, lệ phí": ["Phí lệ phí", "Lệ phí", "Phí"],
+        "Bưu chính công ích": ["BCCI", "Qua BCCI", "Dịch vụ BCCI"],
+    },
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, no diacritics (đ as d), words separated by one space: 'NGÀY  nhận-HS' and
+    'ngay nhan hs' compare equal."""
+    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.split(r"[^a-z0-9]+", plain)).strip()
+
+
+def _compact(text: str) -> str:
+    return normalise(text).replace(" ", "")
+
+
+def is_standard(headers: list[str], kind: str) -> bool:
+    """The header row already uses cchc's names for every required column."""
+    return all(column in headers for column in REQUIRED[kind])
+
+
+def guess_mapping(headers: list[str], kind: str) -> Mapping:
+    """For each standard column, the source column that looks like it (absent when none
+    does). Each source column is used at most once."""
+    by_form: dict[str, str] = {}
+    for header in headers:
+        by_form.setdefault(_compact(header), header)
+    guess: Mapping = {}
+    used: set[str] = set()
+    for standard in STANDARD[kind]:
+        for name in [standard, *SYNONYMS[kind].get(standard, [])]:
+            header = by_form.get(_compact(name))
+            if header is not None and header not in used:
+                guess[standard] = header
+                used.add(header)
+                break
+    return guess
+
+
+def check_mapping(mapping: Mapping, headers: list[str], kind: str) -> list[str]:
+    """What is wrong with `mapping` for a file with `headers`, in Vietnamese (empty: fine)."""
+    problems = []
+    missing = [column for column in REQUIRED[kind] if not mapping.get(column)]
+    if missing:
+        problems.append(f"Chưa chọn cột của tệp cho: {', '.join(missing)} (bắt buộc).")
+    unknown = [source for source in mapping.values() if source and source not in headers]
+    if unknown:
+        problems.append(f"Tệp không có cột: {', '.join(unknown)}.")
+    taken: dict[str, list[str]] = {}
+    for standard, source in mapping.items():
+        if source:
+            taken.setdefault(source, []).append(standard)
+    for source, standards in taken.items():
+        if len(standards) > 1:
+            problems.append(
+                f"Cột «{source}» của tệp được chọn cho nhiều cột: {', '.join(standards)}; "
+                "mỗi cột của tệp chỉ ghép với một cột."
+            )
+    return problems
+
+
+def apply_mapping(frame: pandas.DataFrame, mapping: Mapping) -> pandas.DataFrame:
+    """Only the mapped columns, renamed to the standard names."""
+    pairs = [(standard, source) for standard, source in mapping.items() if source]
+    renamed = frame[[source for _, source in pairs]].copy()
+    renamed.columns = [standard for standard, _ in pairs]
+    return renamed
+
+
+def saved_mapping_for(headers: list[str], kind: str) -> ColumnMapping | None:
+    """The saved mapping whose source columns all appear in `headers`, the one using the
+    most columns when several fit."""
+    fits = [
+        saved
+        for saved in ColumnMapping.objects.filter(kind=kind)
+        if saved.columns
+        and all(source in headers for source in saved.columns.values())
+        and not check_mapping(saved.columns, headers, kind)
+    ]
+    return max(fits, key=lambda saved: len(saved.columns), default=None)
+
+
+def _source_names(errors: list[RowError], mapping: Mapping) -> list[RowError]:
+    """Errors name the column as it is called in the user's file."""
+    sources = {standard: source for standard, source in mapping.items() if source}
+    return [
+        RowError(error.row, sources.get(error.column, error.column), error.message)
+        for error in errors
+    ]
+
+
+def supports_cut_off() -> bool:
+    """Whether the importer already takes the cut-off hour (being added in imports.py)."""
+    return "cut_off" in inspect.signature(import_dossier_frame).parameters
+
+
+def cut_off_minutes() -> int:
+    return int(settings.CCHC_DOSSIER_CUTOFF)
+
+
+def cut_off_label(minutes: int | None = None) -> str:
+    minutes = cut_off_minutes() if minutes is None else minutes
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def import_frame(
+    frame: pandas.DataFrame,
+    filename: str,
+    unit: Unit,
+    kind: str,
+    mapping: Mapping | None = None,
+    *,
+    good_rows_only: bool = False,
+) -> ImportResult:
+    """Import a table read by read_table, through `mapping` when the headers are not the
+    standard ones. ImportRejected names rows and columns as the user's file does."""
+    if mapping is not None:
+        problems = check_mapping(mapping, list(frame.columns), kind)
+        if problems:
+            raise ImportRejected(" ".join(problems))
+        frame = apply_mapping(frame, mapping)
+    try:
+        if kind == ImportKind.PROCEDURES:
+            # A catalogue is small: hand the renamed table to the catalogue import as CSV.
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False)
+            name = filename if filename.lower().endswith(".csv") else f"{filename}.csv"
+            return import_procedures(buffer.getvalue().encode("utf-8"), name, unit)
+        extra = {"cut_off": cut_off_minutes()} if supports_cut_off() else {}
+        result = import_dossier_frame(frame, filename, unit, good_rows_only=good_rows_only, **extra)
+    except ImportRejected as exc:
+        if mapping is None:
+            raise
+        raise ImportRejected(str(exc), _source_names(exc.errors, mapping)) from exc
+    if mapping is not None:
+        result.skipped = _source_names(result.skipped, mapping)
+    return result
+
+
+@transaction.atomic
+def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMapping:
+    """Create or update the mapping saved under (kind, name)."""
+    columns = {standard: source for standard, source in mapping.items() if source}
+    saved, created = ColumnMapping.objects.update_or_create(
+        kind=kind, name=name, defaults={"columns": columns, "created_by": user}
+    )
+    log_action(
+        user,
+        "column_mapping.save",
+        f"{'Lưu' if created else 'Cập nhật'} cách ghép cột «{name}» ({saved.get_kind_display()})",
+        data={"kind": kind, "name": name, "columns": columns},
+    )
+    return saved
+
+
+# The file waiting between the upload and the mapping page.
+
+UPLOAD_LIFETIME = datetime.timedelta(days=1)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    token: str
+    filename: str
+    unit_code: str
+    kind: str
+    user_id: int
+    good_rows_only: bool
+
+    @property
+    def path(self) -> Path:
+        return uploads_dir() / f"{self.token}.bin"
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def uploads_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def keep_upload(
+    data: bytes, filename: str, unit: Unit, kind: str, user, good_rows_only: bool = False
+) -> PendingUpload:
+    purge_uploads()
+    pending = PendingUpload(
+        token=secrets.token_urlsafe(32),
+        filename=Path(filename).name,
+        unit_code=unit.code,
+        kind=kind,
+        user_id=user.pk,
+        good_rows_only=good_rows_only,
+    )
+    pending.path.write_bytes(data)
+    (uploads_dir() / f"{pending.token}.json").write_text(
+        json.dumps(
+            {
+                "filename": pending.filename,
+                "unit_code": pending.unit_code,
+                "kind": kind,
+                "user_id": pending.user_id,
+                "good_rows_only": good_rows_only,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return pending
+
+
+def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
+    """The upload kept under `token` by this user for this unit, if it is still there."""
+    if not TOKEN.match(token or ""):
+        return None
+    meta = uploads_dir() / f"{token}.json"
+    if not meta.exists() or time.time() - meta.stat().st_mtime > UPLOAD_LIFETIME.total_seconds():
+        return None
+    info = json.loads(meta.read_text(encoding="utf-8"))
+    if info["unit_code"] != unit.code or info["user_id"] != user.pk:
+        return None
+    pending = PendingUpload(token=token, **info)
+    return pending if pending.path.exists() else None
+
+
+def discard_upload(token: str) -> None:
+    if TOKEN.match(token or ""):
+        for suffix in (".bin", ".json"):
+            (uploads_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def purge_uploads() -> None:
+    """Forget the uploads nobody came back to within a day."""
+    limit = time.time() - UPLOAD_LIFETIME.total_seconds()
+    for path in uploads_dir().iterdir():
+        if path.suffix in (".bin", ".json") and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

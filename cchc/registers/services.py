@@ -1,0 +1,169 @@
+"""Changes to the dossier register that are not a file import: the apology letter of an
+overdue dossier, and recomputing deadlines after the cut-off hour or the calendar changed."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+import numpy
+import pandas
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.audit.services import log_action
+from cchc.org.models import Unit
+from cchc.periods.models import CalendarOverride
+from cchc.periods.workdays import WorkdayTable
+from cchc.registers.classify import classify
+from cchc.registers.mapping import cut_off_label, cut_off_minutes
+from cchc.registers.models import Dossier, Procedure, TimeUnit
+
+RECLASSIFY_CHUNK = 20_000
+
+
+@transaction.atomic
+def record_apology(
+    user,
+    dossier: Dossier,
+    number: str,
+    apology_on: datetime.date | None,
+    new_due_on: datetime.date | None,
+) -> None:
+    """Record (or clear, with an empty number) the apology letter (Mẫu 04, QĐ 766) sent for
+    an overdue dossier; the form has checked the dates."""
+    before = {
+        "apology_number": dossier.apology_number,
+        "apology_on": dossier.apology_on.isoformat() if dossier.apology_on else None,
+        "new_due_on": dossier.new_due_on.isoformat() if dossier.new_due_on else None,
+    }
+    dossier.apology_number = number
+    dossier.apology_on = apology_on
+    dossier.new_due_on = new_due_on
+    dossier.save(update_fields=["apology_number", "apology_on", "new_due_on"])
+    after = {
+        "apology_number": number,
+        "apology_on": apology_on.isoformat() if apology_on else None,
+        "new_due_on": new_due_on.isoformat() if new_due_on else None,
+    }
+    summary = (
+        f"Văn bản xin lỗi số {number} ngày {apology_on:%d/%m/%Y} cho hồ sơ {dossier.code}, "
+        f"hẹn trả lại ngày {new_due_on:%d/%m/%Y}"
+        if number and apology_on and new_due_on
+        else f"Xóa văn bản xin lỗi của hồ sơ {dossier.code}"
+    )
+    log_action(
+        user,
+        "dossier.apology",
+        summary,
+        data={"unit": dossier.unit.code, "dossier": dossier.code, "before": before, "after": after},
+    )
+
+
+def _stored_rows(units: list[Unit]) -> Iterator[pandas.DataFrame]:
+    """The stored dossiers of `units`, in chunks, as the columns classify() reads."""
+    zone = timezone.get_current_timezone()
+    fields = [
+        "pk",
+        "unit_id",
+        "procedure_code",
+        "received_at",
+        "supplement_count",
+        "supplement_requested_at",
+        "supplement_completed_at",
+        "result_on",
+        "promised_on",
+        "start_on",
+        "due_on",
+        "verdict",
+        "promised_differs",
+    ]
+    for unit in units:
+        last = 0
+        while True:
+            rows = list(
+                Dossier.objects.filter(unit=unit, pk__gt=last)
+                .order_by("pk")
+                .values_list(*fields)[:RECLASSIFY_CHUNK]
+            )
+            if not rows:
+                break
+            last = rows[-1][0]
+            frame = pandas.DataFrame(rows, columns=fields)
+            for name in ("received_at", "supplement_requested_at", "supplement_completed_at"):
+                # classify() reads the local wall-clock time (the cut-off is local).
+                frame[name] = (
+                    pandas.to_datetime(frame[name], utc=True)
+                    .dt.tz_convert(zone)
+                    .dt.tz_localize(None)
+                )
+            for name in ("result_on", "promised_on", "start_on", "due_on"):
+                frame[name] = pandas.to_datetime(frame[name])
+            yield frame
+
+
+def reclassify(units: list[Unit], cut_off: int | None = None) -> tuple[int, int]:
+    """Recompute start day, due date and verdict of the stored dossiers of `units` with the
+    cut-off hour and calendar now in force; returns (dossiers checked, dossiers changed)."""
+    cut_off = cut_off_minutes() if cut_off is None else cut_off
+    table = WorkdayTable.for_overrides(
+        CalendarOverride.objects.values_list("date", "is_working_day", "note")
+    )
+    times = {
+        (unit_id, code): (days, time_unit == TimeUnit.CALENDAR_DAYS)
+        for unit_id, code, days, time_unit in Procedure.objects.filter(unit__in=units).values_list(
+            "unit_id", "code", "processing_time", "time_unit"
+        )
+    }
+    checked = changed = 0
+    for frame in _stored_rows(units):
+        keys = pandas.Series(list(zip(frame["unit_id"], frame["procedure_code"], strict=True)))
+        known = keys.map(times)
+        frame["processing_time"] = known.map(
+            lambda pair: float(pair[0]) if isinstance(pair, tuple) else numpy.nan
+        )
+        frame["calendar_days"] = known.map(lambda pair: isinstance(pair, tuple) and pair[1])
+        computed = classify(frame, table, cut_off)
+        differs = (
+            (computed["start_on"] != frame["start_on"])
+            | ~(
+                (computed["due_on"] == frame["due_on"])
+                | (computed["due_on"].isna() & frame["due_on"].isna())
+            )
+            | (computed["verdict"] != frame["verdict"])
+            | (computed["promised_differs"] != frame["promised_differs"])
+        )
+        checked += len(frame)
+        if not differs.any():
+            continue
+        rows = [
+            Dossier(
+                pk=int(pk),
+                start_on=start.date(),
+                due_on=None if pandas.isna(due) else due.date(),
+                verdict=verdict,
+                promised_differs=bool(flag),
+            )
+            for pk, start, due, verdict, flag in zip(
+                frame["pk"][differs],
+                computed["start_on"][differs],
+                computed["due_on"][differs],
+                computed["verdict"][differs],
+                computed["promised_differs"][differs],
+                strict=True,
+            )
+        ]
+        with transaction.atomic():
+            Dossier.objects.bulk_update(
+                rows, ["start_on", "due_on", "verdict", "promised_differs"], batch_size=2000
+            )
+        changed += len(rows)
+    if changed:
+        log_action(
+            None,
+            "dossier.reclassify",
+            f"Tính lại hạn giải quyết {changed} hồ sơ "
+            f"(giờ chốt tiếp nhận {cut_off_label(cut_off)})",
+            data={"units": [unit.code for unit in units], "checked": checked, "changed": changed},
+        )
+    return checked, changed
