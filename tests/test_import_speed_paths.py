@@ -20,6 +20,7 @@ from cchc.registers.imports import (
     import_procedures,
 )
 from cchc.registers.models import Dossier
+from cchc.registers.stats import grouped_stats, window_stats
 from tests.test_dossier_import import CATALOGUE
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,22 @@ def test_numpy_table_equals_the_calendar_day_by_day():
     table = WorkdayTable(calendar)
     days = [WorkdayTable.to_date(n) for n in range(table.size)]
     assert table.working.tolist() == [calendar.is_working_day(day) for day in days]
+
+
+def test_window_edges_follow_local_days(unit):
+    start, end = datetime.date(2022, 7, 1), datetime.date(2022, 9, 30)
+    rows = [
+        "E1,1.004567,Trực tuyến,30/06/2022 23:59,,0,,,,,,",  # carried over
+        "E2,1.004567,Trực tuyến,01/07/2022 00:00,,0,,,,,,",  # new
+        "E3,1.004567,Trực tiếp,30/09/2022 23:59,,0,,,,,,",  # new
+        "E4,1.004567,Trực tiếp,01/10/2022 00:00,,0,,,,,,",  # after the window
+        "E5,1.004567,Trực tiếp,01/06/2022 08:00,,0,,,30/06/2022,,10,",  # done before
+        "E6,1.004567,Bưu chính,01/06/2022 08:00,,0,,,01/07/2022,,10,",  # carried, resolved
+    ]
+    import_dossiers((HEADER + "\n".join(rows) + "\n").encode(), "hs.csv", unit)
+    figures = window_stats(Dossier.objects.filter(unit=unit), start, end)
+    assert (figures["carried_over"], figures["new_online"], figures["new_direct"]) == (2, 1, 1)
+    assert (figures["received"], figures["resolved"]) == (4, 1)
+    assert figures["in_progress_within"] + figures["in_progress_overdue"] == 3
+    by_unit = grouped_stats(Dossier.objects.all(), start, end, "unit_id")
+    assert by_unit == {unit.pk: figures}

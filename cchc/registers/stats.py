@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cchc.registers.models import Channel, Dossier, Verdict
 
@@ -32,7 +33,8 @@ def window_stats(
     dossiers: QuerySet[Dossier], start: datetime.date, end: datetime.date
 ) -> dict[str, int]:
     """The Biểu II.06a figures of `dossiers` over the window start..end (both included)."""
-    return _with_received(dossiers.aggregate(**_counts(start, end)))
+    counts, in_play = _counts(start, end)
+    return _with_received(dossiers.filter(in_play).aggregate(**counts))
 
 
 def grouped_stats(
@@ -40,20 +42,34 @@ def grouped_stats(
 ) -> dict[object, dict[str, int]]:
     """The same figures for each value of the field `by` (e.g. "unit_id", "procedure_code"),
     in one query; a value with no dossier in play gives all zeros and may be left out."""
-    rows = dossiers.order_by().values(by).annotate(**_counts(start, end))
+    counts, in_play = _counts(start, end)
+    rows = dossiers.filter(in_play).order_by().values(by).annotate(**counts)
     return {row[by]: _with_received(row) for row in rows}
 
 
-def _counts(start: datetime.date, end: datetime.date) -> dict[str, Count]:
-    received_before = Q(received_at__date__lt=start)
-    received_within = Q(received_at__date__gte=start, received_at__date__lte=end)
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time()), timezone.get_current_timezone()
+    )
+
+
+def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:
+    """The Count expressions, and a filter that every dossier counted by one of them passes
+    (so that the others are rejected before the ten counts are evaluated).
+
+    received_at is compared with the local midnights that bound the window rather than
+    through received_at__date, which SQLite evaluates with a Python function on every row."""
+    window_opens = _local_midnight(start)
+    window_closes = _local_midnight(end + datetime.timedelta(days=1))
+    received_before = Q(received_at__lt=window_opens)
+    received_within = Q(received_at__gte=window_opens, received_at__lt=window_closes)
     not_finished_before = Q(result_on__isnull=True) | Q(result_on__gte=start)
-    unfinished_at_end = Q(received_at__date__lte=end) & (
+    unfinished_at_end = Q(received_at__lt=window_closes) & (
         Q(result_on__isnull=True) | Q(result_on__gt=end)
     )
     resolved = Q(result_on__gte=start, result_on__lte=end)
     overdue = Q(supplement_count__gt=1) | Q(due_on__lt=end)
-    return dict(
+    counts = dict(
         carried_over=Count("pk", filter=received_before & not_finished_before),
         new_online=Count("pk", filter=received_within & Q(channel=Channel.ONLINE)),
         new_direct=Count("pk", filter=received_within & Q(channel=Channel.DIRECT)),
@@ -65,6 +81,11 @@ def _counts(start: datetime.date, end: datetime.date) -> dict[str, Count]:
         in_progress_within=Count("pk", filter=unfinished_at_end & ~overdue),
         in_progress_overdue=Count("pk", filter=unfinished_at_end & overdue),
     )
+    # Received before the window closes and not finished before it opens covers carried
+    # over, in progress and (with valid data) new and resolved; the other two terms keep the
+    # counts exact for a result dated before its receipt.
+    in_play = (Q(received_at__lt=window_closes) & not_finished_before) | resolved | received_within
+    return counts, in_play
 
 
 def _with_received(figures: dict) -> dict[str, int]:
