@@ -201,12 +201,15 @@ def _other_reports(template: ReportTemplate) -> None:
 
 
 def _registers() -> None:
-    """Sở TT&TT's TTHC catalogue and its 15 online dossiers of Q3-2022 (all early, as the
-    seed reports), plus two still open in Q4-2022."""
-    unit = Unit.objects.get(code="ST-STTTT")
+    """TTHC catalogues and dossiers: Sở TT&TT's 15 online dossiers of Q3-2022 (all early, as
+    the seed reports) plus two still open in Q4-2022; illustrative dossiers of Sở Tư pháp and
+    UBND huyện Châu Thành from June to September 2022 (some late, some overdue, by every
+    channel), loaded after their reports so the reports keep the figures entered."""
     data = HERE / "data"
-    import_procedures(data / "st-stttt-tthc.csv", "st-stttt-tthc.csv", unit)
-    import_dossiers(data / "st-stttt-dossiers.csv", "st-stttt-dossiers.csv", unit)
+    for code, prefix in (("ST-STTTT", "st-stttt"), ("ST-STP", "st-stp"), ("ST-HCT", "st-hct")):
+        unit = Unit.objects.get(code=code)
+        import_procedures(data / f"{prefix}-tthc.csv", f"{prefix}-tthc.csv", unit)
+        import_dossiers(data / f"{prefix}-dossiers.csv", f"{prefix}-dossiers.csv", unit)
 
 
 @transaction.atomic

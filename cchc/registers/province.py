@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cchc.org import access
-from cchc.org.models import Unit
+from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError
 from cchc.registers.models import Dossier
@@ -50,9 +50,10 @@ def province_rows(period: Period, unit_ids: set[int]) -> tuple[list[UnitRow], di
         & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
     )
     zero = dict.fromkeys(KEYS, 0)
+    kind_rank = {kind: rank for rank, kind in enumerate(UnitKind.values)}
     rows = [
         UnitRow(unit, figures.get(unit.pk, zero) if unit.pk in kept else None)
-        for unit in units.order_by("code")
+        for unit in sorted(units, key=lambda unit: (kind_rank[unit.kind], unit.code))
     ]
     totals = {key: sum(row.figures[key] for row in rows if row.figures) for key in KEYS}
     return rows, totals
