@@ -13,13 +13,13 @@ dropped afterwards), in its own child process so that peak memory is per size:
    the figure getrusage(RUSAGE_SELF).ru_maxrss reports) reset with /proc/self/clear_refs
    just before the import, so it is the import's own peak, interpreter and libraries included;
 4. statistics for a period (Q3-2022 by default) for all 200 units: window_stats over
-   Dossier.objects.all(), window_stats per unit (200 queries), and, as a prototype of a
-   possible optimisation, the very same filters window_stats builds evaluated as one GROUP BY
-   unit query;
+   Dossier.objects.all(), window_stats per unit (200 queries), and grouped_stats by unit
+   over all dossiers (one GROUP BY query: the 200-unit figure);
 5. the near-limit reference in the same process, on the same files: DuckDB reads every CSV
    (one glob), parses the dates and joins the catalogue; numpy computes start day, due day
-   and verdict on day numbers with cchc's WorkdayTable arrays; DuckDB writes the classified
-   table to an on-disk database file and computes the statistics with one GROUP BY query.
+   and verdict on day numbers with cchc's own numpy core (classify_days) and WorkdayTable;
+   DuckDB writes the classified table to an on-disk database file and computes the
+   statistics with one GROUP BY query.
    The reference's per-unit statistics must equal cchc's, or the run says so.
 
 Run:   .venv/bin/python benchmarks/bench_dossiers.py --rows 10000 100000 1000000
@@ -216,31 +216,11 @@ class StepTimer:
 
 
 def grouped_window_stats(start, end) -> dict[int, dict[str, int]]:
-    """Prototype: the filters window_stats builds, evaluated once, grouped by unit.
-
-    window_stats is called on a queryset whose aggregate() only records the Count
-    expressions; they are then run as values('unit').annotate(...), one query for all units.
-    """
-    from django.db.models.query import QuerySet
-
+    """cchc.registers.stats.grouped_stats by unit over all dossiers: one GROUP BY query."""
     from cchc.registers.models import Dossier
-    from cchc.registers.stats import KEYS, window_stats
+    from cchc.registers.stats import grouped_stats
 
-    captured: dict = {}
-
-    class Capture(QuerySet):
-        def aggregate(self, *args, **kwargs):
-            captured.update(kwargs)
-            return dict.fromkeys(kwargs, 0)
-
-    window_stats(Capture(model=Dossier), start, end)
-    out = {}
-    for row in Dossier.objects.order_by().values("unit_id").annotate(**captured):
-        row["received"] = (
-            row["carried_over"] + row["new_online"] + row["new_direct"] + row["new_postal"]
-        )
-        out[row["unit_id"]] = {key: row[key] for key in KEYS}
-    return out
+    return grouped_stats(Dossier.objects.all(), start, end, "unit_id")
 
 
 def timed_runs(function, repeat: int, enough: float = 5.0) -> tuple[list[float], object]:
@@ -262,7 +242,6 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
 
     django.setup()
     from django.db.models import Count
-    from django.db.models.query import QuerySet
 
     import cchc.registers.imports as imports
     from cchc.org.models import Unit, UnitKind
@@ -307,15 +286,17 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
     began = time.perf_counter()
     with StepTimer() as steps:
         if not profiler:  # the wrappers would only clutter a profile
+            steps.wrap(imports, "_read_dossier_table", "read")
             steps.wrap(imports, "read_table", "read")
             steps.wrap(imports, "parse_dossiers", "parse")
-            steps.wrap(imports, "working_calendar", "calendar_table")
-            steps.wrap(imports, "WorkdayTable", "calendar_table")
+            steps.wrap(imports, "_workday_table", "calendar_table")
             steps.wrap(imports, "_procedure_times", "classify")
-            steps.wrap(imports, "classify", "classify")
-            steps.wrap(imports, "_aware", "to_python_objects")
-            steps.wrap(imports, "_dates", "to_python_objects")
-            steps.wrap(QuerySet, "bulk_create", "bulk_create_sql")
+            steps.wrap(imports, "classify_days", "classify")
+            steps.wrap(imports, "day_numbers", "classify")
+            steps.wrap(imports, "minutes_of_day", "classify")
+            for name in ("_utc_text", "_date_text", "_nullable", "_epoch_days"):
+                steps.wrap(imports, name, "to_python_objects")
+            steps.wrap(imports, "upsert_dossiers", "upsert_sql")
         if profiler:
             profiler.enable()
         for number, unit in enumerate(units, 1):
@@ -346,15 +327,10 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
     step = dict(steps.seconds)
     step["classify"] = step.get("classify", 0.0) + step.get("calendar_table", 0.0)
     known = sum(
-        step.get(k, 0.0)
-        for k in ("read", "parse", "classify", "to_python_objects", "bulk_create_sql")
+        step.get(k, 0.0) for k in ("read", "parse", "classify", "to_python_objects", "upsert_sql")
     )
-    step["model_instances_and_rest"] = total - known
-    step["write"] = (
-        step.get("to_python_objects", 0.0)
-        + step.get("bulk_create_sql", 0.0)
-        + step["model_instances_and_rest"]
-    )
+    step["rest"] = total - known
+    step["write"] = step.get("to_python_objects", 0.0) + step.get("upsert_sql", 0.0) + step["rest"]
     result["import_steps"] = step
     result["dossiers_in_db"] = Dossier.objects.count()
     save()
@@ -407,63 +383,6 @@ def elapsed_over(began: float, budget: float | None) -> bool:
 # --------------------------------------------------------------------------- the reference
 
 
-def classify_days(
-    table,
-    received,
-    minutes,
-    days,
-    calendar,
-    supplements,
-    requested,
-    completed,
-    completed_minutes,
-    promised,
-    result_on,
-):
-    """classify.classify on day numbers (NO_DAY = -1 for a missing day), numpy only.
-
-    Mirrors cchc/registers/classify.py as of commit f8f3720; the run compares the resulting
-    statistics with cchc's unit by unit and reports any drift."""
-    import numpy
-
-    from cchc.registers.classify import NO_DAY, start_days
-
-    start = start_days(table, received, minutes)
-    known = days >= 0
-    days = numpy.maximum(days, 0)
-    paused = (supplements >= 1) & (requested != NO_DAY)
-    stop = numpy.clip(numpy.where(paused, requested, start), 0, table.size - 1)
-    used = numpy.where(calendar, stop - start, table.working_days_between(start, stop))
-    used = numpy.maximum(used, 0)
-    overran = paused & (used > days)  # a request after the deadline does not move it
-    restarted = paused & (completed != NO_DAY)
-    restart = start_days(table, completed, completed_minutes)
-    base = numpy.where(restarted & ~overran, restart, start)
-    remaining = numpy.where(paused & ~overran, days - used, days)
-    due = numpy.where(
-        calendar,
-        base + remaining,
-        table.add_working_days(numpy.clip(base, 0, table.size - 1), remaining),
-    )
-    has_due = known & (~paused | restarted | overran)
-    use_promised = ~known & (promised != NO_DAY)
-    due = numpy.where(use_promised, promised, due)
-    has_due |= use_promised
-    finished = result_on != NO_DAY
-    verdict = numpy.select(
-        [
-            finished & (supplements > 1),
-            finished & has_due & (result_on < due),
-            finished & has_due & (result_on == due),
-            finished & has_due & (result_on > due),
-        ],
-        [3, 1, 2, 3],
-        default=0,
-    )
-    differs = known & has_due & (promised != NO_DAY) & (promised != due)
-    return start, numpy.where(has_due, due, NO_DAY), verdict, differs
-
-
 def _fmt(formats: list[str]) -> str:
     return "[" + ", ".join(f"'{f}'" for f in formats) + "]"
 
@@ -475,6 +394,7 @@ def run_reference(args, folder: Path, workdir: Path, result: dict, save) -> None
 
     from cchc.periods.windows import parse_period
     from cchc.periods.workdays import WorkdayTable, WorkingCalendar
+    from cchc.registers.classify import classify_days
 
     log("DuckDB + numpy reference")
     reset_peak_rss()
@@ -559,7 +479,7 @@ def run_reference(args, folder: Path, workdir: Path, result: dict, save) -> None
     # ---- classify: numpy on day numbers (the calendar table built once, included)
     began = time.perf_counter()
     table = WorkdayTable(WorkingCalendar())
-    start, due, verdict, differs = classify_days(table, **arrays)
+    start, due, verdict, differs = classify_days(table, **arrays)  # cchc's numpy core
     ref["classify_s"] = time.perf_counter() - began
 
     # ---- write: classified table into the on-disk DuckDB database
@@ -759,7 +679,7 @@ def report(results: list[dict]) -> str:
         )
     lines.append("")
     header = (
-        "| rows | to Python objects s | Dossier() + rest s | bulk_create SQL s "
+        "| rows | columns to SQL values s | upsert SQL s | rest (counts, transaction) s "
         "| calendar table s | checks |"
     )
     lines += [header, "|" + "|".join(["---:"] * (header.count("|") - 1)) + "|"]
@@ -768,7 +688,7 @@ def report(results: list[dict]) -> str:
         checks = r.get("checks", {})
         lines.append(
             f"| {r['rows']:,} | {seconds(s.get('to_python_objects'))} "
-            f"| {seconds(s.get('model_instances_and_rest'))} | {seconds(s.get('bulk_create_sql'))} "
+            f"| {seconds(s.get('upsert_sql'))} | {seconds(s.get('rest'))} "
             f"| {seconds(s.get('calendar_table'))} "
             f"| {', '.join(f'{k}={v}' for k, v in checks.items()) or '–'} |"
         )
