@@ -1,6 +1,290 @@
 """Register queries over the CCHC work registers, for `source:` in the template YAML (merged
-into cchc.registers.sources.SOURCES)."""
+into cchc.registers.sources.SOURCES).
+
+Each source takes the unit and the period's window [start, end] and returns a number, or
+None when the unit keeps no such register (no record at all). Counts come in two kinds:
+"in the period" (the window) and "lũy kế" (from the start of the reporting year, 15/12 of
+the year before, to the cut-off), as the quarterly reports count their activity. Tasks
+belong to the plan year of their deadline; their status is judged at the cut-off."""
 
 from __future__ import annotations
 
-SOURCES: dict = {}
+import datetime
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from cchc.org.models import Unit
+from cchc.periods.windows import CUT_OFF_DAY
+from cchc.records.models import (
+    MEDIA_CHANNELS,
+    DocumentForm,
+    Feedback,
+    InspectedKind,
+    Inspection,
+    OutgoingDocument,
+    Post,
+    PostChannel,
+    Progress,
+    StaffCategory,
+    StaffingSnapshot,
+    Task,
+    TaskKind,
+    Training,
+)
+
+Source = Callable[[Unit, datetime.date, datetime.date], Decimal | None]
+
+
+def reporting_year(end: datetime.date) -> int:
+    """The year whose reports a cut-off date belongs to: 15/12/2022 opens 2023."""
+    return end.year + 1 if (end.month, end.day) >= (12, CUT_OFF_DAY) else end.year
+
+
+def year_start(end: datetime.date) -> datetime.date:
+    return datetime.date(reporting_year(end) - 1, 12, CUT_OFF_DAY)
+
+
+def plan_year_tasks(unit: Unit, end: datetime.date, kind: str) -> QuerySet[Task]:
+    """The tasks of the plan year of `end` known at `end` (assigned on or before it)."""
+    return Task.objects.filter(unit=unit, kind=kind, deadline__year=reporting_year(end)).exclude(
+        assigned_on__gt=end
+    )
+
+
+def _tasks(kind: str, status: Progress | None = None, done: bool = False) -> Source:
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        if not Task.objects.filter(unit=unit, kind=kind).exists():
+            return None
+        tasks = plan_year_tasks(unit, end, kind)
+        states = Task.status_q(end)
+        if done:
+            tasks = tasks.filter(states[Progress.ON_TIME] | states[Progress.LATE])
+        elif status is not None:
+            tasks = tasks.filter(states[status])
+        return Decimal(tasks.count())
+
+    return source
+
+
+def _count(model, date_field: str, cumulative: bool, total: str | None = None, **filters):
+    """Rows (or the sum of `total`) dated in the window, or from the year's start."""
+
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        register = model.objects.filter(unit=unit)
+        if not register.exists():
+            return None
+        first = year_start(end) if cumulative else start
+        rows = register.filter(**{f"{date_field}__range": (first, end)}, **filters)
+        if total is None:
+            return Decimal(rows.count())
+        return Decimal(rows.aggregate(total=Sum(total))["total"] or 0)
+
+    return source
+
+
+def _inspected_units(cumulative: bool, **filters) -> Source:
+    """Distinct units inspected: one unit inspected twice counts once."""
+
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        register = Inspection.objects.filter(unit=unit)
+        if not register.exists():
+            return None
+        first = year_start(end) if cumulative else start
+        rows = register.filter(inspected_on__range=(first, end), **filters)
+        return Decimal(rows.aggregate(n=Count("inspected_unit", distinct=True))["n"])
+
+    return source
+
+
+def _feedback(status: Progress) -> Source:
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        register = Feedback.objects.filter(unit=unit)
+        if not register.exists():
+            return None
+        return Decimal(
+            register.filter(received_on__lte=end).filter(Feedback.status_q(end)[status]).count()
+        )
+
+    return source
+
+
+def _electronic_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+    register = OutgoingDocument.objects.filter(unit=unit)
+    if not register.exists():
+        return None
+    figures = register.filter(issued_on__range=(start, end)).aggregate(
+        total=Count("pk"),
+        electronic=Count("pk", filter=~Q(form=DocumentForm.PAPER)),
+    )
+    if not figures["total"]:
+        return None
+    rate = Decimal(figures["electronic"]) / figures["total"] * 100
+    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _staffing(category: str, field: str) -> Source:
+    """From the latest snapshot on or before the cut-off (all rows of that date)."""
+
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        register = StaffingSnapshot.objects.filter(unit=unit, as_of__lte=end)
+        latest = register.aggregate(day=Max("as_of"))["day"]
+        if latest is None:
+            return None
+        row = register.filter(as_of=latest, category=category).first()
+        if row is None:
+            return Decimal(0)
+        value = getattr(row, field)
+        return None if value is None else Decimal(value)
+
+    return source
+
+
+def _ytd(label: str) -> str:
+    return f"{label} (lũy kế từ đầu năm)"
+
+
+SOURCES: dict[str, tuple[str, Source]] = {
+    "tasks.plan_total": ("Số nhiệm vụ trong Kế hoạch CCHC năm", _tasks(TaskKind.PLAN)),
+    "tasks.plan_done": (
+        "Số nhiệm vụ Kế hoạch CCHC năm đã hoàn thành đến ngày chốt",
+        _tasks(TaskKind.PLAN, done=True),
+    ),
+    "tasks.plan_overdue": (
+        "Số nhiệm vụ Kế hoạch CCHC năm quá hạn chưa hoàn thành",
+        _tasks(TaskKind.PLAN, Progress.OVERDUE),
+    ),
+    "tasks.ubnd_total": ("Số nhiệm vụ UBND tỉnh giao trong năm", _tasks(TaskKind.PPC)),
+    "tasks.ubnd_done_on_time": (
+        "Số nhiệm vụ UBND tỉnh giao đã hoàn thành đúng hạn",
+        _tasks(TaskKind.PPC, Progress.ON_TIME),
+    ),
+    "tasks.ubnd_done_late": (
+        "Số nhiệm vụ UBND tỉnh giao đã hoàn thành nhưng quá hạn",
+        _tasks(TaskKind.PPC, Progress.LATE),
+    ),
+    "tasks.ubnd_in_progress": (
+        "Số nhiệm vụ UBND tỉnh giao đang thực hiện, trong hạn",
+        _tasks(TaskKind.PPC, Progress.IN_PROGRESS),
+    ),
+    "tasks.ubnd_overdue": (
+        "Số nhiệm vụ UBND tỉnh giao quá hạn chưa hoàn thành",
+        _tasks(TaskKind.PPC, Progress.OVERDUE),
+    ),
+    "feedback.received": (
+        "Số phản ánh, kiến nghị tiếp nhận trong kỳ",
+        _count(Feedback, "received_on", cumulative=False),
+    ),
+    "feedback.handled": (
+        "Số phản ánh, kiến nghị đã giải quyết trong kỳ",
+        _count(Feedback, "handled_on", cumulative=False),
+    ),
+    "feedback.received_ytd": (
+        _ytd("Số phản ánh, kiến nghị đã tiếp nhận"),
+        _count(Feedback, "received_on", cumulative=True),
+    ),
+    "feedback.handled_ytd": (
+        _ytd("Số phản ánh, kiến nghị đã giải quyết"),
+        _count(Feedback, "handled_on", cumulative=True),
+    ),
+    "feedback.overdue": (
+        "Số phản ánh, kiến nghị quá hạn chưa giải quyết tại ngày chốt",
+        _feedback(Progress.OVERDUE),
+    ),
+    "posts.total": ("Số tin, bài tuyên truyền CCHC trong kỳ", _count(Post, "published_on", False)),
+    "posts.unit_site_ytd": (
+        _ytd("Số tin, bài đăng tại Chuyên mục CCHC của Trang TTĐT của đơn vị"),
+        _count(Post, "published_on", True, channel=PostChannel.UNIT_SITE),
+    ),
+    "posts.province_page_ytd": (
+        _ytd("Số tin, bài đăng tại Chuyên trang CCHC tỉnh"),
+        _count(Post, "published_on", True, channel=PostChannel.PROVINCE_PAGE),
+    ),
+    "posts.media_ytd": (
+        _ytd("Số tin, bài tuyên truyền CCHC trên phương tiện truyền thông"),
+        _count(Post, "published_on", True, channel__in=MEDIA_CHANNELS),
+    ),
+    "documents.total": (
+        "Số văn bản đi trong kỳ",
+        _count(OutgoingDocument, "issued_on", False),
+    ),
+    "documents.electronic_rate": (
+        "Tỷ lệ văn bản đi gửi dưới dạng điện tử trong kỳ (%)",
+        _electronic_rate,
+    ),
+    "documents.total_ytd": (
+        _ytd("Tổng số văn bản đi (điện tử và giấy)"),
+        _count(OutgoingDocument, "issued_on", True),
+    ),
+    "documents.electronic_only_ytd": (
+        _ytd("Số văn bản đi gửi hoàn toàn dưới dạng điện tử"),
+        _count(OutgoingDocument, "issued_on", True, form=DocumentForm.ELECTRONIC),
+    ),
+    "documents.electronic_and_paper_ytd": (
+        _ytd("Số văn bản đi gửi dưới dạng điện tử và song song bản giấy"),
+        _count(OutgoingDocument, "issued_on", True, form=DocumentForm.BOTH),
+    ),
+    "documents.cchc_directives_ytd": (
+        _ytd("Số văn bản chỉ đạo CCHC đã ban hành"),
+        _count(OutgoingDocument, "issued_on", True, cchc_directive=True),
+    ),
+    "inspections.units": ("Số cơ quan, đơn vị đã kiểm tra trong kỳ", _inspected_units(False)),
+    "inspections.divisions_ytd": (
+        _ytd("Số phòng ban đã kiểm tra CCHC"),
+        _inspected_units(True, inspected_kind=InspectedKind.DIVISION),
+    ),
+    "inspections.subunits_ytd": (
+        _ytd("Số đơn vị trực thuộc đã kiểm tra CCHC"),
+        _inspected_units(True, inspected_kind=InspectedKind.SUBUNIT),
+    ),
+    "inspections.issues_found_ytd": (
+        _ytd("Số vấn đề phát hiện qua kiểm tra CCHC"),
+        _count(Inspection, "inspected_on", True, total="issues_found"),
+    ),
+    "inspections.issues_fixed_ytd": (
+        _ytd("Số vấn đề phát hiện qua kiểm tra đã xử lý xong"),
+        _count(Inspection, "inspected_on", True, total="issues_fixed"),
+    ),
+    "trainings.total": ("Số lớp đào tạo, bồi dưỡng trong kỳ", _count(Training, "held_on", False)),
+    "trainings.participants": (
+        "Số lượt người được đào tạo, bồi dưỡng trong kỳ",
+        _count(Training, "held_on", False, total="participants"),
+    ),
+    "trainings.participants_ytd": (
+        _ytd("Số người đã được đào tạo, bồi dưỡng"),
+        _count(Training, "held_on", True, total="participants"),
+    ),
+    "staffing.civil_servants_quota": (
+        "Biên chế công chức được giao",
+        _staffing(StaffCategory.CIVIL_SERVANTS, "quota"),
+    ),
+    "staffing.civil_servants_actual": (
+        "Biên chế công chức có mặt tại ngày chốt",
+        _staffing(StaffCategory.CIVIL_SERVANTS, "actual"),
+    ),
+    "staffing.contract_actual": (
+        "Số hợp đồng lao động tại cơ quan hành chính",
+        _staffing(StaffCategory.CONTRACT, "actual"),
+    ),
+    "staffing.public_employees_quota": (
+        "Số người làm việc tại đơn vị sự nghiệp được giao",
+        _staffing(StaffCategory.PUBLIC_EMPLOYEES, "quota"),
+    ),
+    "staffing.public_employees_actual": (
+        "Số người làm việc tại đơn vị sự nghiệp có mặt",
+        _staffing(StaffCategory.PUBLIC_EMPLOYEES, "actual"),
+    ),
+    "staffing.leaders_department": (
+        "Số lãnh đạo cấp sở, ngành",
+        _staffing(StaffCategory.LEADERS_DEPARTMENT, "actual"),
+    ),
+    "staffing.leaders_division": (
+        "Số lãnh đạo cấp phòng thuộc sở, ngành",
+        _staffing(StaffCategory.LEADERS_DIVISION, "actual"),
+    ),
+    "staffing.leaders_subunit": (
+        "Số lãnh đạo cấp phòng trong đơn vị trực thuộc",
+        _staffing(StaffCategory.LEADERS_SUBUNIT, "actual"),
+    ),
+}

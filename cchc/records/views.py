@@ -1,0 +1,232 @@
+"""Pages of the CCHC work registers: one set of views for every register in REGISTERS."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.periods.windows import PeriodCodeError, parse_period
+from cchc.records import services
+from cchc.records.forms import form_class
+from cchc.records.imports import sample_csv
+from cchc.records.models import DeadlineRecord, Progress
+from cchc.records.registry import BOOL, CHOICE, DATE, REGISTERS, RegisterSpec
+from cchc.registers.imports import ImportRejected
+from cchc.registers.sources import SOURCES
+
+STATUS_BADGE = {
+    Progress.ON_TIME: "v-early",
+    Progress.LATE: "st-submitted_late",
+    Progress.IN_PROGRESS: "v-on_time",
+    Progress.OVERDUE: "v-late",
+}
+MAX_SHOWN_ERRORS = 30
+
+
+def _unit(request: HttpRequest, code: str) -> Unit:
+    unit = get_object_or_404(Unit, code=code)
+    if not access.can_view_unit(request.user, unit):
+        raise Http404("Không tìm thấy đơn vị")
+    return unit
+
+
+def _editable_unit(request: HttpRequest, code: str) -> Unit:
+    unit = _unit(request, code)
+    if not access.can_edit_registers(request.user, unit):
+        raise PermissionDenied("Chỉ người báo cáo của đơn vị mới cập nhật được sổ theo dõi.")
+    return unit
+
+
+def _spec(slug: str) -> RegisterSpec:
+    if slug not in REGISTERS:
+        raise Http404("Không có sổ theo dõi này")
+    return REGISTERS[slug]
+
+
+def _record(spec: RegisterSpec, unit: Unit, pk: int) -> models.Model:
+    return get_object_or_404(spec.model, unit=unit, pk=pk)
+
+
+def current_quarter(today: datetime.date) -> str:
+    """The quarter whose data window holds today (15/12 opens Q1 of the next year)."""
+    for year in (today.year, today.year + 1):
+        for number in range(1, 5):
+            window = parse_period(f"Q{number}-{year}")
+            if window.start <= today <= window.end:
+                return window.code
+    raise AssertionError("every day lies in a quarter window")
+
+
+def _period(request: HttpRequest) -> Period:
+    code = request.GET.get("period") or request.POST.get("period")
+    try:
+        return Period.objects.for_code(code or current_quarter(timezone.localdate()))
+    except PeriodCodeError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _list_url(spec: RegisterSpec, unit: Unit, period: Period) -> str:
+    return f"/units/{unit.code}/records/{spec.slug}/?period={period.code}"
+
+
+def _cell(record: models.Model, column) -> str:
+    value = getattr(record, column.field)
+    if column.kind == CHOICE:
+        return getattr(record, f"get_{column.field}_display")()
+    if column.kind == DATE:
+        return f"{value:%d/%m/%Y}" if value else ""
+    if column.kind == BOOL:
+        return "Có" if value else "Không"
+    return "" if value is None else str(value)
+
+
+@login_required
+def index(request: HttpRequest, unit_code: str) -> HttpResponse:
+    unit = _unit(request, unit_code)
+    period = _period(request)
+    registers = [
+        (spec, spec.model.objects.filter(unit=unit).count()) for spec in REGISTERS.values()
+    ]
+    return render(
+        request,
+        "records/index.html",
+        {"unit": unit, "period": period, "registers": registers},
+    )
+
+
+@login_required
+def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
+    unit = _unit(request, unit_code)
+    spec = _spec(register)
+    period = _period(request)
+    rows = spec.in_period(spec.model.objects.filter(unit=unit), period.start, period.end)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    lines = []
+    for record in page:
+        status = record.status_at(period.end) if isinstance(record, DeadlineRecord) else None
+        lines.append(
+            {
+                "record": record,
+                "cells": [_cell(record, column) for column in spec.columns],
+                "status": status,
+                "badge": STATUS_BADGE.get(status, ""),
+                "due_on": getattr(record, "due_on", None),
+            }
+        )
+    summary = [
+        (SOURCES[name][0], SOURCES[name][1](unit, period.start, period.end))
+        for name in spec.summary
+    ]
+    return render(
+        request,
+        "records/list.html",
+        {
+            "unit": unit,
+            "spec": spec,
+            "period": period,
+            "page": page,
+            "lines": lines,
+            "summary": summary,
+            "total": spec.model.objects.filter(unit=unit).count(),
+            "can_edit": access.can_edit_registers(request.user, unit),
+        },
+    )
+
+
+def _edit(request: HttpRequest, unit: Unit, spec: RegisterSpec, record) -> HttpResponse:
+    period = _period(request)
+    form = form_class(spec)(request.POST or None, instance=record, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_record(request.user, spec, unit, form)
+        messages.success(request, f"Đã lưu {spec.verbose_name} «{saved}».")
+        return redirect(_list_url(spec, unit, period))
+    return render(
+        request,
+        "records/form.html",
+        {"unit": unit, "spec": spec, "period": period, "form": form, "record": record},
+    )
+
+
+@login_required
+def create(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
+    unit = _editable_unit(request, unit_code)
+    return _edit(request, unit, _spec(register), None)
+
+
+@login_required
+def edit(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, unit_code)
+    spec = _spec(register)
+    return _edit(request, unit, spec, _record(spec, unit, pk))
+
+
+@login_required
+def delete(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, unit_code)
+    spec = _spec(register)
+    record = _record(spec, unit, pk)
+    period = _period(request)
+    if request.method == "POST":
+        text = str(record)
+        services.delete_record(request.user, spec, unit, record)
+        messages.success(request, f"Đã xóa {spec.verbose_name} «{text}».")
+        return redirect(_list_url(spec, unit, period))
+    cells = [(column.header, _cell(record, column)) for column in spec.columns]
+    return render(
+        request,
+        "records/delete.html",
+        {"unit": unit, "spec": spec, "period": period, "record": record, "cells": cells},
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
+    unit = _editable_unit(request, unit_code)
+    spec = _spec(register)
+    back = redirect(_list_url(spec, unit, _period(request)))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Chưa chọn tệp để nhập.")
+        return back
+    try:
+        result = services.import_register(
+            request.user,
+            spec,
+            unit,
+            upload.read(),
+            upload.name,
+            good_rows_only=request.POST.get("mode") == "good_rows",
+        )
+    except ImportRejected as exc:
+        messages.error(request, str(exc))
+        for error in exc.errors[:MAX_SHOWN_ERRORS]:
+            messages.error(request, str(error))
+        if len(exc.errors) > MAX_SHOWN_ERRORS:
+            messages.error(request, f"… và {len(exc.errors) - MAX_SHOWN_ERRORS} lỗi khác.")
+        return back
+    messages.success(request, result.summary)
+    for error in result.skipped[:MAX_SHOWN_ERRORS]:
+        messages.warning(request, f"Bỏ qua — {error}")
+    return back
+
+
+@login_required
+def sample(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
+    _unit(request, unit_code)
+    spec = _spec(register)
+    response = HttpResponse(sample_csv(spec), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mau-{spec.slug}.csv"'
+    return response

@@ -1,0 +1,364 @@
+"""The CCHC work registers: task and feedback status at a date (in Python and in SQL), the
+15-working-day feedback deadline, imports, and the register sources a report is pre-filled
+from."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from cchc.audit.models import AuditEntry
+from cchc.periods.models import CalendarOverride, working_calendar
+from cchc.records import services
+from cchc.records.imports import import_records, sample_csv
+from cchc.records.models import (
+    Feedback,
+    Inspection,
+    OutgoingDocument,
+    Post,
+    Progress,
+    StaffingSnapshot,
+    Task,
+    TaskKind,
+)
+from cchc.records.registry import REGISTERS
+from cchc.records.sources import SOURCES, reporting_year, year_start
+from cchc.registers.imports import ImportRejected, read_table
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+Q3_2022 = (D(2022, 6, 15), D(2022, 9, 14))
+
+
+def task(unit, deadline, completed=None, kind=TaskKind.PPC, **extra) -> Task:
+    record = Task(unit=unit, kind=kind, content=f"Nhiệm vụ {deadline}", deadline=deadline, **extra)
+    record.completed_on = completed
+    record.due_on = record.compute_due(working_calendar())
+    record.save()
+    return record
+
+
+def feedback(unit, received, handled=None) -> Feedback:
+    record = Feedback(
+        unit=unit, received_on=received, channel="hotline", content=f"Phản ánh {received}"
+    )
+    record.handled_on = handled
+    record.due_on = record.compute_due(working_calendar())
+    record.save()
+    return record
+
+
+def sql_status(model, record, day) -> set[Progress]:
+    return {
+        status
+        for status, condition in model.status_q(day).items()
+        if model.objects.filter(condition, pk=record.pk).exists()
+    }
+
+
+@pytest.mark.parametrize(
+    ("deadline", "completed", "at", "expected"),
+    [
+        (D(2022, 7, 29), D(2022, 7, 20), D(2022, 9, 14), Progress.ON_TIME),
+        (D(2022, 7, 29), D(2022, 7, 29), D(2022, 9, 14), Progress.ON_TIME),
+        (D(2022, 7, 29), D(2022, 8, 3), D(2022, 9, 14), Progress.LATE),
+        (D(2022, 12, 31), None, D(2022, 9, 14), Progress.IN_PROGRESS),
+        (D(2022, 9, 14), None, D(2022, 9, 14), Progress.IN_PROGRESS),
+        (D(2022, 8, 31), None, D(2022, 9, 14), Progress.OVERDUE),
+        # Completed after the date asked about: at that date it was still open.
+        (D(2022, 8, 31), D(2022, 9, 20), D(2022, 9, 14), Progress.OVERDUE),
+        (D(2022, 9, 30), D(2022, 9, 20), D(2022, 9, 14), Progress.IN_PROGRESS),
+        # Deadline on Friday 02/9/2022 (Quốc khánh): Monday 05/9 is still on time.
+        (D(2022, 9, 2), D(2022, 9, 5), D(2022, 9, 14), Progress.ON_TIME),
+        (D(2022, 9, 2), D(2022, 9, 6), D(2022, 9, 14), Progress.LATE),
+        # Deadline on Sunday 31/7/2022, open on Monday 01/8: not overdue yet.
+        (D(2022, 7, 31), None, D(2022, 8, 1), Progress.IN_PROGRESS),
+        (D(2022, 7, 31), None, D(2022, 8, 2), Progress.OVERDUE),
+    ],
+)
+def test_task_status_at_a_date_in_python_and_sql(province, deadline, completed, at, expected):
+    record = task(province["ST-STTTT"], deadline, completed)
+    assert record.status_at(at) == expected
+    assert sql_status(Task, record, at) == {expected}
+
+
+def test_deadline_on_a_holiday_moves_to_the_next_working_day(province):
+    assert task(province["ST-STTTT"], D(2023, 1, 23)).due_on == D(2023, 1, 27)  # Tết 2023
+    assert task(province["ST-STTTT"], D(2022, 9, 1)).due_on == D(2022, 9, 5)
+
+
+def test_feedback_is_due_15_working_days_after_receipt_across_tet_2023(province):
+    # 17-19/01 are three working days, 20-26/01/2023 are Tết, then 27/01 … 13/02.
+    record = feedback(province["ST-STTTT"], D(2023, 1, 16))
+    assert record.due_on == D(2023, 2, 13)
+    assert record.status_at(D(2023, 2, 13)) == Progress.IN_PROGRESS
+    assert record.status_at(D(2023, 2, 14)) == Progress.OVERDUE
+    record.handled_on = D(2023, 2, 10)
+    record.save(update_fields=["handled_on"])
+    assert record.status_at(D(2023, 3, 14)) == Progress.ON_TIME
+    assert sql_status(Feedback, record, D(2023, 3, 14)) == {Progress.ON_TIME}
+
+
+def test_feedback_deadline_across_30_4_and_1_5_with_a_working_saturday(province):
+    # 29/4-03/5/2023 are days off; 21/4 … 28/4 are six working days, then 04/5 onwards.
+    assert feedback(province["ST-STTTT"], D(2023, 4, 20)).due_on == D(2023, 5, 16)
+    CalendarOverride.objects.create(date=D(2023, 5, 6), is_working_day=True, note="Làm bù")
+    assert feedback(province["ST-STTTT"], D(2023, 4, 20)).due_on == D(2023, 5, 15)
+
+
+def test_feedback_received_on_a_saturday_counts_from_monday(province):
+    # Saturday 09/7/2022: Monday 11/7 is the first of the 15 working days.
+    assert feedback(province["ST-STTTT"], D(2022, 7, 9)).due_on == D(2022, 7, 29)
+
+
+def test_reporting_year_starts_at_the_december_cut_off():
+    assert reporting_year(D(2022, 9, 14)) == 2022
+    assert reporting_year(D(2022, 12, 14)) == 2022
+    assert reporting_year(D(2022, 12, 15)) == 2023
+    assert year_start(D(2022, 9, 14)) == D(2021, 12, 15)
+    assert year_start(D(2023, 1, 14)) == D(2022, 12, 15)
+
+
+TASKS = """Loại nhiệm vụ,Nội dung nhiệm vụ,Văn bản giao,Ngày giao,Hạn hoàn thành,Ngày hoàn thành,Ghi chú
+Kế hoạch,Ban hành Kế hoạch CCHC năm 2022,Kế hoạch số 02/KH-STTTT ngày 27/01/2022,27/01/2022,31/01/2022,27/01/2022,
+Kế hoạch,Kiểm tra CCHC các phòng,Kế hoạch số 02/KH-STTTT ngày 27/01/2022,27/01/2022,30/09/2022,,
+UBND tỉnh giao,Ban hành Kế hoạch ứng dụng CNTT năm 2022,Kế hoạch số 182/KH-UBND ngày 28/12/2021,28/12/2021,30/06/2022,20/07/2022,chậm do chờ ý kiến các sở
+UBND tỉnh giao,Triển khai chuyển đổi số,Kế hoạch số 182/KH-UBND ngày 28/12/2021,28/12/2021,31/08/2022,,
+UBND tỉnh giao,Nhiệm vụ năm 2021,Kế hoạch số 120/KH-UBND ngày 01/02/2021,01/02/2021,30/11/2021,30/11/2021,
+"""
+
+
+def test_task_import_and_reimport_updates(province, reporter):
+    unit = province["ST-STTTT"]
+    spec = REGISTERS["tasks"]
+    result = import_records(spec, TASKS.encode(), "nv.csv", unit)
+    assert (result.created, result.updated) == (5, 0)
+    changed = TASKS.replace("30/09/2022,,", "30/09/2022,12/09/2022,")
+    again = import_records(spec, changed.encode(), "nv.csv", unit)
+    assert (again.created, again.updated) == (0, 5)
+    assert Task.objects.filter(unit=unit).count() == 5
+    inspected = Task.objects.get(unit=unit, content="Kiểm tra CCHC các phòng")
+    assert inspected.completed_on == D(2022, 9, 12)
+    assert inspected.due_on == D(2022, 9, 30)
+    late = Task.objects.get(unit=unit, content__startswith="Ban hành Kế hoạch ứng dụng")
+    assert late.note == "chậm do chờ ý kiến các sở" and late.kind == TaskKind.PPC
+
+
+def test_task_sources_over_the_window(province):
+    unit = province["ST-STTTT"]
+    import_records(REGISTERS["tasks"], TASKS.encode(), "nv.csv", unit)
+
+    def value(name):
+        return SOURCES[name][1](unit, *Q3_2022)
+
+    assert value("tasks.plan_total") == 2
+    assert value("tasks.plan_done") == 1
+    assert value("tasks.ubnd_total") == 2  # the 2021 task belongs to another year
+    assert value("tasks.ubnd_done_on_time") == 0
+    assert value("tasks.ubnd_done_late") == 1
+    assert value("tasks.ubnd_in_progress") == 0
+    assert value("tasks.ubnd_overdue") == 1
+    assert SOURCES["tasks.ubnd_total"][1](unit, D(2021, 9, 15), D(2021, 12, 14)) == 1
+    assert SOURCES["tasks.plan_total"][1](province["ST-STP"], *Q3_2022) is None
+
+
+def test_bad_rows_are_named_and_nothing_is_written(province):
+    bad = (
+        TASKS
+        + "Sáng kiến,Việc X,,,31/12/2022,,\n"
+        + "Kế hoạch,,,,32/13/2022,,\n"
+        + "Kế hoạch,Việc Y,,01/08/2022,31/12/2022,15/07/2022,\n"
+        + "Kế hoạch,Ban hành Kế hoạch CCHC năm 2022,Kế hoạch số 02/KH-STTTT ngày 27/01/2022,"
+        + ",31/01/2022,,\n"
+    )
+    with pytest.raises(ImportRejected) as error:
+        import_records(REGISTERS["tasks"], bad.encode(), "nv.csv", province["ST-STTTT"])
+    messages = [str(e) for e in error.value.errors]
+    assert messages[0].startswith(
+        "Dòng 7, cột «Loại nhiệm vụ»: 'Sáng kiến' không hợp lệ; dùng một trong: "
+        "Nhiệm vụ trong Kế hoạch CCHC của đơn vị, Nhiệm vụ UBND tỉnh giao"
+    )
+    assert "Dòng 8, cột «Nội dung nhiệm vụ»: thiếu nội dung nhiệm vụ" in messages
+    assert "Dòng 8, cột «Hạn hoàn thành»: '32/13/2022' không phải ngày dd/mm/yyyy" in messages
+    assert "Dòng 9, cột «Ngày hoàn thành»: ngày hoàn thành trước ngày giao" in messages
+    assert (
+        "Dòng 10, cột «Nội dung nhiệm vụ»: trùng với dòng 2 (Nội dung nhiệm vụ, Loại nhiệm vụ, "
+        "Văn bản giao)" in messages
+    )
+    assert "có 4 dòng lỗi; chưa nhập dòng nào" in str(error.value)
+    assert not Task.objects.exists()
+
+
+def test_good_rows_mode_writes_the_good_rows_and_lists_the_bad(province, reporter):
+    bad = TASKS + "Kế hoạch,Việc X,,,31/02/2022,,\n"
+    result = services.import_register(
+        reporter,
+        REGISTERS["tasks"],
+        province["ST-STTTT"],
+        bad.encode(),
+        "nv.csv",
+        good_rows_only=True,
+    )
+    assert result.created == 5
+    assert [str(e) for e in result.skipped] == [
+        "Dòng 7, cột «Hạn hoàn thành»: '31/02/2022' không phải ngày dd/mm/yyyy"
+    ]
+    assert "bỏ qua 1 dòng lỗi" in result.summary
+    entry = AuditEntry.objects.get(action="records.import")
+    assert entry.user == reporter and entry.data["created"] == 5
+    assert entry.data["skipped"] == [str(result.skipped[0])]
+
+
+def test_missing_required_header_is_refused(province):
+    with pytest.raises(ImportRejected, match="thiếu cột: Hạn hoàn thành"):
+        import_records(
+            REGISTERS["tasks"],
+            "Loại nhiệm vụ,Nội dung nhiệm vụ\nKế hoạch,Việc X\n".encode(),
+            "nv.csv",
+            province["ST-STTTT"],
+        )
+
+
+def test_xlsx_import_with_real_date_cells(province):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(REGISTERS["feedback"].headers)
+    sheet.append(
+        [datetime.datetime(2022, 7, 5), "Tổng đài 1022", "Nguyễn Văn A", "Hỏi thủ tục", None, ""]
+    )
+    sheet.append(["06/07/2022", "cổng dvc", "", "Đề nghị sửa biểu mẫu", "08/07/2022", "CV 12"])
+    sheet.append(["hôm qua", "Fax", "", "X", "", ""])
+    data = io.BytesIO()
+    book.save(data)
+    unit = province["ST-STTTT"]
+    result = import_records(
+        REGISTERS["feedback"], data.getvalue(), "pakn.xlsx", unit, good_rows_only=True
+    )
+    assert result.created == 2
+    assert [str(e) for e in result.skipped] == [
+        "Dòng 4, cột «Ngày tiếp nhận»: 'hôm qua' không phải ngày dd/mm/yyyy",
+        "Dòng 4, cột «Kênh tiếp nhận»: 'Fax' không hợp lệ; dùng một trong: Tổng đài 1022, "
+        "Cổng Dịch vụ công, Trực tiếp, Văn bản, đơn thư, Thư điện tử, Điện thoại, Kênh khác",
+    ]
+    first = Feedback.objects.get(unit=unit, received_on=D(2022, 7, 5))
+    assert first.channel == "hotline" and first.due_on == D(2022, 7, 26)
+    assert Feedback.objects.get(unit=unit, received_on=D(2022, 7, 6)).channel == "portal"
+
+
+def test_every_sample_file_imports_as_it_is(province):
+    unit = province["ST-STTTT"]
+    for spec in REGISTERS.values():
+        data = sample_csv(spec)
+        assert data.startswith("\ufeff".encode())
+        assert list(read_table(data, "mau.csv").columns) == spec.headers
+        result = import_records(spec, data, "mau.csv", unit)
+        assert result.created == len(spec.sample), spec.slug
+
+
+def test_inspection_rules_and_sources(province):
+    unit = province["ST-STTTT"]
+    spec = REGISTERS["inspections"]
+    header = ",".join(spec.headers) + "\n"
+    rows = (
+        "20/07/2022,Văn phòng Sở,Phòng,CCHC,2,2,\n"
+        "21/07/2022,Thanh tra Sở,Phòng,CCHC,0,0,\n"
+        "22/08/2022,Văn phòng Sở,Phòng,Công vụ,1,0,\n"
+        "25/08/2022,Trung tâm CNTT-TT,Đơn vị trực thuộc,CCHC,3,1,\n"
+        "10/03/2022,Phòng BCVT,Phòng,CCHC,1,1,\n"
+    )
+    with pytest.raises(ImportRejected) as error:
+        import_records(
+            spec, (header + rows + "01/08/2022,X,Phòng,,1,2,\n").encode(), "kt.csv", unit
+        )
+    assert [str(e) for e in error.value.errors] == [
+        "Dòng 7, cột «Số vấn đề đã xử lý xong»: số vấn đề đã xử lý xong lớn hơn số vấn đề phát hiện"
+    ]
+    import_records(spec, (header + rows).encode(), "kt.csv", unit)
+    assert Inspection.objects.filter(unit=unit).count() == 5
+
+    def value(name):
+        return SOURCES[name][1](unit, *Q3_2022)
+
+    assert value("inspections.units") == 3  # Văn phòng Sở twice counts once
+    assert value("inspections.divisions_ytd") == 3  # and Phòng BCVT in March
+    assert value("inspections.subunits_ytd") == 1
+    assert value("inspections.issues_found_ytd") == 7
+    assert value("inspections.issues_fixed_ytd") == 4
+    assert SOURCES["inspections.units"][1](province["ST-STP"], *Q3_2022) is None
+
+
+def test_posts_documents_and_staffing_sources(province):
+    unit = province["ST-STTTT"]
+    for published, channel in [
+        (D(2022, 1, 19), "unit_site"),
+        (D(2022, 7, 8), "unit_site"),
+        (D(2022, 8, 5), "social"),
+        (D(2022, 8, 20), "meeting"),
+        (D(2022, 9, 20), "unit_site"),
+    ]:
+        Post.objects.create(unit=unit, published_on=published, channel=channel, title="Tin")
+    for index, form in enumerate(["electronic"] * 5 + ["both"] * 2 + ["paper"]):
+        OutgoingDocument.objects.create(
+            unit=unit,
+            number=f"{index + 1}/STTTT-VP",
+            issued_on=D(2022, 7, 1),
+            summary="V/v",
+            form=form,
+            cchc_directive=index < 2,
+        )
+    OutgoingDocument.objects.create(
+        unit=unit, number="9/STTTT-VP", issued_on=D(2022, 3, 1), summary="V/v", form="paper"
+    )
+    StaffingSnapshot.objects.create(
+        unit=unit, as_of=D(2022, 1, 7), category="civil_servants", quota=29, actual=26
+    )
+    StaffingSnapshot.objects.create(
+        unit=unit, as_of=D(2022, 9, 1), category="civil_servants", quota=29, actual=27
+    )
+    StaffingSnapshot.objects.create(
+        unit=unit, as_of=D(2022, 10, 1), category="civil_servants", quota=29, actual=28
+    )
+
+    def value(name, window=Q3_2022):
+        return SOURCES[name][1](unit, *window)
+
+    assert value("posts.total") == 3
+    assert value("posts.unit_site_ytd") == 2
+    assert value("posts.media_ytd") == 3
+    assert value("posts.province_page_ytd") == 0
+    assert value("documents.total") == 8
+    assert value("documents.total_ytd") == 9
+    assert value("documents.electronic_only_ytd") == 5
+    assert value("documents.electronic_and_paper_ytd") == 2
+    assert value("documents.cchc_directives_ytd") == 2
+    assert value("documents.electronic_rate") == Decimal("87.50")
+    assert value("staffing.civil_servants_actual") == 27
+    assert value("staffing.civil_servants_quota") == 29
+    assert value("staffing.civil_servants_actual", (D(2022, 3, 15), D(2022, 6, 14))) == 26
+    assert value("staffing.contract_actual") == 0  # the snapshot of 01/9 lists none
+    assert value("staffing.civil_servants_actual", (D(2021, 3, 15), D(2021, 6, 14))) is None
+    assert value("feedback.received") is None
+
+
+def test_every_source_is_none_without_a_register(province):
+    for name, (label, source) in SOURCES.items():
+        assert label and source(province["ST-STP"], *Q3_2022) is None, name
+
+
+def test_feedback_sources(province):
+    unit = province["ST-STTTT"]
+    feedback(unit, D(2022, 6, 1), D(2022, 6, 20))  # handled in the window
+    feedback(unit, D(2022, 7, 4), D(2022, 7, 15))
+    feedback(unit, D(2022, 8, 1))  # due 22/8, still open at 14/9: overdue
+    feedback(unit, D(2022, 9, 12))
+
+    def value(name):
+        return SOURCES[name][1](unit, *Q3_2022)
+
+    assert value("feedback.received") == 3
+    assert value("feedback.handled") == 2
+    assert value("feedback.overdue") == 1
+    assert value("feedback.received_ytd") == 4
