@@ -285,10 +285,10 @@ REGISTERS: dict[str, RegisterSpec] = {
             summary=[
                 "documents.total",
                 "documents.electronic_rate",
-                "documents.total_ytd",
-                "documents.electronic_only_ytd",
-                "documents.electronic_and_paper_ytd",
-                "documents.cchc_directives_ytd",
+                "documents.electronic_only",
+                "documents.electronic_and_paper",
+                "documents.paper",
+                "documents.cchc_directives",
             ],
             sample=[
                 [

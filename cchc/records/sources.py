@@ -213,21 +213,21 @@ SOURCES: dict[str, tuple[str, Source]] = {
         "Tỷ lệ văn bản đi gửi dưới dạng điện tử trong kỳ (%)",
         _electronic_rate,
     ),
-    "documents.total_ytd": (
-        _ytd("Tổng số văn bản đi (điện tử và giấy)"),
-        _count(OutgoingDocument, "issued_on", True),
+    "documents.electronic_only": (
+        "Số văn bản đi gửi hoàn toàn dưới dạng điện tử trong kỳ",
+        _count(OutgoingDocument, "issued_on", False, form=DocumentForm.ELECTRONIC),
     ),
-    "documents.electronic_only_ytd": (
-        _ytd("Số văn bản đi gửi hoàn toàn dưới dạng điện tử"),
-        _count(OutgoingDocument, "issued_on", True, form=DocumentForm.ELECTRONIC),
+    "documents.electronic_and_paper": (
+        "Số văn bản đi gửi dưới dạng điện tử và song song bản giấy trong kỳ",
+        _count(OutgoingDocument, "issued_on", False, form=DocumentForm.BOTH),
     ),
-    "documents.electronic_and_paper_ytd": (
-        _ytd("Số văn bản đi gửi dưới dạng điện tử và song song bản giấy"),
-        _count(OutgoingDocument, "issued_on", True, form=DocumentForm.BOTH),
+    "documents.paper": (
+        "Số văn bản đi chỉ gửi bản giấy trong kỳ",
+        _count(OutgoingDocument, "issued_on", False, form=DocumentForm.PAPER),
     ),
-    "documents.cchc_directives_ytd": (
-        _ytd("Số văn bản chỉ đạo CCHC đã ban hành"),
-        _count(OutgoingDocument, "issued_on", True, cchc_directive=True),
+    "documents.cchc_directives": (
+        "Số văn bản chỉ đạo, điều hành CCHC ban hành trong kỳ",
+        _count(OutgoingDocument, "issued_on", False, cchc_directive=True),
     ),
     "inspections.units": ("Số cơ quan, đơn vị đã kiểm tra trong kỳ", _inspected_units(False)),
     "inspections.divisions_ytd": (
