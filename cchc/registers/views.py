@@ -292,7 +292,7 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
         {
             "unit": unit,
             "pending": pending,
-            "kind_label": ImportKind(kind).label,
+            "kind_what": "hồ sơ TTHC" if kind == ImportKind.DOSSIERS else "danh mục TTHC",
             "form": form,
             "rows": rows,
             "headers": headers,
