@@ -227,3 +227,20 @@ def test_reclassify_after_the_cut_off_or_the_calendar_changed(unit, settings):
     assert rows["R1"].verdict == rows["R2"].verdict == "early"
     with pytest.raises(CommandError, match="Không có đơn vị mã XX"):
         call_command("dossiers", "reclassify", "--unit", "XX")
+
+
+def test_imports_and_explanations_use_the_cut_off_setting(unit, settings):
+    from cchc.periods.models import working_calendar
+    from cchc.registers.explain import explain
+    from cchc.registers.mapping import import_file
+
+    settings.CCHC_DOSSIER_CUTOFF = 17 * 60
+    import_file(LATE_AFTERNOON.encode(), "r.csv", unit, ImportKind.DOSSIERS)
+    dossier = Dossier.objects.get(unit=unit, code="R1")
+    assert (dossier.start_on, dossier.verdict) == (datetime.date(2022, 7, 1), "on_time")
+    procedure = Procedure.objects.get(unit=unit, code="1.004567")
+    lines = explain(dossier, procedure, working_calendar())
+    assert lines[0] == (
+        "Tiếp nhận lúc 16:00 thứ Sáu 01/07/2022, trước 17:00 của ngày làm việc: "
+        "tính từ chính ngày này."
+    )

@@ -8,7 +8,6 @@ token; the client only ever sends the token back, never a path."""
 from __future__ import annotations
 
 import datetime
-import inspect
 import io
 import json
 import re
@@ -33,7 +32,9 @@ from cchc.registers.imports import (
     ImportResult,
     RowError,
     import_dossier_frame,
+    import_dossiers,
     import_procedures,
+    read_table,
 )
 from cchc.registers.models import ColumnMapping, ImportKind
 
@@ -118,6 +119,38 @@ def _compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
+def read_headers(data: bytes, filename: str) -> list[str]:
+    """The header row alone, so a standard file can go to the importer's own fast reader."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        return list(read_table(data, filename).columns)
+    try:
+        frame = pandas.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig", nrows=0)
+    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
+        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
+    return [str(column).strip() for column in frame.columns]
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    unit: Unit,
+    kind: str,
+    mapping: Mapping | None = None,
+    *,
+    good_rows_only: bool = False,
+) -> ImportResult:
+    """A whole file: straight to the importer when no mapping is needed."""
+    if mapping is None and kind == ImportKind.DOSSIERS:
+        return import_dossiers(
+            data, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
+        )
+    if mapping is None:
+        return import_procedures(data, filename, unit)
+    return import_frame(
+        read_table(data, filename), filename, unit, kind, mapping, good_rows_only=good_rows_only
+    )
+
+
 def is_standard(headers: list[str], kind: str) -> bool:
     """The header row already uses cchc's names for every required column."""
     return all(column in headers for column in REQUIRED[kind])
@@ -193,11 +226,6 @@ def _source_names(errors: list[RowError], mapping: Mapping) -> list[RowError]:
     ]
 
 
-def supports_cut_off() -> bool:
-    """Whether the importer already takes the cut-off hour (being added in imports.py)."""
-    return "cut_off" in inspect.signature(import_dossier_frame).parameters
-
-
 def cut_off_minutes() -> int:
     return int(settings.CCHC_DOSSIER_CUTOFF)
 
@@ -230,8 +258,9 @@ def import_frame(
             frame.to_csv(buffer, index=False)
             name = filename if filename.lower().endswith(".csv") else f"{filename}.csv"
             return import_procedures(buffer.getvalue().encode("utf-8"), name, unit)
-        extra = {"cut_off": cut_off_minutes()} if supports_cut_off() else {}
-        result = import_dossier_frame(frame, filename, unit, good_rows_only=good_rows_only, **extra)
+        result = import_dossier_frame(
+            frame, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
+        )
     except ImportRejected as exc:
         if mapping is None:
             raise

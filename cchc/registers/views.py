@@ -26,10 +26,12 @@ from cchc.registers.mapping import (
     cut_off_label,
     discard_upload,
     guess_mapping,
+    import_file,
     import_frame,
     is_standard,
     keep_upload,
     pending_upload,
+    read_headers,
     save_mapping,
     saved_mapping_for,
 )
@@ -198,20 +200,17 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     good_rows_only = request.POST.get("mode") == "good_rows"
     data = upload.read()
     try:
-        frame = read_table(data, upload.name)
-        headers = list(frame.columns)
-        if is_standard(headers, kind):
-            result = import_frame(frame, upload.name, unit, kind, good_rows_only=good_rows_only)
-        else:
+        headers = read_headers(data, upload.name)
+        mapping = None
+        if not is_standard(headers, kind):
             saved = saved_mapping_for(headers, kind)
             if saved is None:
                 pending = keep_upload(data, upload.name, unit, kind, request.user, good_rows_only)
                 url = reverse("map_upload", args=[unit.code, pending.token])
                 return redirect(f"{url}?period={period_code}")
             messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
-            result = import_frame(
-                frame, upload.name, unit, kind, saved.columns, good_rows_only=good_rows_only
-            )
+            mapping = saved.columns
+        result = import_file(data, upload.name, unit, kind, mapping, good_rows_only=good_rows_only)
     except ImportRejected as exc:
         _report_rejection(request, exc)
         return back

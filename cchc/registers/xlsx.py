@@ -45,7 +45,7 @@ FIGURE_KEYS = [
     "in_progress_overdue",
 ]
 LAST_COLUMN = 2 + len(FIGURE_KEYS)
-WIDTHS = [6, 34] + [11] * len(FIGURE_KEYS)
+WIDTHS = [6, 46] + [11] * len(FIGURE_KEYS)
 # (first row, first column, last row, last column, text) of the four header rows, relative
 # to the header's first row and in the form's wording.
 HEADER = [

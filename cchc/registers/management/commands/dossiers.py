@@ -6,8 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError
-from cchc.registers.imports import ImportRejected, ImportResult, read_table
-from cchc.registers.mapping import cut_off_label, import_frame, is_standard, saved_mapping_for
+from cchc.registers.imports import ImportRejected, ImportResult
+from cchc.registers.mapping import (
+    cut_off_label,
+    import_file,
+    is_standard,
+    read_headers,
+    saved_mapping_for,
+)
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind
 from cchc.registers.services import reclassify
 from cchc.registers.stats import window_stats
@@ -15,7 +21,7 @@ from cchc.registers.stats import window_stats
 SHOWN_ERRORS = 50
 
 
-def import_file(
+def import_path(
     path: Path, unit: Unit, kind: str, mapping_name: str | None, stdout, **options
 ) -> ImportResult:
     """Shared by `cchc dossiers import` and `cchc tthc import`."""
@@ -34,13 +40,13 @@ def import_file(
             )
         mapping = saved.columns
     try:
-        frame = read_table(path, path.name)
-        if mapping is None and not is_standard(list(frame.columns), kind):
-            saved = saved_mapping_for(list(frame.columns), kind)
+        data = path.read_bytes()
+        if mapping is None and not is_standard(read_headers(data, path.name), kind):
+            saved = saved_mapping_for(read_headers(data, path.name), kind)
             if saved is not None:
                 stdout.write(f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
                 mapping = saved.columns
-        return import_frame(frame, path.name, unit, kind, mapping, **options)
+        return import_file(data, path.name, unit, kind, mapping, **options)
     except ImportRejected as exc:
         lines = [str(exc), *(str(error) for error in exc.errors[:SHOWN_ERRORS])]
         if len(exc.errors) > SHOWN_ERRORS:
@@ -88,7 +94,7 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {options['unit']}.")
         if action == "import":
-            result = import_file(
+            result = import_path(
                 options["file"],
                 unit,
                 ImportKind.DOSSIERS,

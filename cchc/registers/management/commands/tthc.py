@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc.org.models import Unit
-from cchc.registers.management.commands.dossiers import import_file
+from cchc.registers.management.commands.dossiers import import_path
 from cchc.registers.models import ImportKind
 
 
@@ -23,5 +23,5 @@ class Command(BaseCommand):
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
             raise CommandError(f"Không có đơn vị mã {unit}.")
-        result = import_file(file, unit_obj, ImportKind.PROCEDURES, mapping, self.stdout)
+        result = import_path(file, unit_obj, ImportKind.PROCEDURES, mapping, self.stdout)
         self.stdout.write(result.summary)
