@@ -170,7 +170,7 @@ def test_bad_rows_are_named_and_nothing_is_written(province):
         TASKS
         + "Sáng kiến,Việc X,,,31/12/2022,,\n"
         + "Kế hoạch,,,,32/13/2022,,\n"
-        + "Kế hoạch,Việc Y,,01/08/2022,31/12/2022,15/07/2022,\n"
+        + "Kế hoạch,Việc Y,,01/08/2022,15/07/2022,,\n"
         + "Kế hoạch,Ban hành Kế hoạch CCHC năm 2022,Kế hoạch số 02/KH-STTTT ngày 27/01/2022,"
         + ",31/01/2022,,\n"
     )
@@ -183,7 +183,7 @@ def test_bad_rows_are_named_and_nothing_is_written(province):
     )
     assert "Dòng 8, cột «Nội dung nhiệm vụ»: thiếu nội dung nhiệm vụ" in messages
     assert "Dòng 8, cột «Hạn hoàn thành»: '32/13/2022' không phải ngày dd/mm/yyyy" in messages
-    assert "Dòng 9, cột «Ngày hoàn thành»: ngày hoàn thành trước ngày giao" in messages
+    assert "Dòng 9, cột «Hạn hoàn thành»: hạn hoàn thành trước ngày giao" in messages
     assert (
         "Dòng 10, cột «Nội dung nhiệm vụ»: trùng với dòng 2 (Nội dung nhiệm vụ, Loại nhiệm vụ, "
         "Văn bản giao)" in messages
@@ -307,6 +307,7 @@ def test_posts_documents_and_staffing_sources(province):
             issued_on=D(2022, 7, 1),
             summary="V/v",
             form=form,
+            digitally_signed=index != 4,
             cchc_directive=index < 2,
         )
     OutgoingDocument.objects.create(
@@ -330,7 +331,7 @@ def test_posts_documents_and_staffing_sources(province):
     assert value("posts.media_ytd") == 3
     assert value("posts.province_page_ytd") == 0
     assert value("documents.total") == 8
-    assert value("documents.electronic_only") == 5
+    assert value("documents.electronic_only") == 4  # one electronic is not signed
     assert value("documents.electronic_and_paper") == 2
     assert value("documents.paper") == 1  # the one of March is outside the window
     assert value("documents.cchc_directives") == 2
@@ -362,3 +363,32 @@ def test_feedback_sources(province):
     assert value("feedback.handled") == 2
     assert value("feedback.overdue") == 1
     assert value("feedback.received_ytd") == 4
+
+
+def test_demo_registers_give_the_seed_figures_of_q3_2022(db):
+    """Pre-filling the demo unit's Q3-2022 report from its registers gives seed 004's figures;
+    a row the seed leaves blank gets nothing or 0 from the registers."""
+    from cchc.demo.loader import load_demo
+    from cchc.registers.sources import register_value
+    from cchc.reports.models import Report, Value
+
+    load_demo()
+    report = Report.objects.get(unit__code="ST-STTTT", period__code="Q3-2022")
+    entered = {
+        v.indicator.key: v.number
+        for v in Value.objects.filter(report=report).select_related("indicator")
+    }
+    sourced = report.template.indicators.exclude(source="").exclude(source__startswith="dossiers.")
+    sourced = sourced.exclude(source__startswith="procedures.")
+    checked = 0
+    for indicator in sourced:
+        figure = register_value(indicator.source, report.unit, *Q3_2022)
+        seed = entered.get(indicator.key)
+        if seed is None:
+            assert figure in (None, 0), indicator.key
+        else:
+            assert figure == seed, indicator.key
+            checked += 1
+    assert checked == 22
+    assert register_value("tasks.plan_done", report.unit, *Q3_2022) == 40
+    assert register_value("documents.total", report.unit, *Q3_2022) == 714

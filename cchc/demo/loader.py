@@ -21,6 +21,7 @@ from cchc.audit.models import AuditEntry
 from cchc.catalog.loader import SafeLoader, load_builtin_templates
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
+from cchc.demo.records import load_records
 from cchc.org.models import RoleAssignment, Unit
 from cchc.periods.models import Period
 from cchc.registers.imports import import_dossiers, import_procedures
@@ -225,4 +226,5 @@ def load_demo() -> bool:
     _seed_report(template)
     _other_reports(template)
     _registers()
+    load_records()
     return True

@@ -97,8 +97,8 @@ class Task(DeadlineRecord):
         return calendar.next_working_day(self.deadline, include_self=True)
 
     def clean(self) -> None:
-        if self.assigned_on and self.completed_on and self.completed_on < self.assigned_on:
-            raise ValidationError({"completed_on": "ngày hoàn thành trước ngày giao"})
+        # Completion before the assigning document is allowed: a yearly plan often lists
+        # work already done in January before the plan itself is signed.
         if self.assigned_on and self.deadline and self.deadline < self.assigned_on:
             raise ValidationError({"deadline": "hạn hoàn thành trước ngày giao"})
 

@@ -214,8 +214,14 @@ SOURCES: dict[str, tuple[str, Source]] = {
         _electronic_rate,
     ),
     "documents.electronic_only": (
-        "Số văn bản đi gửi hoàn toàn dưới dạng điện tử trong kỳ",
-        _count(OutgoingDocument, "issued_on", False, form=DocumentForm.ELECTRONIC),
+        "Số văn bản đi gửi hoàn toàn dưới dạng điện tử, có ký số, trong kỳ",
+        _count(
+            OutgoingDocument,
+            "issued_on",
+            False,
+            form=DocumentForm.ELECTRONIC,
+            digitally_signed=True,
+        ),
     ),
     "documents.electronic_and_paper": (
         "Số văn bản đi gửi dưới dạng điện tử và song song bản giấy trong kỳ",
