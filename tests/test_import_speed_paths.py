@@ -7,13 +7,18 @@ import sqlite3
 from zoneinfo import ZoneInfo
 
 import numpy
+import pandas
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cchc.periods.models import CalendarOverride
 from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 from cchc.registers.imports import (
     UPSERT_COLUMNS,
+    ImportRejected,
+    _parse_dates,
     _utc_text,
     _workday_table,
     import_dossiers,
@@ -220,3 +225,89 @@ def test_window_edges_follow_local_days(unit):
     assert figures["in_progress_within"] + figures["in_progress_overdue"] == 3
     by_unit = grouped_stats(Dossier.objects.all(), start, end, "unit_id")
     assert by_unit == {unit.pk: figures}
+
+
+def test_stray_spaces_are_stripped_wherever_they_are(unit):
+    rows = [
+        ' S1 ,1.004567 , Trực tuyến ,"01/07/2022 09:00 ", 15/07/2022 ,  ,,," 12/07/2022",,10 , Có ',
+        "S2,1.004567,TRỰC TIẾP,01/07/2022 09:00,  ,0,,,,, ,",
+    ]
+    result = import_dossiers((HEADER + "\n".join(rows) + "\n").encode(), "hs.csv", unit)
+    assert (result.created, result.skipped) == (2, [])
+    s1 = Dossier.objects.get(code="S1")
+    assert (s1.procedure_code, s1.channel, s1.status, s1.digitised) == (
+        "1.004567",
+        "online",
+        10,
+        True,
+    )
+    assert s1.received_at == datetime.datetime(2022, 7, 1, 9, 0, tzinfo=ZONE)
+    assert (s1.promised_on, s1.result_on) == (
+        datetime.date(2022, 7, 15),
+        datetime.date(2022, 7, 12),
+    )
+    s2 = Dossier.objects.get(code="S2")
+    assert (s2.channel, s2.promised_on, s2.status, s2.digitised) == ("direct", None, None, None)
+
+
+def test_bad_cells_are_named_with_their_stripped_text(unit):
+    rows = [
+        "B1,1.004567,Fax ,01/07/2022 09:00,,x,,,,,11,Chưa",
+        "B2,1.004567,Trực tuyến,31/02/2022 09:00,,0,,,,,,",
+        "B3,1.004567,Trực tuyến, ,,0,,,,,,",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers((HEADER + "\n".join(rows) + "\n").encode(), "hs.csv", unit)
+    assert [str(error) for error in rejected.value.errors] == [
+        "Dòng 2, cột «Kênh»: kênh 'Fax' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
+        "Dòng 2, cột «Số lần yêu cầu bổ sung»: 'x' không phải số nguyên không âm",
+        "Dòng 2, cột «Trạng thái»: trạng thái '11' phải là số từ 1 đến 10",
+        "Dòng 2, cột «Đã số hóa»: 'Chưa' phải là Có hoặc Không",
+        "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không phải ngày dd/mm/yyyy HH:MM",
+        "Dòng 4, cột «Ngày tiếp nhận»: thiếu ngày tiếp nhận",
+    ]
+    assert not Dossier.objects.exists()
+
+
+FORMATS = {
+    True: ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"],
+    False: ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"],
+}
+
+
+def _strptime(text: str, with_time: bool) -> datetime.datetime | None:
+    for fmt in FORMATS[with_time]:
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    return None
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(
+                st.integers(0, 39),
+                st.integers(0, 14),
+                st.integers(1990, 2060),
+                st.integers(0, 25),
+                st.integers(0, 61),
+            ).map(lambda t: "{:02d}/{:02d}/{:04d} {:02d}:{:02d}".format(*t)),
+            st.tuples(st.integers(0, 39), st.integers(0, 14), st.integers(1990, 2060)).map(
+                lambda t: "{:02d}/{:02d}/{:04d}".format(*t)
+            ),
+            st.text(alphabet="0123456789/: -", max_size=20),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_array_date_decoding_agrees_with_strptime(texts, with_time):
+    parsed, blank = _parse_dates(pandas.Series(texts, dtype=str), with_time)
+    for text, value, is_blank in zip(texts, parsed, blank, strict=True):
+        expected = _strptime(text, with_time)
+        got = None if numpy.isnat(value) else value.astype("datetime64[s]").item()
+        assert got == expected, text
+        assert is_blank == (text.strip() == "")

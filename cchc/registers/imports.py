@@ -8,9 +8,11 @@ ones listed. Re-importing a file updates dossiers by their code instead of addin
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -198,24 +200,72 @@ class _Errors:
             self.items.append(RowError(int(index) + 2, column, text))
 
 
-def _parse_dates(raw: pandas.Series, with_time: bool) -> numpy.ndarray:
-    """datetime64[ns] (NaT for a blank or a value in none of the formats): each format is
-    tried on the whole column at once, the next ones only on what is still unparsed."""
+def _parse_dates(raw: pandas.Series, with_time: bool) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """datetime64[ns] (NaT for a blank or a value in none of the formats), and which cells
+    are blank (empty or only spaces). The usual
+    zero-padded dd/mm/yyyy[ HH:MM] is decoded with array arithmetic; whatever else is left
+    is stripped and tried format by format, each on what is still unparsed."""
     formats = (
         ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
         if with_time
         else ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"]
     )
     parsed = numpy.full(len(raw), numpy.datetime64("NaT", "ns"))
-    todo = (raw != "").to_numpy().copy()
-    for fmt in formats:
-        if not todo.any():
-            break
-        part = raw if todo.all() else raw[todo]
-        found = pandas.to_datetime(part, format=fmt, errors="coerce").to_numpy("datetime64[ns]")
-        parsed[todo] = found
-        todo[todo] = numpy.isnat(found)
-    return parsed
+    blank = (raw == "").to_numpy().copy()
+    todo = ~blank
+    if todo.any():
+        rows = numpy.flatnonzero(todo)
+        parsed[rows] = _fixed_width_dates(raw.iloc[rows].to_numpy(dtype="U17"))
+        todo[rows] = numpy.isnat(parsed[rows])
+    if todo.any():
+        rest = raw[todo].str.strip()
+        parsed_rest = numpy.full(len(rest), numpy.datetime64("NaT", "ns"))
+        left = (rest != "").to_numpy().copy()
+        blank[todo] = ~left
+        for fmt in formats:
+            if not left.any():
+                break
+            found = pandas.to_datetime(rest[left], format=fmt, errors="coerce")
+            parsed_rest[left] = found.to_numpy("datetime64[ns]")
+            left[left] = numpy.isnat(parsed_rest[left])
+        parsed[todo] = parsed_rest
+    return parsed, blank
+
+
+def _fixed_width_dates(text: numpy.ndarray) -> numpy.ndarray:
+    """'dd/mm/yyyy' or 'dd/mm/yyyy HH:MM' (zero-padded, as the one-stop systems export them)
+    decoded with array arithmetic; NaT for anything else, left to strptime. Only strings that
+    strptime would read the same way are accepted."""
+    size = len(text)
+    chars = text.view(numpy.uint32).reshape(size, 17)[:, :16].astype(numpy.int64)
+    length = numpy.strings.str_len(text)
+    digit = (chars >= 48) & (chars <= 57)
+    value = chars - 48
+
+    def number(*positions: int) -> numpy.ndarray:
+        out = numpy.zeros(size, dtype=numpy.int64)
+        for position in positions:
+            out = out * 10 + value[:, position]
+        return out
+
+    date_ok = digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(axis=1)
+    date_ok &= (chars[:, 2] == ord("/")) & (chars[:, 5] == ord("/"))
+    with_time = length == 16
+    time_ok = digit[:, [11, 12, 14, 15]].all(axis=1) & (chars[:, 10] == ord(" "))
+    time_ok &= chars[:, 13] == ord(":")
+    day, month, year = number(0, 1), number(3, 4), number(6, 7, 8, 9)
+    hour, minute = number(11, 12), number(14, 15)
+    ok = date_ok & ((length == 10) | (with_time & time_ok))
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
+    ok &= ~with_time | ((hour < 24) & (minute < 60))
+    months = numpy.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    month_days = ((months + 1).astype("datetime64[D]") - first).astype(numpy.int64)
+    ok &= day <= month_days
+    stamps = first.astype("datetime64[ns]") + (
+        (day - 1) * 1440 + numpy.where(with_time, hour * 60 + minute, 0)
+    ).astype("timedelta64[m]")
+    return numpy.where(ok, stamps, numpy.datetime64("NaT", "ns"))
 
 
 def _text(frame: pandas.DataFrame, header: str) -> pandas.Series:
@@ -224,7 +274,25 @@ def _text(frame: pandas.DataFrame, header: str) -> pandas.Series:
     column = frame[header]
     if column.hasnans:
         column = column.fillna("")
-    return column.astype(str).str.strip()
+    return column if column.dtype == "str" else column.astype(str)
+
+
+def _converted(
+    raw: pandas.Series, convert: Callable[[pandas.Series], pandas.Series]
+) -> tuple[pandas.Series, numpy.ndarray]:
+    """convert(raw), NaN where it fails, and which cells are blank. Cells are stripped only
+    where the conversion failed (most files have no stray spaces, and stripping a million
+    cells costs more than converting them)."""
+    out = convert(raw)
+    blank = (raw == "").to_numpy().copy()
+    retry = out.isna().to_numpy() & ~blank
+    if retry.any():
+        stripped = raw[retry].str.strip()
+        values = out.to_numpy(dtype=object).copy()
+        values[retry] = convert(stripped).to_numpy(dtype=object)
+        out = pandas.Series(values, index=raw.index).infer_objects()
+        blank[retry] = (stripped == "").to_numpy()
+    return out, blank
 
 
 def parse_dossiers(
@@ -237,10 +305,9 @@ def parse_dossiers(
     frame = frame.reset_index(drop=True)
     errors = _Errors(len(frame))
     raw = {name: _text(frame, header) for header, name in DOSSIER_COLUMNS.items()}
-    out = pandas.DataFrame(
-        {"code": raw["code"], "procedure_code": raw["procedure_code"]}, index=frame.index
-    )
-    code = raw["code"]
+    code = raw["code"].str.strip()
+    procedure_code = raw["procedure_code"].str.strip()
+    out = pandas.DataFrame({"code": code, "procedure_code": procedure_code}, index=frame.index)
     has_code = (code != "").to_numpy()
     errors.add(~has_code, "Mã hồ sơ", "thiếu mã hồ sơ")
     errors.add(
@@ -249,53 +316,59 @@ def parse_dossiers(
         lambda value: f"mã hồ sơ {value} lặp lại trong tệp",
         code,
     )
-    errors.add((raw["procedure_code"] == "").to_numpy(), "Mã TTHC", "thiếu mã TTHC")
-    channel = raw["channel"].str.lower().map(CHANNEL_VALUES)
+    errors.add((procedure_code == "").to_numpy(), "Mã TTHC", "thiếu mã TTHC")
+    channel, _ = _converted(raw["channel"], lambda r: r.str.lower().map(CHANNEL_VALUES))
     errors.add(
         channel.isna().to_numpy(),
         "Kênh",
-        lambda value: f"kênh '{value}' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
+        lambda value: f"kênh '{value.strip()}' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
         raw["channel"],
     )
     out["channel"] = channel
     headers = {name: header for header, name in DOSSIER_COLUMNS.items()}
     first, last = numpy.datetime64(EPOCH, "ns"), numpy.datetime64(LAST_DAY, "ns")
     for name in DATETIME_COLUMNS + DATE_COLUMNS:
-        parsed = _parse_dates(raw[name], with_time=name in DATETIME_COLUMNS)
+        parsed, blank = _parse_dates(raw[name], with_time=name in DATETIME_COLUMNS)
         header = headers[name]
         missing = numpy.isnat(parsed)
         suffix = " HH:MM" if name == "received_at" else ""
         errors.add(
-            missing & (raw[name] != "").to_numpy(),
+            missing & ~blank,
             header,
-            lambda value, suffix=suffix: f"'{value}' không phải ngày dd/mm/yyyy{suffix}",
+            lambda value, suffix=suffix: f"'{value.strip()}' không phải ngày dd/mm/yyyy{suffix}",
             raw[name],
         )
         outside = ~missing & ((parsed < first) | (parsed > last))
         errors.add(outside, header, "ngày ngoài khoảng 2000–2050")
         out[name] = parsed
-    errors.add((raw["received_at"] == "").to_numpy(), "Ngày tiếp nhận", "thiếu ngày tiếp nhận")
-    count = pandas.to_numeric(raw["supplement_count"].replace("", "0"), errors="coerce")
+        if name == "received_at":
+            errors.add(blank, "Ngày tiếp nhận", "thiếu ngày tiếp nhận")
+    count, _ = _converted(
+        raw["supplement_count"],
+        lambda r: pandas.to_numeric(r.replace("", "0"), errors="coerce"),
+    )
     errors.add(
         (count.isna() | (count < 0) | (count % 1 != 0)).to_numpy(),
         "Số lần yêu cầu bổ sung",
-        lambda value: f"'{value}' không phải số nguyên không âm",
+        lambda value: f"'{value.strip()}' không phải số nguyên không âm",
         raw["supplement_count"],
     )
     out["supplement_count"] = count.fillna(0).astype("int64")
-    status = pandas.to_numeric(raw["status"].replace("", numpy.nan), errors="coerce")
+    status, blank = _converted(
+        raw["status"], lambda r: pandas.to_numeric(r.replace("", numpy.nan), errors="coerce")
+    )
     errors.add(
-        (raw["status"] != "").to_numpy() & ~status.between(1, 10).to_numpy(),
+        ~blank & ~status.between(1, 10).to_numpy(),
         "Trạng thái",
-        lambda value: f"trạng thái '{value}' phải là số từ 1 đến 10",
+        lambda value: f"trạng thái '{value.strip()}' phải là số từ 1 đến 10",
         raw["status"],
     )
     out["status"] = status
-    digitised = raw["digitised"].str.lower().map(YES_NO)
+    digitised, blank = _converted(raw["digitised"], lambda r: r.str.lower().map(YES_NO))
     errors.add(
-        (digitised.isna() & (raw["digitised"] != "")).to_numpy(),
+        digitised.isna().to_numpy() & ~blank,
         "Đã số hóa",
-        lambda value: f"'{value}' phải là Có hoặc Không",
+        lambda value: f"'{value.strip()}' phải là Có hoặc Không",
         raw["digitised"],
     )
     out["digitised"] = digitised
@@ -397,14 +470,11 @@ def import_dossier_frame(
         "due_on": _date_text(_epoch_days(due)),
         "verdict": VERDICT_CODES[verdict],
         "promised_differs": differs,
-        "digitised": parsed["digitised"].to_numpy(dtype=object),
+        "digitised": _nullable_bool(parsed["digitised"]),
     }
     del parsed
     with transaction.atomic():
-        before = Dossier.objects.filter(unit=unit).count()
-        upsert_dossiers(unit.pk, columns)
-        after = Dossier.objects.filter(unit=unit).count()
-    result.created = after - before
+        result.created = upsert_dossiers(unit.pk, columns)
     result.updated = len(columns["code"]) - result.created
     return result
 
@@ -423,36 +493,92 @@ def _epoch_days(days: numpy.ndarray) -> numpy.ndarray:
 
 def _date_text(values: numpy.ndarray) -> numpy.ndarray:
     """'YYYY-MM-DD' (None for NaT), as Django writes a DateField."""
-    days = values.astype("datetime64[D]")
-    text = numpy.datetime_as_string(days, unit="D").astype(object)
-    text[numpy.isnat(days)] = None
+    return _iso_text(values.astype("datetime64[D]"), with_time=False)
+
+
+def _iso_text(values: numpy.ndarray, with_time: bool) -> numpy.ndarray:
+    """'YYYY-MM-DD[ HH:MM:SS]' for each datetime64 (None for NaT), the digits written into a
+    character array with integer arithmetic (numpy.datetime_as_string is several times
+    slower). Sub-second parts are left out: the caller deals with them."""
+    missing = numpy.isnat(values)
+    seconds = values.astype("datetime64[s]")
+    days = seconds.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    month_number = months.astype(numpy.int64)
+    fields: list[tuple[numpy.ndarray, int] | str] = [
+        (month_number // 12 + 1970, 4),
+        "-",
+        (month_number % 12 + 1, 2),
+        "-",
+        ((days - months.astype("datetime64[D]")).astype(numpy.int64) + 1, 2),
+    ]
+    if with_time:
+        clock = (seconds - days).astype(numpy.int64)
+        fields += [" ", (clock // 3600, 2), ":", (clock // 60 % 60, 2), ":", (clock % 60, 2)]
+    width = 19 if with_time else 10
+    chars = numpy.empty((len(values), width), dtype=numpy.uint32)
+    position = 0
+    for item in fields:
+        if isinstance(item, str):
+            chars[:, position] = ord(item)
+            position += 1
+            continue
+        number, digits = item
+        number = numpy.where(missing, 0, number)
+        for place in range(digits):
+            chars[:, position + place] = 48 + number // 10 ** (digits - 1 - place) % 10
+        position += digits
+    text = chars.view(f"U{width}").ravel().astype(object)
+    text[missing] = None
     return text
 
 
 def _utc_text(values: numpy.ndarray) -> numpy.ndarray:
     """Naive local datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (None for NaT),
-    exactly as Django writes an aware DateTimeField on SQLite. The current time zone is the
-    one that the old per-row `replace(tzinfo=zone)` used; for a zone with DST, an ambiguous
-    time is taken as the first (DST) one and a time in the gap moves to its end (Vietnam has
-    neither)."""
+    exactly as Django writes an aware DateTimeField on SQLite, in the current time zone.
+    For a zone with DST, an ambiguous time is taken as the first (DST) one, as
+    `replace(tzinfo=zone)` does, and a time in the gap moves to its end."""
     from django.utils import timezone
 
-    local = pandas.DatetimeIndex(values).tz_localize(
-        timezone.get_current_timezone(),
-        ambiguous=numpy.ones(len(values), dtype=bool),
-        nonexistent="shift_forward",
-    )
-    utc = local.tz_convert("UTC").tz_localize(None).to_numpy()
-    whole = utc.astype("datetime64[s]")
-    text = numpy.strings.replace(numpy.datetime_as_string(whole, unit="s"), "T", " ")
-    fraction = ~numpy.isnat(utc) & (utc != whole)
+    values = values.astype("datetime64[ns]")
+    offset = _fixed_offset(timezone.get_current_timezone())
+    if offset is not None:  # Vietnam: +07:00 over the whole range, no DST
+        utc = values - offset
+    else:
+        local = pandas.DatetimeIndex(values).tz_localize(
+            timezone.get_current_timezone(),
+            ambiguous=numpy.ones(len(values), dtype=bool),
+            nonexistent="shift_forward",
+        )
+        utc = local.tz_convert("UTC").tz_localize(None).to_numpy()
+    text = _iso_text(utc, with_time=True)
+    fraction = ~numpy.isnat(utc) & (utc != utc.astype("datetime64[s]"))
     if fraction.any():
-        precise = numpy.datetime_as_string(utc[fraction].astype("datetime64[us]"), unit="us")
-        text = text.astype(object)
-        text[fraction] = numpy.strings.replace(precise, "T", " ")
-    text = text.astype(object)
-    text[numpy.isnat(utc)] = None
+        precise = numpy.datetime_as_string(utc[fraction], unit="us")
+        text[fraction] = numpy.strings.replace(precise, "T", " ").astype(object)
     return text
+
+
+@lru_cache(maxsize=8)
+def _fixed_offset(zone: datetime.tzinfo) -> numpy.timedelta64 | None:
+    """The zone's UTC offset when it is the same on every day from 2000 to 2050 (checked at
+    each day's start and noon), else None."""
+    offsets = {
+        zone.utcoffset(datetime.datetime.combine(EPOCH, datetime.time(hour)) + step)
+        for hour in (0, 12)
+        for step in (datetime.timedelta(days=n) for n in range((LAST_DAY - EPOCH).days + 2))
+    }
+    if len(offsets) != 1:
+        return None
+    return numpy.timedelta64(int(offsets.pop().total_seconds()), "s")
+
+
+def _nullable_bool(values: pandas.Series) -> numpy.ndarray:
+    """True/False as Python bools, None where missing."""
+    missing = values.isna().to_numpy()
+    out = values.where(~missing, False).to_numpy(dtype=bool).astype(object)
+    out[missing] = None
+    return out
 
 
 def _nullable(values: numpy.ndarray) -> numpy.ndarray:
@@ -486,11 +612,12 @@ UPSERT_COLUMNS = [
 WRITE_BATCH = 50_000
 
 
-def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> None:
+def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> int:
     """Insert or update (by unit and code) the dossiers in `columns` (UPSERT_COLUMNS, as
     arrays of Python values: dates and datetimes as the UTC text of _date_text/_utc_text),
     without model instances: executemany on SQLite, COPY into a temporary table then one
-    INSERT … SELECT … ON CONFLICT on PostgreSQL. Call inside a transaction."""
+    INSERT … SELECT … ON CONFLICT on PostgreSQL. Returns how many were new. Call inside a
+    transaction; the codes must be distinct."""
     quote = connection.ops.quote_name
     table = quote(Dossier._meta.db_table)
     names = ", ".join(quote(name) for name in UPSERT_COLUMNS)
@@ -498,41 +625,66 @@ def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> None:
         f"{quote(name)} = excluded.{quote(name)}" for name in UPSERT_COLUMNS if name != "code"
     )
     conflict = f"ON CONFLICT ({quote('unit_id')}, {quote('code')}) DO UPDATE SET {updates}"
-    size = len(columns["code"])
+    if connection.vendor == "postgresql":
+        return _copy_upsert(unit_id, columns, table, conflict)
+    # Counting before and after, not asking which codes exist: a query with one parameter
+    # per code fails beyond SQLite's parameter limit (32,766 by default).
+    unit_rows = f"SELECT COUNT(*) FROM {table} WHERE {quote('unit_id')} = %s"
+    marks = ", ".join(["%s"] * (len(UPSERT_COLUMNS) + 1))
+    sql = (
+        f"INSERT INTO {table} ({quote('unit_id')}, {quote('apology_number')}, {names}) "
+        f"VALUES ({int(unit_id)}, {marks}) {conflict}"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy_upsert(cursor, unit_id, columns, table, names, conflict)
-            return
-        marks = ", ".join(["%s"] * (len(UPSERT_COLUMNS) + 1))
-        sql = (
-            f"INSERT INTO {table} ({quote('unit_id')}, {quote('apology_number')}, {names}) "
-            f"VALUES ({unit_id}, {marks}) {conflict}"
-        )
-        for begin in range(0, size, WRITE_BATCH):
+        cursor.execute(unit_rows, [unit_id])
+        before = cursor.fetchone()[0]
+        for begin in range(0, len(columns["code"]), WRITE_BATCH):
             part = [columns[name][begin : begin + WRITE_BATCH].tolist() for name in UPSERT_COLUMNS]
             cursor.executemany(sql, list(zip([""] * len(part[0]), *part, strict=True)))
+        cursor.execute(unit_rows, [unit_id])
+        return cursor.fetchone()[0] - before
 
 
-def _copy_upsert(cursor, unit_id: int, columns, table: str, names: str, conflict: str) -> None:
+TIMESTAMP_COLUMNS = ("received_at", "supplement_requested_at", "supplement_completed_at")
+
+
+def _copy_upsert(unit_id: int, columns, table: str, conflict: str) -> int:
     quote = connection.ops.quote_name
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE cchc_dossier_import ON COMMIT DROP AS "
-        f"SELECT {names} FROM {table} WITH NO DATA"
+    # The temporary table holds the UTC text as timestamps without time zone; the INSERT
+    # says they are UTC, whatever the session's time zone.
+    shape = ", ".join(
+        f"{quote(name)}::timestamp AS {quote(name)}" if name in TIMESTAMP_COLUMNS else quote(name)
+        for name in UPSERT_COLUMNS
     )
-    frame = pandas.DataFrame({name: columns[name] for name in UPSERT_COLUMNS})
-    for name in ("received_at", "supplement_requested_at", "supplement_completed_at"):
-        frame[name] = frame[name] + "+00"  # UTC; None stays missing
-    with cursor.cursor.copy(
-        f"COPY cchc_dossier_import ({names}) FROM STDIN "
-        f"WITH (FORMAT csv, FORCE_NOT_NULL ({quote('verdict')}))"
-    ) as copy:
-        for begin in range(0, len(frame), WRITE_BATCH):
-            copy.write(frame.iloc[begin : begin + WRITE_BATCH].to_csv(header=False, index=False))
-    cursor.execute(
-        f"INSERT INTO {table} ({quote('unit_id')}, {quote('apology_number')}, {names}) "
-        f"SELECT {int(unit_id)}, '', {names} FROM cchc_dossier_import {conflict}"
+    values = ", ".join(
+        f"{quote(name)} AT TIME ZONE 'UTC'" if name in TIMESTAMP_COLUMNS else quote(name)
+        for name in UPSERT_COLUMNS
     )
-    cursor.execute("DROP TABLE cchc_dossier_import")
+    names = ", ".join(quote(name) for name in UPSERT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE cchc_dossier_import ON COMMIT DROP AS "
+            f"SELECT {shape} FROM {table} WITH NO DATA"
+        )
+        frame = pandas.DataFrame({name: columns[name] for name in UPSERT_COLUMNS})
+        with cursor.cursor.copy(
+            f"COPY cchc_dossier_import ({names}) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({quote('verdict')}))"
+        ) as copy:
+            for begin in range(0, len(frame), WRITE_BATCH):
+                part = frame.iloc[begin : begin + WRITE_BATCH]
+                copy.write(part.to_csv(header=False, index=False))
+        # xmax is 0 on a row version that an INSERT created, not on one an UPDATE made.
+        cursor.execute(
+            f"WITH written AS (INSERT INTO {table} "
+            f"({quote('unit_id')}, {quote('apology_number')}, {names}) "
+            f"SELECT {int(unit_id)}, '', {values} FROM cchc_dossier_import {conflict} "
+            f"RETURNING (xmax = 0) AS created) "
+            f"SELECT COUNT(*) FILTER (WHERE created) FROM written"
+        )
+        created = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE cchc_dossier_import")
+    return created
 
 
 def import_procedures(source: Path | bytes, filename: str, unit: Unit) -> ImportResult:
