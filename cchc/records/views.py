@@ -22,7 +22,7 @@ from cchc.records import services
 from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
 from cchc.records.models import DeadlineRecord, Progress
-from cchc.records.registry import BOOL, CHOICE, DATE, REGISTERS, RegisterSpec
+from cchc.records.registry import BOOL, CHOICE, DATE, INT, REGISTERS, RegisterSpec
 from cchc.registers.imports import ImportRejected
 from cchc.registers.sources import SOURCES
 
@@ -32,6 +32,7 @@ STATUS_BADGE = {
     Progress.IN_PROGRESS: "v-on_time",
     Progress.OVERDUE: "v-late",
 }
+CELL_CLASS = {DATE: "nowrap", INT: "number"}
 MAX_SHOWN_ERRORS = 30
 
 
@@ -119,7 +120,10 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
         lines.append(
             {
                 "record": record,
-                "cells": [_cell(record, column) for column in spec.columns],
+                "cells": [
+                    (_cell(record, column), CELL_CLASS.get(column.kind, ""))
+                    for column in spec.columns
+                ],
                 "status": status,
                 "badge": STATUS_BADGE.get(status, ""),
                 "due_on": getattr(record, "due_on", None),
