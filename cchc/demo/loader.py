@@ -24,7 +24,9 @@ from cchc.catalog.values import format_number
 from cchc.demo.records import load_records
 from cchc.org.models import RoleAssignment, Unit
 from cchc.periods.models import Period
+from cchc.registers import services as services_registers
 from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.models import Dossier, Verdict
 from cchc.reports import services
 from cchc.reports.models import Report
 
@@ -211,6 +213,13 @@ def _registers() -> None:
         unit = Unit.objects.get(code=code)
         import_procedures(data / f"{prefix}-tthc.csv", f"{prefix}-tthc.csv", unit)
         import_dossiers(data / f"{prefix}-dossiers.csv", f"{prefix}-dossiers.csv", unit)
+    # Sở Tư pháp apologised for its first two late dossiers (Mẫu 04, QĐ 766/QĐ-TTg).
+    user = User.objects.get(username="stp")
+    late = Dossier.objects.filter(unit__code="ST-STP", verdict=Verdict.LATE).order_by("received_at")
+    for number, dossier in enumerate(late[:2], start=41):
+        written = dossier.due_on + datetime.timedelta(days=1)
+        new_date = max(dossier.result_on, written + datetime.timedelta(days=1))
+        services_registers.record_apology(user, dossier, f"{number}/STP-VP", written, new_date)
 
 
 @transaction.atomic
