@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc.periods.models import CalendarOverride, Period, working_calendar
-from cchc.periods.windows import PeriodCodeError, custom_window, parse_period
+from cchc.periods.windows import PeriodCodeError, current_quarter, custom_window, parse_period
 from cchc.periods.workdays import WorkingCalendar
 
 
@@ -463,3 +463,17 @@ def test_override_rows_change_later_deadlines_only_when_recomputed():
     CalendarOverride.objects.create(date=date(2022, 9, 16), is_working_day=False, note="")
     assert period.compute_deadline() == date(2022, 9, 19)
     assert str(CalendarOverride.objects.get(date=date(2022, 9, 16))) == "16/09/2022 (nghỉ)"
+
+
+@pytest.mark.parametrize(
+    "today, code",
+    [
+        (date(2026, 11, 22), "Q4-2026"),
+        (date(2026, 12, 14), "Q4-2026"),
+        (date(2026, 12, 15), "Q1-2027"),
+        (date(2027, 3, 14), "Q1-2027"),
+        (date(2027, 3, 15), "Q2-2027"),
+    ],
+)
+def test_current_quarter_is_the_window_holding_today(today, code):
+    assert current_quarter(today) == code

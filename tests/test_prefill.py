@@ -1,6 +1,7 @@
 """Template indicators filled from the registers over the period's window, and overrides
 that need a reason."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from cchc.catalog.loader import TemplateFileError, load_template
 from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.sources import register_value
 from cchc.reports import services
 from cchc.reports.models import Source, Value
 from tests.conftest import PASSWORD
@@ -112,3 +114,18 @@ def test_unknown_source_in_a_template_is_refused(tmp_path, db):
 
 def test_no_register_kept_means_no_prefill(report):
     assert not Value.objects.filter(report=report, indicator__key="dossiers_received").exists()
+
+
+def test_postal_and_online_procedure_sources(province):
+    unit = province["ST-STTTT"]
+    window = (datetime.date(2022, 6, 15), datetime.date(2022, 9, 14))
+    assert register_value("dossiers.received_postal", unit, *window) is None  # no register
+    import_procedures(CATALOGUE.encode(), "tthc.csv", unit)
+    postal = DOSSIERS + "H006,1.001234,Bưu chính,01/08/2022 08:00,,0,,,,,4\n"
+    import_dossiers(postal.encode(), "hs.csv", unit)
+    # H003 came by post before the window: carried over, not new.
+    assert register_value("dossiers.received_postal", unit, *window) == 1
+    assert register_value("procedures.postal_received", unit, *window) == 1
+    # New in the window for catalogue procedures offered online: H001, H002, H004 (1.004567,
+    # toàn trình) and H006 (1.001234, một phần); H005's procedure is not in the catalogue.
+    assert register_value("dossiers.received_for_online_procedures", unit, *window) == 4

@@ -151,3 +151,14 @@ def custom_window(start: datetime.date, end: datetime.date) -> Window:
             f"trước ngày bắt đầu {start:%d/%m/%Y}."
         )
     return Window(f"C-{start:%Y%m%d}-{end:%Y%m%d}", "custom", None, None, start, end)
+
+
+def current_quarter(today: datetime.date) -> str:
+    """The quarter whose data window holds today (15/12 opens Q1 of the next year): what a
+    register page shows when no period is asked for."""
+    for year in (today.year, today.year + 1):
+        for number in range(1, 5):
+            window = parse_period(f"Q{number}-{year}")
+            if window.start <= today <= window.end:
+                return window.code
+    raise AssertionError("every day lies in a quarter window")

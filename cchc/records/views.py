@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
-from cchc.periods.windows import PeriodCodeError, parse_period
+from cchc.periods.windows import PeriodCodeError, current_quarter
 from cchc.records import services
 from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
@@ -58,16 +56,6 @@ def _spec(slug: str) -> RegisterSpec:
 
 def _record(spec: RegisterSpec, unit: Unit, pk: int) -> models.Model:
     return get_object_or_404(spec.model, unit=unit, pk=pk)
-
-
-def current_quarter(today: datetime.date) -> str:
-    """The quarter whose data window holds today (15/12 opens Q1 of the next year)."""
-    for year in (today.year, today.year + 1):
-        for number in range(1, 5):
-            window = parse_period(f"Q{number}-{year}")
-            if window.start <= today <= window.end:
-                return window.code
-    raise AssertionError("every day lies in a quarter window")
 
 
 def _period(request: HttpRequest) -> Period:

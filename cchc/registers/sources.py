@@ -15,7 +15,7 @@ from cchc.org.models import Unit
 from cchc.records import sources as record_sources
 from cchc.registers.figures import Rates, rates
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
-from cchc.registers.stats import window_stats
+from cchc.registers.stats import grouped_stats, window_stats
 
 Source = Callable[[Unit, datetime.date, datetime.date], Decimal | None]
 
@@ -51,6 +51,29 @@ def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
     return source
 
 
+def _by_procedure(count: Callable[[dict[str, dict[str, int]], set[str]], int]) -> Source:
+    """A figure from the window's statistics per procedure code and the codes of the
+    procedures offered online (toàn trình or một phần, the former levels 3 and 4)."""
+
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        register = Dossier.objects.filter(unit=unit)
+        if not register.exists():
+            return None
+        per_code = grouped_stats(register, start, end, "procedure_code")
+        online = set(
+            Procedure.objects.filter(unit=unit)
+            .exclude(online_level=OnlineLevel.NONE)
+            .values_list("code", flat=True)
+        )
+        return Decimal(count(per_code, online))
+
+    return source
+
+
+def _new(figures: dict[str, int]) -> int:
+    return figures["new_online"] + figures["new_direct"] + figures["new_postal"]
+
+
 def _procedures(**filters) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         catalogue = Procedure.objects.filter(unit=unit)
@@ -75,6 +98,26 @@ SOURCES: dict[str, tuple[str, Source]] = {
     "dossiers.in_progress_overdue": (
         "Hồ sơ đang giải quyết đã quá hạn (tại ngày chốt số liệu)",
         _stat("in_progress_overdue"),
+    ),
+    "dossiers.received_postal": (
+        "Hồ sơ mới tiếp nhận qua dịch vụ bưu chính công ích trong kỳ",
+        _stat("new_postal"),
+    ),
+    "dossiers.received_for_online_procedures": (
+        "Hồ sơ mới tiếp nhận (mọi kênh) của các TTHC cung cấp trực tuyến có phát sinh hồ sơ",
+        _by_procedure(
+            lambda per_code, online: sum(
+                _new(figures) for code, figures in per_code.items() if code in online
+            )
+        ),
+    ),
+    "procedures.postal_received": (
+        "Số TTHC có hồ sơ tiếp nhận qua dịch vụ bưu chính công ích trong kỳ",
+        _by_procedure(
+            lambda per_code, online: sum(
+                1 for figures in per_code.values() if figures["new_postal"]
+            )
+        ),
     ),
     "dossiers.online_rate": (
         "Tỷ lệ hồ sơ tiếp nhận trực tuyến trên hồ sơ mới tiếp nhận (%)",

@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period, working_calendar
-from cchc.periods.windows import PeriodCodeError
+from cchc.periods.windows import PeriodCodeError, current_quarter
 from cchc.registers.charts import CHARTS
 from cchc.registers.explain import explain
 from cchc.registers.figures import field_stats, overdue_dossiers, rates
@@ -40,7 +41,6 @@ from cchc.registers.services import record_apology
 from cchc.registers.stats import window_stats
 from cchc.registers.xlsx import DossierStatsXlsx
 
-DEFAULT_PERIOD = "Q3-2022"
 SHOWN_ERRORS = 30
 SAMPLE_ROWS = 3
 
@@ -61,7 +61,7 @@ def _editable_unit(request: HttpRequest, code: str) -> Unit:
 
 def _period(code: str | None) -> Period:
     try:
-        return Period.objects.for_code(code or DEFAULT_PERIOD)
+        return Period.objects.for_code(code or current_quarter(timezone.localdate()))
     except PeriodCodeError as exc:
         raise Http404(str(exc)) from exc
 
