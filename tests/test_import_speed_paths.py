@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from cchc.periods.models import CalendarOverride
 from cchc.periods.workdays import WorkdayTable, WorkingCalendar
+from cchc.registers import imports
 from cchc.registers.imports import (
     UPSERT_COLUMNS,
     ImportRejected,
@@ -311,3 +312,38 @@ def test_array_date_decoding_agrees_with_strptime(texts, with_time):
         got = None if numpy.isnat(value) else value.astype("datetime64[s]").item()
         assert got == expected, text
         assert is_blank == (text.strip() == "")
+
+
+def test_a_csv_read_in_chunks_reports_as_one_file(unit, monkeypatch):
+    rows = [
+        "C1,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,,",
+        "C2,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,,",
+        "C3,1.004567,Fax,01/07/2022 09:00,,0,,,,,,",
+        "C1,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,,",  # repeats row 2, another chunk
+        ",1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,,",
+        "C2,1.004567,Trực tuyến,02/07/2022 09:00,,x,,,,,,",  # repeats row 3, another chunk
+        "C7,1.004567,Trực tuyến,03/07/2022 09:00,,0,,,,,,",
+    ]
+    text = (HEADER + "\n".join(rows) + "\n").encode()
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers(text, "hs.csv", unit)
+    whole = [str(error) for error in rejected.value.errors]
+    monkeypatch.setattr(imports, "CSV_CHUNK_ROWS", 2)
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers(text, "hs.csv", unit)
+    assert (
+        [str(error) for error in rejected.value.errors]
+        == whole
+        == [
+            "Dòng 4, cột «Kênh»: kênh 'Fax' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
+            "Dòng 5, cột «Mã hồ sơ»: mã hồ sơ C1 lặp lại trong tệp",
+            "Dòng 6, cột «Mã hồ sơ»: thiếu mã hồ sơ",
+            "Dòng 7, cột «Mã hồ sơ»: mã hồ sơ C2 lặp lại trong tệp",
+            "Dòng 7, cột «Số lần yêu cầu bổ sung»: 'x' không phải số nguyên không âm",
+        ]
+    )
+    assert not Dossier.objects.exists()
+    result = import_dossiers(text, "hs.csv", unit, good_rows_only=True)
+    assert (result.created, result.updated) == (3, 0)
+    assert set(Dossier.objects.values_list("code", flat=True)) == {"C1", "C2", "C7"}
+    assert Dossier.objects.get(code="C2").received_at.day == 1  # the first C2 is kept

@@ -179,9 +179,10 @@ def _check_headers(frame: pandas.DataFrame, required: list[str], filename: str) 
 class _Errors:
     """Errors found column by column; the loop runs over the bad rows only."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, first_row: int = 0) -> None:
         self.items: list[RowError] = []
         self.bad = numpy.zeros(size, dtype=bool)
+        self.first_row = first_row  # rows before this part of the file
 
     def add(
         self,
@@ -197,7 +198,7 @@ class _Errors:
         self.bad[rows] = True
         for index in rows:
             text = message(values.iat[index]) if callable(message) else message
-            self.items.append(RowError(int(index) + 2, column, text))
+            self.items.append(RowError(int(index) + 2 + self.first_row, column, text))
 
 
 def _parse_dates(raw: pandas.Series, with_time: bool) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -301,21 +302,25 @@ def parse_dossiers(
     """Typed dossier columns and the errors found, row by row, without touching the database.
 
     Dates and datetimes come out as naive local datetime64 columns (NaT when blank)."""
+    return _parse(frame, filename)
+
+
+def _parse(
+    frame: pandas.DataFrame, filename: str, first_row: int = 0, duplicates: bool = True
+) -> tuple[pandas.DataFrame, list[RowError]]:
+    """parse_dossiers for a part of a file that starts after `first_row` rows; without
+    `duplicates` the caller looks for repeated codes over the whole file."""
     _check_headers(frame, DOSSIER_REQUIRED, filename)
     frame = frame.reset_index(drop=True)
-    errors = _Errors(len(frame))
+    errors = _Errors(len(frame), first_row)
     raw = {name: _text(frame, header) for header, name in DOSSIER_COLUMNS.items()}
     code = raw["code"].str.strip()
     procedure_code = raw["procedure_code"].str.strip()
     out = pandas.DataFrame({"code": code, "procedure_code": procedure_code}, index=frame.index)
     has_code = (code != "").to_numpy()
     errors.add(~has_code, "Mã hồ sơ", "thiếu mã hồ sơ")
-    errors.add(
-        code.duplicated(keep="first").to_numpy() & has_code,
-        "Mã hồ sơ",
-        lambda value: f"mã hồ sơ {value} lặp lại trong tệp",
-        code,
-    )
+    if duplicates:
+        _add_duplicates(errors, code)
     errors.add((procedure_code == "").to_numpy(), "Mã TTHC", "thiếu mã TTHC")
     channel, _ = _converted(raw["channel"], lambda r: r.str.lower().map(CHANNEL_VALUES))
     errors.add(
@@ -376,7 +381,58 @@ def parse_dossiers(
     result_day = out["result_on"].to_numpy().astype("datetime64[D]")
     # NaT compares false, so a missing date never counts as "before".
     errors.add(result_day < received_day, "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
-    return out, sorted(errors.items, key=lambda error: error.row)
+    return out, _by_row(errors.items)
+
+
+def _add_duplicates(errors: _Errors, code: pandas.Series) -> None:
+    errors.add(
+        code.duplicated(keep="first").to_numpy() & (code != "").to_numpy(),
+        "Mã hồ sơ",
+        lambda value: f"mã hồ sơ {value} lặp lại trong tệp",
+        code,
+    )
+
+
+def _by_row(errors: list[RowError]) -> list[RowError]:
+    """In file order; within a row, the code's error first, then in the order found."""
+    return sorted(errors, key=lambda error: (error.row, error.column != "Mã hồ sơ"))
+
+
+def _parse_csv(source: Path | bytes, filename: str) -> tuple[pandas.DataFrame, list[RowError]]:
+    """parse_dossiers over a CSV file read CSV_CHUNK_ROWS rows at a time, so that only one
+    chunk of text cells is in memory beside the typed columns; repeated codes are looked for
+    over the whole file once every chunk is parsed."""
+    data = source.read_bytes() if isinstance(source, Path) else source
+    if len(data) > MAX_UPLOAD_BYTES:
+        read_table(data, filename)  # which rejects it with the usual message
+    parts: list[pandas.DataFrame] = []
+    errors: list[RowError] = []
+    try:
+        with pandas.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            skipinitialspace=True,
+            usecols=lambda column: str(column).strip() in DOSSIER_COLUMNS,
+            chunksize=CSV_CHUNK_ROWS,
+        ) as reader:
+            for chunk in reader:
+                chunk.columns = [str(column).strip() for column in chunk.columns]
+                parsed, found = _parse(chunk, filename, sum(map(len, parts)), duplicates=False)
+                parts.append(parsed)
+                errors += found
+    except ImportRejected:
+        raise
+    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
+        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
+    if not parts:  # a header row alone
+        return parse_dossiers(_read_dossier_table(data, filename), filename)
+    parsed = pandas.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    del parts
+    repeated = _Errors(len(parsed))
+    _add_duplicates(repeated, parsed["code"])
+    return parsed, _by_row(errors + repeated.items)
 
 
 def _procedure_times(unit: Unit, codes: pandas.Series) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -402,13 +458,12 @@ def import_dossiers(
     cut_off: int = CUT_OFF_MINUTES,
 ) -> ImportResult:
     """A file whose header row uses the standard column names (DOSSIER_COLUMNS)."""
-    return import_dossier_frame(
-        _read_dossier_table(source, filename),
-        filename,
-        unit,
-        good_rows_only=good_rows_only,
-        table=table,
-        cut_off=cut_off,
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        parsed, errors = parse_dossiers(read_table(source, filename), filename)
+    else:
+        parsed, errors = _parse_csv(source, filename)
+    return _import_parsed(
+        parsed, errors, filename, unit, good_rows_only=good_rows_only, table=table, cut_off=cut_off
     )
 
 
@@ -425,6 +480,21 @@ def import_dossier_frame(
     column mapping renames a source system's columns first). `cut_off`: minutes after
     midnight from which a dossier received on a working day starts the next one."""
     parsed, errors = parse_dossiers(frame, filename)
+    return _import_parsed(
+        parsed, errors, filename, unit, good_rows_only=good_rows_only, table=table, cut_off=cut_off
+    )
+
+
+def _import_parsed(
+    parsed: pandas.DataFrame,
+    errors: list[RowError],
+    filename: str,
+    unit: Unit,
+    *,
+    good_rows_only: bool,
+    table: WorkdayTable | None,
+    cut_off: int,
+) -> ImportResult:
     if errors and not good_rows_only:
         rows = len({error.row for error in errors})
         raise ImportRejected(
@@ -454,24 +524,14 @@ def import_dossier_frame(
         result_on=day_numbers(parsed["result_on"]),
         cut_off=cut_off,
     )
-    columns = {
-        "code": parsed["code"].to_numpy(dtype=object),
-        "procedure_code": parsed["procedure_code"].to_numpy(dtype=object),
-        "channel": parsed["channel"].to_numpy(dtype=object),
-        "received_at": _utc_text(parsed["received_at"].to_numpy()),
-        "promised_on": _date_text(parsed["promised_on"].to_numpy()),
-        "supplement_count": parsed["supplement_count"].to_numpy(dtype=numpy.int64),
-        "supplement_requested_at": _utc_text(parsed["supplement_requested_at"].to_numpy()),
-        "supplement_completed_at": _utc_text(parsed["supplement_completed_at"].to_numpy()),
-        "result_on": _date_text(parsed["result_on"].to_numpy()),
-        "returned_on": _date_text(parsed["returned_on"].to_numpy()),
-        "status": _nullable(parsed["status"].to_numpy(dtype=float)),
-        "start_on": _date_text(_epoch_days(start)),
-        "due_on": _date_text(_epoch_days(due)),
-        "verdict": VERDICT_CODES[verdict],
-        "promised_differs": differs,
-        "digitised": _nullable_bool(parsed["digitised"]),
-    }
+    computed = ("start_on", "due_on", "verdict", "promised_differs")
+    columns = {name: parsed[name].to_numpy() for name in UPSERT_COLUMNS if name not in computed}
+    columns.update(
+        start_on=_epoch_days(start),
+        due_on=_epoch_days(due),
+        verdict=VERDICT_CODES[verdict],
+        promised_differs=differs,
+    )
     del parsed
     with transaction.atomic():
         result.created = upsert_dossiers(unit.pk, columns)
@@ -610,15 +670,35 @@ UPSERT_COLUMNS = [
     "digitised",
 ]
 WRITE_BATCH = 50_000
+CSV_CHUNK_ROWS = 200_000
 SQLITE_IMPORT_CACHE_KIB = -64 * 1024  # negative: KiB, as PRAGMA cache_size takes it
+
+
+def _sql_values(columns: dict[str, numpy.ndarray], begin: int, end: int) -> dict[str, list]:
+    """Rows begin..end of the typed columns as lists of what the database driver takes:
+    str, int, bool or None, dates and datetimes as the text Django writes for them."""
+    out = {}
+    for name in UPSERT_COLUMNS:
+        values = columns[name][begin:end]
+        if name in TIMESTAMP_COLUMNS:
+            values = _utc_text(values)
+        elif values.dtype.kind == "M":
+            values = _date_text(values)
+        elif name == "status":
+            values = _nullable(values.astype(float))
+        elif name == "digitised":
+            values = _nullable_bool(pandas.Series(values))
+        out[name] = values.tolist()
+    return out
 
 
 def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> int:
     """Insert or update (by unit and code) the dossiers in `columns` (UPSERT_COLUMNS, as
-    arrays of Python values: dates and datetimes as the UTC text of _date_text/_utc_text),
-    without model instances: executemany on SQLite, COPY into a temporary table then one
-    INSERT … SELECT … ON CONFLICT on PostgreSQL. Returns how many were new. Call inside a
-    transaction; the codes must be distinct."""
+    arrays: text, numbers, booleans, naive local datetime64 for dates and datetimes, NaT or
+    NaN or None when missing) without model instances, WRITE_BATCH rows at a time:
+    executemany on SQLite, COPY into a temporary table then one INSERT … SELECT … ON
+    CONFLICT on PostgreSQL. Returns how many were new. Call inside a transaction; the codes
+    must be distinct."""
     quote = connection.ops.quote_name
     table = quote(Dossier._meta.db_table)
     names = ", ".join(quote(name) for name in UPSERT_COLUMNS)
@@ -647,10 +727,9 @@ def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> int:
         cursor.execute(f"PRAGMA cache_size = {int(bigger)}")
         try:
             for begin in range(0, len(columns["code"]), WRITE_BATCH):
-                part = [
-                    columns[name][begin : begin + WRITE_BATCH].tolist() for name in UPSERT_COLUMNS
-                ]
-                cursor.executemany(sql, list(zip([""] * len(part[0]), *part, strict=True)))
+                part = _sql_values(columns, begin, begin + WRITE_BATCH)
+                rows = zip([""] * len(part["code"]), *part.values(), strict=True)
+                cursor.executemany(sql, list(rows))
         finally:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
         cursor.execute(unit_rows, [unit_id])
@@ -678,13 +757,12 @@ def _copy_upsert(unit_id: int, columns, table: str, conflict: str) -> int:
             f"CREATE TEMPORARY TABLE cchc_dossier_import ON COMMIT DROP AS "
             f"SELECT {shape} FROM {table} WITH NO DATA"
         )
-        frame = pandas.DataFrame({name: columns[name] for name in UPSERT_COLUMNS})
         with cursor.cursor.copy(
             f"COPY cchc_dossier_import ({names}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({quote('verdict')}))"
         ) as copy:
-            for begin in range(0, len(frame), WRITE_BATCH):
-                part = frame.iloc[begin : begin + WRITE_BATCH]
+            for begin in range(0, len(columns["code"]), WRITE_BATCH):
+                part = pandas.DataFrame(_sql_values(columns, begin, begin + WRITE_BATCH))
                 copy.write(part.to_csv(header=False, index=False))
         # xmax is 0 on a row version that an INSERT created, not on one an UPDATE made.
         cursor.execute(
