@@ -762,7 +762,9 @@ def _copy_upsert(unit_id: int, columns, table: str, conflict: str) -> int:
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({quote('verdict')}))"
         ) as copy:
             for begin in range(0, len(columns["code"]), WRITE_BATCH):
-                part = pandas.DataFrame(_sql_values(columns, begin, begin + WRITE_BATCH))
+                batch = _sql_values(columns, begin, begin + WRITE_BATCH)
+                # object dtype: whole numbers with a None must not turn into floats ("10.0")
+                part = pandas.DataFrame(batch, dtype=object)
                 copy.write(part.to_csv(header=False, index=False))
         # xmax is 0 on a row version that an INSERT created, not on one an UPDATE made.
         cursor.execute(
