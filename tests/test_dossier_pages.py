@@ -2,6 +2,7 @@
 II.06a per field with its rates, the XLSX and the charts, the register sources, and who may
 do what."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from cchc.audit.models import AuditEntry
 from cchc.registers.figures import NOT_IN_CATALOGUE, field_stats, rates
 from cchc.registers.imports import import_dossiers, import_procedures
 from cchc.registers.mapping import uploads_dir
@@ -17,7 +19,7 @@ from cchc.registers.sources import register_value
 from cchc.registers.stats import KEYS
 from tests.conftest import PASSWORD
 from tests.test_dossier_import import CATALOGUE, DOSSIERS, Q3_2022
-from tests.test_dossier_mapping import EXPORT
+from tests.test_dossier_mapping import EXPORT, EXPORT_MAPPING
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +183,7 @@ def test_per_field_figures_add_up_to_the_unit_and_rates(client, unit, reporter):
     assert "Chưa có trong danh mục" in text
 
 
-def test_digitisation_rate_counts_only_dossiers_whose_file_said(unit):
+def test_digitisation_rate_is_out_of_every_new_dossier(unit):
     text = DOSSIERS.replace("Trạng thái\n", "Trạng thái,Đã số hóa\n")
     lines = text.splitlines()
     marks = ["", "Có", "Có", "Không", "", "Không"]  # header, H001..H005
@@ -195,9 +197,10 @@ def test_digitisation_rate_counts_only_dossiers_whose_file_said(unit):
     import_dossiers(text.encode(), "hs.csv", unit)
     found = rates(unit, *Q3_2022)
     # New in the window: H001 (Có), H002 (Có), H004 (no answer), H005 (Không).
-    assert (found.digitised, found.digitised_known) == (2, 3)
-    assert found.digitised_rate == Decimal("66.67")
-    assert register_value("dossiers.digitised_rate", unit, *Q3_2022) == Decimal("66.67")
+    # The one whose file said nothing counts as not digitised: 2 of 4.
+    assert (found.digitised, found.digitised_known, found.new) == (2, 3, 4)
+    assert found.digitised_rate == Decimal("50.00")
+    assert register_value("dossiers.digitised_rate", unit, *Q3_2022) == Decimal("50.00")
 
 
 def test_register_sources(unit, province):
@@ -311,3 +314,84 @@ def test_pages_by_role(
     updated = Procedure.objects.get(code="1.004567").processing_time == 11
     assert updated == (person == "reporter")
     assert not Dossier.objects.filter(code="E001").exists()
+
+
+def _map_and_import(client, url: str, source_name: str):
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name, _ in form.columns}
+    data["source_name"] = source_name
+    return client.post(url, data, follow=True)
+
+
+def test_standard_names_plus_a_synonym_go_through_the_mapping_step(client, unit, reporter):
+    """ "Ngày hoàn thành" is the result date under another name: importing the file as
+    standard would drop it and show every dossier as unfinished."""
+    _login(client, reporter)
+    text = (
+        "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận,Ngày hoàn thành\n"
+        "S001,1.004567,Trực tuyến,01/07/2022 09:00,12/07/2022\n"
+    )
+    response = _upload(client, text)
+    assert "/dossiers/import/" in response.url
+    assert not Dossier.objects.exists()
+    _map_and_import(client, response.url, "Một cửa huyện")
+    assert Dossier.objects.get(code="S001").result_on == datetime.date(2022, 7, 12)
+
+
+def test_token_must_be_the_whole_name(unit):
+    from cchc.registers.mapping import pending_upload
+
+    assert pending_upload("a" * 40 + "\n", unit, None) is None
+    assert pending_upload("../" + "a" * 40, unit, None) is None
+
+
+def test_oversized_upload_is_refused_before_it_is_read(client, unit, reporter, monkeypatch):
+    monkeypatch.setattr("cchc.registers.views.MAX_UPLOAD_BYTES", 100)
+    _login(client, reporter)
+    response = client.post(
+        reverse("upload_dossiers", args=["ST-STTTT"]),
+        {"file": _file(EXPORT), "mode": "all", "period": "Q3-2022"},
+        follow=True,
+    )
+    assert "lớn hơn 0 MB; hãy chia nhỏ tệp" in response.content.decode()
+    assert not list(uploads_dir().iterdir()) and not Dossier.objects.exists()
+
+
+def test_web_imports_are_audited(client, unit, reporter):
+    _login(client, reporter)
+    _map_and_import(client, _upload(client, EXPORT).url, "iGate")
+    entry = AuditEntry.objects.get(action="dossiers.import")
+    assert entry.user == reporter and entry.data["created"] == 3
+    assert entry.data["mapping"]["Kênh"] == "Hình thức nộp"
+    assert "ST-STTTT" in entry.summary and "export.csv" in entry.summary
+
+
+def test_a_mapping_saved_by_someone_else_is_not_overwritten(
+    client, unit, reporter, consolidator, django_user_model, province
+):
+    from cchc.org.models import Role, RoleAssignment
+
+    _login(client, reporter)
+    _map_and_import(client, _upload(client, EXPORT).url, "iGate")
+    colleague = django_user_model.objects.create_user("colleague", password=PASSWORD)
+    RoleAssignment.objects.create(user=colleague, unit=province["ST-STTTT"], role=Role.REPORTER)
+    client.logout()
+    _login(client, colleague)
+    # The same system's export after an upgrade renamed a column: the saved mapping no longer
+    # fits, the page asks, and saving under the same name is refused; nothing is imported.
+    other = EXPORT.replace("SO HO SO", "Mã số hồ sơ").replace(",E00", ",G00")
+    response = client.post(
+        reverse("upload_dossiers", args=["ST-STTTT"]),
+        {"file": _file(other), "mode": "all", "period": "Q3-2022"},
+    )
+    url = response.url
+    before = Dossier.objects.count()
+    refused = _map_and_import(client, url, "iGate")
+    assert "đã có cách ghép cột do reporter lưu" in refused.content.decode()
+    assert Dossier.objects.count() == before
+    assert ColumnMapping.objects.get(name="iGate").created_by == reporter
+    # A consolidator may change it.
+    from cchc.registers.mapping import save_mapping
+
+    save_mapping("dossiers", "iGate", EXPORT_MAPPING, consolidator)
+    assert ColumnMapping.objects.get(name="iGate").created_by == consolidator

@@ -12,7 +12,9 @@ from decimal import Decimal
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import pyplot  # noqa: E402
+# Set once: Figure objects below never go through pyplot, whose global state is not safe
+# across the server's threads.
+matplotlib.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
 from matplotlib.figure import Figure  # noqa: E402
 
 from cchc.catalog.values import format_number  # noqa: E402
@@ -22,10 +24,9 @@ COLOURS = {"done": "#1e7b34", "late": "#c07a00", "open": "#b8c3cf", "other": "#1
 FONT = "Liberation Serif"
 
 
-def _png(figure: Figure) -> bytes:
+def png(figure: Figure, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    pyplot.close(figure)
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
 
 
@@ -34,15 +35,16 @@ def _count(numbers: Numbers, key: str) -> int | None:
     return int(value) if value is not None else None
 
 
-def _figure(height: float = 2.6) -> tuple[Figure, object]:
-    pyplot.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
-    figure, axes = pyplot.subplots(figsize=(6.4, height))
+def new_figure(height: float = 2.6, width: float = 6.4) -> tuple[Figure, object]:
+    """A figure with one set of axes, without the top and right spines."""
+    figure = Figure(figsize=(width, height))
+    axes = figure.subplots()
     axes.spines[["top", "right"]].set_visible(False)
     return figure, axes
 
 
 def _stacked_rows(rows: list[tuple[str, list[tuple[str, int, str]]]], title: str) -> bytes:
-    figure, axes = _figure(0.9 + 0.7 * len(rows))
+    figure, axes = new_figure(0.9 + 0.7 * len(rows))
     labels = []
     for position, (label, parts) in enumerate(reversed(rows)):
         left = 0
@@ -75,7 +77,7 @@ def _stacked_rows(rows: list[tuple[str, list[tuple[str, int, str]]]], title: str
         fontsize=9,
     )
     axes.xaxis.set_visible(False)
-    return _png(figure)
+    return png(figure)
 
 
 def tasks_chart(numbers: Numbers) -> bytes | None:

@@ -5,19 +5,13 @@ returns None when there is nothing to draw."""
 from __future__ import annotations
 
 import datetime
-import io
 import textwrap
 from collections.abc import Callable
 
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib import pyplot  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cchc.catalog.values import format_number  # noqa: E402
-from cchc.org.models import Unit  # noqa: E402
-from cchc.registers.figures import field_stats, percent, unit_figures  # noqa: E402
+from cchc.catalog.values import format_number
+from cchc.documents.charts import new_figure, png
+from cchc.org.models import Unit
+from cchc.registers.figures import field_stats, percent, unit_figures
 
 PARTS = [
     ("early", "Trước hạn", "#1e7b34"),
@@ -33,20 +27,6 @@ CHANNELS = [
 ]
 
 
-def _figure(height: float) -> tuple[Figure, object]:
-    pyplot.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
-    figure, axes = pyplot.subplots(figsize=(7.2, height))
-    axes.spines[["top", "right"]].set_visible(False)
-    return figure, axes
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
-    pyplot.close(figure)
-    return buffer.getvalue()
-
-
 def fields_chart(unit: Unit, start: datetime.date, end: datetime.date) -> bytes | None:
     """Stacked bars per field: resolved early / on time / late, in progress within / overdue."""
     rows = [
@@ -56,7 +36,7 @@ def fields_chart(unit: Unit, start: datetime.date, end: datetime.date) -> bytes 
     ]
     if not rows:
         return None
-    figure, axes = _figure(1.2 + 0.55 * len(rows))
+    figure, axes = new_figure(1.2 + 0.55 * len(rows), width=7.2)
     positions = range(len(rows))
     left = [0] * len(rows)
     largest = max(sum(figures[key] for key, _, _ in PARTS) for _, figures in rows)
@@ -81,7 +61,7 @@ def fields_chart(unit: Unit, start: datetime.date, end: datetime.date) -> bytes 
     axes.set_title("Kết quả giải quyết hồ sơ theo lĩnh vực", fontsize=12, fontweight="bold")
     axes.legend(loc="upper center", ncol=3, bbox_to_anchor=(0.5, -0.08), frameon=False, fontsize=9)
     axes.xaxis.set_visible(False)
-    return _png(figure)
+    return png(figure, dpi=120)
 
 
 def channels_chart(unit: Unit, start: datetime.date, end: datetime.date) -> bytes | None:
@@ -90,7 +70,7 @@ def channels_chart(unit: Unit, start: datetime.date, end: datetime.date) -> byte
     total = sum(figures[key] for key, _, _ in CHANNELS)
     if not total:
         return None
-    figure, axes = _figure(2.4)
+    figure, axes = new_figure(2.4, width=7.2)
     labels = [label for _, label, _ in CHANNELS]
     amounts = [figures[key] for key, _, _ in CHANNELS]
     bars = axes.barh(labels[::-1], amounts[::-1], color=[c for _, _, c in CHANNELS][::-1])
@@ -106,7 +86,7 @@ def channels_chart(unit: Unit, start: datetime.date, end: datetime.date) -> byte
     axes.set_xlim(0, max(amounts) * 1.35)
     axes.xaxis.set_visible(False)
     axes.set_title("Hồ sơ mới tiếp nhận theo kênh", fontsize=12, fontweight="bold")
-    return _png(figure)
+    return png(figure, dpi=120)
 
 
 CHARTS: dict[str, Callable[[Unit, datetime.date, datetime.date], bytes | None]] = {

@@ -80,7 +80,13 @@ class Rates:
 
     @property
     def digitised_rate(self) -> Decimal | None:
-        return percent(self.digitised, self.digitised_known)
+        """Digitised out of every new dossier (QĐ 766 counts the dossiers received); a
+        dossier whose file said nothing counts as not digitised. None when no file said."""
+        return percent(self.digitised, self.new) if self.digitised_known else None
+
+    @property
+    def digitised_unknown(self) -> int:
+        return self.new - self.digitised_known
 
     @property
     def overdue_without_apology(self) -> int:

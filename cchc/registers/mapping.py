@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cchc.audit.services import log_action
+from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers.imports import (
     DOSSIER_COLUMNS,
@@ -138,22 +139,56 @@ def import_file(
     mapping: Mapping | None = None,
     *,
     good_rows_only: bool = False,
+    user=None,
 ) -> ImportResult:
-    """A whole file: straight to the importer when no mapping is needed."""
-    if mapping is None and kind == ImportKind.DOSSIERS:
-        return import_dossiers(
+    """A whole file: straight to the importer when no mapping is needed. Audited."""
+    if mapping is not None:
+        return import_frame(
+            read_table(data, filename),
+            filename,
+            unit,
+            kind,
+            mapping,
+            good_rows_only=good_rows_only,
+            user=user,
+        )
+    if kind == ImportKind.DOSSIERS:
+        result = import_dossiers(
             data, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
         )
-    if mapping is None:
-        return import_procedures(data, filename, unit)
-    return import_frame(
-        read_table(data, filename), filename, unit, kind, mapping, good_rows_only=good_rows_only
+    else:
+        result = import_procedures(data, filename, unit)
+    _log_import(user, unit, kind, filename, result, mapping)
+    return result
+
+
+def _log_import(
+    user, unit: Unit, kind: str, filename: str, result: ImportResult, mapping: Mapping | None
+) -> None:
+    log_action(
+        user,
+        f"{kind}.import",
+        f"Nhập {ImportKind(kind).label.lower()} của {unit.code} từ tệp {filename}: "
+        f"{result.summary}",
+        data={
+            "unit": unit.code,
+            "file": filename,
+            "created": result.created,
+            "updated": result.updated,
+            "skipped_rows": sorted({error.row for error in result.skipped}),
+            "mapping": mapping,
+        },
     )
 
 
 def is_standard(headers: list[str], kind: str) -> bool:
-    """The header row already uses cchc's names for every required column."""
-    return all(column in headers for column in REQUIRED[kind])
+    """The header row uses cchc's names for every required column, and every column that
+    looks like one of cchc's (e.g. "Ngày hoàn thành" for "Ngày có kết quả") is written
+    exactly so: otherwise the importer would ignore that column and lose its values."""
+    guess = guess_mapping(headers, kind)
+    return all(column in headers for column in REQUIRED[kind]) and all(
+        source == standard for standard, source in guess.items()
+    )
 
 
 def guess_mapping(headers: list[str], kind: str) -> Mapping:
@@ -243,9 +278,10 @@ def import_frame(
     mapping: Mapping | None = None,
     *,
     good_rows_only: bool = False,
+    user=None,
 ) -> ImportResult:
     """Import a table read by read_table, through `mapping` when the headers are not the
-    standard ones. ImportRejected names rows and columns as the user's file does."""
+    standard ones. ImportRejected names rows and columns as the user's file does. Audited."""
     if mapping is not None:
         problems = check_mapping(mapping, list(frame.columns), kind)
         if problems:
@@ -267,13 +303,30 @@ def import_frame(
         raise ImportRejected(str(exc), _source_names(exc.errors, mapping)) from exc
     if mapping is not None:
         result.skipped = _source_names(result.skipped, mapping)
+    _log_import(user, unit, kind, filename, result, mapping)
     return result
+
+
+class MappingTaken(ValueError):
+    """Another user's mapping is saved under that source name."""
+
+
+def may_overwrite(user, saved: ColumnMapping) -> bool:
+    """A saved mapping is changed by whoever saved it last, or by a consolidator or an
+    administrator: every unit's imports from that source use it."""
+    return saved.created_by_id in (None, user.pk) or access.can_consolidate(user)
 
 
 @transaction.atomic
 def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMapping:
     """Create or update the mapping saved under (kind, name)."""
     columns = {standard: source for standard, source in mapping.items() if source}
+    existing = ColumnMapping.objects.filter(kind=kind, name=name).first()
+    if existing is not None and user is not None and not may_overwrite(user, existing):
+        raise MappingTaken(
+            f"Nguồn «{name}» đã có cách ghép cột do {existing.created_by} lưu; hãy đặt tên "
+            "khác (hoặc nhờ người tổng hợp sửa cách ghép đó)."
+        )
     saved, created = ColumnMapping.objects.update_or_create(
         kind=kind, name=name, defaults={"columns": columns, "created_by": user}
     )
@@ -289,7 +342,7 @@ def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMap
 # The file waiting between the upload and the mapping page.
 
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 @dataclass(frozen=True)
@@ -345,7 +398,7 @@ def keep_upload(
 
 def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
     """The upload kept under `token` by this user for this unit, if it is still there."""
-    if not TOKEN.match(token or ""):
+    if not TOKEN.fullmatch(token or ""):
         return None
     meta = uploads_dir() / f"{token}.json"
     if not meta.exists() or time.time() - meta.stat().st_mtime > UPLOAD_LIFETIME.total_seconds():
@@ -358,7 +411,7 @@ def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
 
 
 def discard_upload(token: str) -> None:
-    if TOKEN.match(token or ""):
+    if TOKEN.fullmatch(token or ""):
         for suffix in (".bin", ".json"):
             (uploads_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 

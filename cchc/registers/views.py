@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +23,9 @@ from cchc.registers.charts import CHARTS
 from cchc.registers.explain import explain
 from cchc.registers.figures import field_stats, overdue_dossiers, rates
 from cchc.registers.forms import ApologyForm, MappingForm, is_overdue
-from cchc.registers.imports import ImportRejected, ImportResult, read_table
+from cchc.registers.imports import MAX_UPLOAD_BYTES, ImportRejected, ImportResult, read_table
 from cchc.registers.mapping import (
+    MappingTaken,
     cut_off_label,
     discard_upload,
     guess_mapping,
@@ -196,6 +198,12 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     if upload is None:
         messages.error(request, "Chưa chọn tệp để nhập.")
         return back
+    if upload.size > MAX_UPLOAD_BYTES:
+        messages.error(
+            request,
+            f"Tệp {upload.name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp.",
+        )
+        return back
     what = ImportKind(kind).label
     good_rows_only = request.POST.get("mode") == "good_rows"
     data = upload.read()
@@ -210,7 +218,15 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
                 return redirect(f"{url}?period={period_code}")
             messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
             mapping = saved.columns
-        result = import_file(data, upload.name, unit, kind, mapping, good_rows_only=good_rows_only)
+        result = import_file(
+            data,
+            upload.name,
+            unit,
+            kind,
+            mapping,
+            good_rows_only=good_rows_only,
+            user=request.user,
+        )
     except ImportRejected as exc:
         _report_rejection(request, exc)
         return back
@@ -253,20 +269,24 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
     if request.method == "POST":
         form = MappingForm(request.POST, kind=kind, headers=headers)
         if form.is_valid():
+            name = form.cleaned_data["source_name"].strip()
             try:
-                result = import_frame(
-                    frame,
-                    pending.filename,
-                    unit,
-                    kind,
-                    form.mapping(),
-                    good_rows_only=pending.good_rows_only,
-                )
+                with transaction.atomic():
+                    save_mapping(kind, name, form.mapping(), request.user)
+                    result = import_frame(
+                        frame,
+                        pending.filename,
+                        unit,
+                        kind,
+                        form.mapping(),
+                        good_rows_only=pending.good_rows_only,
+                        user=request.user,
+                    )
+            except MappingTaken as exc:
+                form.add_error("source_name", str(exc))
             except ImportRejected as exc:
                 _report_rejection(request, exc)
             else:
-                name = form.cleaned_data["source_name"].strip()
-                save_mapping(kind, name, form.mapping(), request.user)
                 discard_upload(token)
                 _report_result(request, result, ImportKind(kind).label)
                 messages.info(request, f"Đã lưu cách ghép cột cho nguồn «{name}».")
