@@ -16,7 +16,7 @@ from cchc.registers.imports import import_dossiers, import_procedures
 from cchc.registers.mapping import uploads_dir
 from cchc.registers.models import ColumnMapping, Dossier, Procedure
 from cchc.registers.sources import register_value
-from cchc.registers.stats import KEYS
+from cchc.registers.stats import KEYS, window_stats
 from tests.conftest import PASSWORD
 from tests.test_dossier_import import CATALOGUE, DOSSIERS, Q3_2022
 from tests.test_dossier_mapping import EXPORT, EXPORT_MAPPING
@@ -395,3 +395,29 @@ def test_a_mapping_saved_by_someone_else_is_not_overwritten(
 
     save_mapping("dossiers", "iGate", EXPORT_MAPPING, consolidator)
     assert ColumnMapping.objects.get(name="iGate").created_by == consolidator
+
+
+def test_year_series_has_each_begun_quarter_and_the_year(unit):
+    from cchc.registers.figures import year_series
+
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    rows = year_series(unit, 2022, today=datetime.date(2022, 8, 1))
+    assert [row.code for row in rows] == ["Q1-2022", "Q2-2022", "Q3-2022", "Y-2022"]
+    register = Dossier.objects.filter(unit=unit)
+    q3 = rows[2]
+    assert q3.figures == window_stats(register, *Q3_2022)
+    assert q3.new == q3.figures["new_online"] + q3.figures["new_direct"] + q3.figures["new_postal"]
+    year = rows[-1]
+    # The year counts H003 (received 10/06) as new, where Q3 carries it over from Q2.
+    assert (year.figures["carried_over"], q3.figures["carried_over"]) == (0, 1)
+    assert year.figures["received"] == 5
+    assert len(year_series(unit, 2022, today=datetime.date(2026, 11, 22))) == 5
+
+
+def test_page_shows_the_year_by_period(client, unit, reporter):
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    _login(client, reporter)
+    text = client.get(reverse("dossiers", args=["ST-STTTT"]) + "?period=Q3-2022").content.decode()
+    table = text.split('id="by-period"')[1].split("</table>")[0]
+    assert 'data-period="Q3-2022"' in table and 'data-period="Y-2022"' in table
+    assert "Quý III năm 2022" in table

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 
 from cchc.org.models import Unit
+from cchc.periods.windows import parse_period
 from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
 from cchc.registers.stats import KEYS, grouped_stats, window_stats
 
@@ -22,6 +23,42 @@ def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / whole * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def on_time_rate(figures: dict[str, int] | None) -> Decimal | None:
+    """Resolved early or on time out of all resolved, in % (None when nothing was resolved)."""
+    if not figures:
+        return None
+    return percent(figures["early"] + figures["on_time"], figures["resolved"])
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    code: str
+    label: str
+    figures: dict[str, int]
+
+    @property
+    def new(self) -> int:
+        return self.figures["received"] - self.figures["carried_over"]
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return on_time_rate(self.figures)
+
+
+def year_series(unit: Unit, year: int, today: datetime.date) -> list[PeriodRow]:
+    """Biểu II.06a of each quarter of `year` that has begun by `today`, then the whole year
+    (its own window: carried over and in progress are not sums of the quarters')."""
+    register = Dossier.objects.filter(unit=unit)
+    rows = []
+    for code in [f"Q{number}-{year}" for number in range(1, 5)] + [f"Y-{year}"]:
+        window = parse_period(code)
+        if window.start > today:
+            continue
+        figures = window_stats(register, window.start, window.end)
+        rows.append(PeriodRow(code, window.label, figures))
+    return rows
 
 
 def field_stats(

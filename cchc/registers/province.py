@@ -4,7 +4,7 @@ Department of Home Affairs' view of Biểu II.06a across the province)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from cchc.org import access
 from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError
+from cchc.registers.figures import on_time_rate
 from cchc.registers.models import Dossier
 from cchc.registers.stats import KEYS, grouped_stats
 
@@ -27,15 +28,7 @@ class UnitRow:
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return _rate(self.figures)
-
-
-def _rate(figures: dict[str, int] | None) -> Decimal | None:
-    """Resolved early or on time out of all resolved, in percent (None when nothing resolved)."""
-    if not figures or not figures["resolved"]:
-        return None
-    rate = Decimal(figures["early"] + figures["on_time"]) * 100 / figures["resolved"]
-    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return on_time_rate(self.figures)
 
 
 def province_rows(period: Period, unit_ids: set[int]) -> tuple[list[UnitRow], dict[str, int]]:
@@ -75,7 +68,7 @@ def dossier_overview(request: HttpRequest, period_code: str) -> HttpResponse:
             "period": period,
             "rows": rows,
             "totals": totals,
-            "total_rate": _rate(totals),
+            "total_rate": on_time_rate(totals),
             "kept": sum(1 for row in rows if row.figures is not None),
         },
     )

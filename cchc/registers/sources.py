@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from cchc.org.models import Unit
 from cchc.records import sources as record_sources
-from cchc.registers.figures import Rates, rates
+from cchc.registers.figures import Rates, on_time_rate, rates
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import grouped_stats, window_stats
 
@@ -34,11 +34,7 @@ def _on_time_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decim
     register = Dossier.objects.filter(unit=unit)
     if not register.exists():
         return None
-    figures = window_stats(register, start, end)
-    if not figures["resolved"]:
-        return None
-    rate = Decimal(figures["early"] + figures["on_time"]) / figures["resolved"] * 100
-    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return on_time_rate(window_stats(register, start, end))
 
 
 def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
