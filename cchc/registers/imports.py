@@ -143,30 +143,6 @@ def read_table(source: Path | bytes, filename: str) -> pandas.DataFrame:
     return frame.fillna("").apply(lambda column: column.str.strip())
 
 
-def _read_dossier_table(source: Path | bytes, filename: str) -> pandas.DataFrame:
-    """read_table for a dossier file: a CSV is read with only the standard columns and left
-    unstripped (parse_dossiers strips the columns it uses); anything else goes through
-    read_table."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        return read_table(source, filename)
-    data = source.read_bytes() if isinstance(source, Path) else source
-    if len(data) > MAX_UPLOAD_BYTES:
-        return read_table(data, filename)  # which rejects it with the usual message
-    try:
-        frame = pandas.read_csv(
-            io.BytesIO(data),
-            dtype=str,
-            encoding="utf-8-sig",
-            keep_default_na=False,
-            skipinitialspace=True,
-            usecols=lambda column: str(column).strip() in DOSSIER_COLUMNS,
-        )
-    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
-        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return frame
-
-
 def _check_headers(frame: pandas.DataFrame, required: list[str], filename: str) -> None:
     missing = [column for column in required if column not in frame.columns]
     if missing:
@@ -179,9 +155,8 @@ def _check_headers(frame: pandas.DataFrame, required: list[str], filename: str) 
 class _Errors:
     """Errors found column by column; the loop runs over the bad rows only."""
 
-    def __init__(self, size: int, first_row: int = 0) -> None:
+    def __init__(self, first_row: int = 0) -> None:
         self.items: list[RowError] = []
-        self.bad = numpy.zeros(size, dtype=bool)
         self.first_row = first_row  # rows before this part of the file
 
     def add(
@@ -195,7 +170,6 @@ class _Errors:
         rows = numpy.flatnonzero(mask)
         if not len(rows):
             return
-        self.bad[rows] = True
         for index in rows:
             text = message(values.iat[index]) if callable(message) else message
             self.items.append(RowError(int(index) + 2 + self.first_row, column, text))
@@ -203,9 +177,9 @@ class _Errors:
 
 def _parse_dates(raw: pandas.Series, with_time: bool) -> tuple[numpy.ndarray, numpy.ndarray]:
     """datetime64[ns] (NaT for a blank or a value in none of the formats), and which cells
-    are blank (empty or only spaces). The usual
-    zero-padded dd/mm/yyyy[ HH:MM] is decoded with array arithmetic; whatever else is left
-    is stripped and tried format by format, each on what is still unparsed."""
+    are blank (empty or only spaces). The usual zero-padded dd/mm/yyyy[ HH:MM] is decoded
+    with array arithmetic; what is left is stripped and tried format by format, each on
+    what is still unparsed."""
     formats = (
         ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
         if with_time
@@ -312,7 +286,7 @@ def _parse(
     `duplicates` the caller looks for repeated codes over the whole file."""
     _check_headers(frame, DOSSIER_REQUIRED, filename)
     frame = frame.reset_index(drop=True)
-    errors = _Errors(len(frame), first_row)
+    errors = _Errors(first_row)
     raw = {name: _text(frame, header) for header, name in DOSSIER_COLUMNS.items()}
     code = raw["code"].str.strip()
     procedure_code = raw["procedure_code"].str.strip()
@@ -427,10 +401,10 @@ def _parse_csv(source: Path | bytes, filename: str) -> tuple[pandas.DataFrame, l
     except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
         raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
     if not parts:  # a header row alone
-        return parse_dossiers(_read_dossier_table(data, filename), filename)
+        return parse_dossiers(read_table(data, filename), filename)
     parsed = pandas.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     del parts
-    repeated = _Errors(len(parsed))
+    repeated = _Errors()
     _add_duplicates(repeated, parsed["code"])
     return parsed, _by_row(errors + repeated.items)
 
@@ -739,33 +713,48 @@ def upsert_dossiers(unit_id: int, columns: dict[str, numpy.ndarray]) -> int:
 TIMESTAMP_COLUMNS = ("received_at", "supplement_requested_at", "supplement_completed_at")
 
 
+IMPORT_LOCK = 20_240_601  # pg_advisory_xact_lock namespace: one dossier import per unit
+
+
 def _copy_upsert(unit_id: int, columns, table: str, conflict: str) -> int:
     quote = connection.ops.quote_name
-    # The temporary table holds the UTC text as timestamps without time zone; the INSERT
-    # says they are UTC, whatever the session's time zone.
-    shape = ", ".join(
-        f"{quote(name)}::timestamp AS {quote(name)}" if name in TIMESTAMP_COLUMNS else quote(name)
-        for name in UPSERT_COLUMNS
-    )
-    values = ", ".join(
-        f"{quote(name)} AT TIME ZONE 'UTC'" if name in TIMESTAMP_COLUMNS else quote(name)
-        for name in UPSERT_COLUMNS
-    )
     names = ", ".join(quote(name) for name in UPSERT_COLUMNS)
     with connection.cursor() as cursor:
+        # Imports of one unit wait for each other, so that the first import of a unit can
+        # COPY straight into the table (a fifth faster than through ON CONFLICT) without
+        # another one adding the same codes meanwhile.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, unit_id])
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {quote('unit_id')} = %s)", [unit_id]
+        )
+        if not cursor.fetchone()[0]:
+            # The UTC text of the timestamps is read in the session's time zone: UTC for
+            # this transaction.
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+            _copy(
+                cursor,
+                f"{table} ({quote('unit_id')}, {quote('apology_number')}, {names})",
+                columns,
+                {"unit_id": unit_id, "apology_number": ""},
+            )
+            return len(columns["code"])
+        # The temporary table holds the UTC text as timestamps without time zone; the INSERT
+        # says they are UTC.
+        shape = ", ".join(
+            f"{quote(name)}::timestamp AS {quote(name)}"
+            if name in TIMESTAMP_COLUMNS
+            else quote(name)
+            for name in UPSERT_COLUMNS
+        )
+        values = ", ".join(
+            f"{quote(name)} AT TIME ZONE 'UTC'" if name in TIMESTAMP_COLUMNS else quote(name)
+            for name in UPSERT_COLUMNS
+        )
         cursor.execute(
             f"CREATE TEMPORARY TABLE cchc_dossier_import ON COMMIT DROP AS "
             f"SELECT {shape} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(
-            f"COPY cchc_dossier_import ({names}) FROM STDIN "
-            f"WITH (FORMAT csv, FORCE_NOT_NULL ({quote('verdict')}))"
-        ) as copy:
-            for begin in range(0, len(columns["code"]), WRITE_BATCH):
-                batch = _sql_values(columns, begin, begin + WRITE_BATCH)
-                # object dtype: whole numbers with a None must not turn into floats ("10.0")
-                part = pandas.DataFrame(batch, dtype=object)
-                copy.write(part.to_csv(header=False, index=False))
+        _copy(cursor, f"cchc_dossier_import ({names})", columns, {})
         # xmax is 0 on a row version that an INSERT created, not on one an UPDATE made.
         cursor.execute(
             f"WITH written AS (INSERT INTO {table} "
@@ -777,6 +766,22 @@ def _copy_upsert(unit_id: int, columns, table: str, conflict: str) -> int:
         created = cursor.fetchone()[0]
         cursor.execute("DROP TABLE cchc_dossier_import")
     return created
+
+
+def _copy(cursor, target: str, columns, constants: dict[str, object]) -> None:
+    """COPY the rows into `target` (its column list: those of `constants`, then
+    UPSERT_COLUMNS) as CSV, a batch at a time."""
+    quote = connection.ops.quote_name
+    with cursor.cursor.copy(
+        f"COPY {target} FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
+        f"({', '.join(quote(name) for name in [*constants, 'verdict'] if name != 'unit_id')}))"
+    ) as copy:
+        for begin in range(0, len(columns["code"]), WRITE_BATCH):
+            batch = _sql_values(columns, begin, begin + WRITE_BATCH)
+            size = len(batch["code"])
+            batch = {name: [value] * size for name, value in constants.items()} | batch
+            # object dtype: whole numbers with a None must not turn into floats ("10.0")
+            copy.write(pandas.DataFrame(batch, dtype=object).to_csv(header=False, index=False))
 
 
 def import_procedures(source: Path | bytes, filename: str, unit: Unit) -> ImportResult:
