@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from cchc.audit.models import AuditEntry
 from cchc.periods.models import CalendarOverride, working_calendar
@@ -41,14 +43,19 @@ def task(unit, deadline, completed=None, kind=TaskKind.PPC, **extra) -> Task:
     return record
 
 
-def feedback(unit, received, handled=None) -> Feedback:
+def feedback(unit, received, handled=None, channel="hotline") -> Feedback:
     record = Feedback(
-        unit=unit, received_on=received, channel="hotline", content=f"Phản ánh {received}"
+        unit=unit, received_on=received, channel=channel, content=f"Phản ánh {received}"
     )
     record.handled_on = handled
     record.due_on = record.compute_due(working_calendar())
     record.save()
     return record
+
+
+def header(slug: str) -> str:
+    """The header line of a register's file, quoted as CSV ("Tên tin, bài")."""
+    return sample_csv(REGISTERS[slug]).decode("utf-8-sig").splitlines()[0] + "\n"
 
 
 def sql_status(model, record, day) -> set[Progress]:
@@ -106,7 +113,7 @@ def test_feedback_deadline_across_30_4_and_1_5_with_a_working_saturday(province)
     # 29/4-03/5/2023 are days off; 21/4 … 28/4 are six working days, then 04/5 onwards.
     assert feedback(province["ST-STTTT"], D(2023, 4, 20)).due_on == D(2023, 5, 16)
     CalendarOverride.objects.create(date=D(2023, 5, 6), is_working_day=True, note="Làm bù")
-    assert feedback(province["ST-STTTT"], D(2023, 4, 20)).due_on == D(2023, 5, 15)
+    assert feedback(province["ST-STTTT"], D(2023, 4, 20), channel="portal").due_on == D(2023, 5, 15)
 
 
 def test_feedback_received_on_a_saturday_counts_from_monday(province):
@@ -186,7 +193,7 @@ def test_bad_rows_are_named_and_nothing_is_written(province):
     assert "Dòng 9, cột «Hạn hoàn thành»: hạn hoàn thành trước ngày giao" in messages
     assert (
         "Dòng 10, cột «Nội dung nhiệm vụ»: trùng với dòng 2 (Nội dung nhiệm vụ, Loại nhiệm vụ, "
-        "Văn bản giao)" in messages
+        "Văn bản giao, Hạn hoàn thành)" in messages
     )
     assert "có 4 dòng lỗi; chưa nhập dòng nào" in str(error.value)
     assert not Task.objects.exists()
@@ -339,7 +346,7 @@ def test_posts_documents_and_staffing_sources(province):
     assert value("staffing.civil_servants_actual") == 27
     assert value("staffing.civil_servants_quota") == 29
     assert value("staffing.civil_servants_actual", (D(2022, 3, 15), D(2022, 6, 14))) == 26
-    assert value("staffing.contract_actual") == 0  # the snapshot of 01/9 lists none
+    assert value("staffing.contract_actual") is None  # never entered
     assert value("staffing.civil_servants_actual", (D(2021, 3, 15), D(2021, 6, 14))) is None
     assert value("feedback.received") is None
 
@@ -392,3 +399,200 @@ def test_demo_registers_give_the_seed_figures_of_q3_2022(db):
     assert checked == 22
     assert register_value("tasks.plan_done", report.unit, *Q3_2022) == 40
     assert register_value("documents.total", report.unit, *Q3_2022) == 714
+
+
+def test_a_recurring_task_is_one_row_per_deadline_and_next_years_plan_adds_tasks(province):
+    unit = province["ST-STTTT"]
+    spec = REGISTERS["tasks"]
+    header = ",".join(spec.headers) + "\n"
+    plan = (
+        "Kế hoạch,Báo cáo CCHC quý,Kế hoạch số 02/KH-STTTT,27/01/{y},15/03/{y},14/03/{y},\n"
+        "Kế hoạch,Báo cáo CCHC quý,Kế hoạch số 02/KH-STTTT,27/01/{y},15/06/{y},,\n"
+    )
+    result = import_records(spec, (header + plan.format(y=2022)).encode(), "nv.csv", unit)
+    assert (result.created, result.updated) == (2, 0)
+    again = import_records(spec, (header + plan.format(y=2023)).encode(), "nv.csv", unit)
+    assert (again.created, again.updated) == (2, 0)
+    deadlines = Task.objects.filter(unit=unit).values_list("deadline", "completed_on")
+    assert sorted(deadlines) == [
+        (D(2022, 3, 15), D(2022, 3, 14)),
+        (D(2022, 6, 15), None),
+        (D(2023, 3, 15), D(2023, 3, 14)),
+        (D(2023, 6, 15), None),
+    ]
+
+
+def test_the_natural_keys_are_database_constraints(province):
+    unit = province["ST-STTTT"]
+    task(unit, D(2022, 3, 15))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        task(unit, D(2022, 3, 15))
+    feedback(unit, D(2022, 7, 5))
+    feedback(unit, D(2022, 7, 5), channel="portal")  # another channel: another feedback
+    with pytest.raises(IntegrityError), transaction.atomic():
+        feedback(unit, D(2022, 7, 5))
+    assert Feedback.objects.filter(unit=unit).count() == 2
+
+
+def test_feedback_key_includes_the_channel(province):
+    unit = province["ST-STTTT"]
+    spec = REGISTERS["feedback"]
+    rows = (
+        header("feedback") + "05/07/2022,Tổng đài 1022,Nguyễn Văn A,Hỏi thủ tục,,\n"
+        "05/07/2022,Cổng DVC,Nguyễn Văn A,Hỏi thủ tục,,\n"
+    )
+    assert import_records(spec, rows.encode(), "pakn.csv", unit).created == 2
+
+
+def test_row_numbers_count_blank_lines(province):
+    spec = REGISTERS["tasks"]
+    data = TASKS.replace("\nUBND tỉnh giao,Triển khai", "\n\n,,,,,,\nUBND tỉnh giao,Triển khai")
+    data += "\nKế hoạch,Việc X,,,31/02/2022,,\n"
+    # Lines: header 1, tasks 2-4, blank 5, empty cells 6, tasks 7-8, blank 9, bad row 10.
+    with pytest.raises(ImportRejected) as error:
+        import_records(spec, data.encode(), "nv.csv", province["ST-STTTT"])
+    assert [str(e) for e in error.value.errors] == [
+        "Dòng 10, cột «Hạn hoàn thành»: '31/02/2022' không phải ngày dd/mm/yyyy"
+    ]
+    result = import_records(
+        spec, data.encode(), "nv.csv", province["ST-STTTT"], good_rows_only=True
+    )
+    assert result.created == 5  # the blank rows are neither imported nor errors
+
+
+def test_a_file_is_held_to_the_field_rules_of_the_form(province):
+    unit = province["ST-STTTT"]
+    posts = header("posts") + "08/07/2022,Website,Tin CCHC,không phải URL\n"
+    with pytest.raises(ImportRejected) as error:
+        import_records(REGISTERS["posts"], posts.encode(), "tt.csv", unit)
+    assert [(e.row, e.column) for e in error.value.errors] == [(2, "Đường dẫn")]
+    trainings = (
+        ",".join(REGISTERS["trainings"].headers) + "\n01/08/2022,Lớp A,Bồi dưỡng,3000000000,\n"
+    )
+    with pytest.raises(ImportRejected) as error:
+        import_records(REGISTERS["trainings"], trainings.encode(), "dt.csv", unit)
+    assert [str(e) for e in error.value.errors] == [
+        "Dòng 2, cột «Số người tham gia»: '3000000000' quá lớn"
+    ]
+    assert not Post.objects.exists()
+
+
+def test_a_row_the_database_refuses_is_a_row_error(province, monkeypatch):
+    """Should the database refuse a row the checks let through, the import names it; by
+    default nothing is written."""
+    unit = province["ST-STTTT"]
+    spec = REGISTERS["posts"]
+    data = (header("posts") + "08/07/2022,Website,Tin 1,\n09/07/2022,Website,Tin lỗi,\n").encode()
+    save = Post.save
+
+    def refuse(self, *args, **kwargs):
+        if self.title == "Tin lỗi":
+            raise IntegrityError("refused")
+        return save(self, *args, **kwargs)
+
+    def refuse_batch(*args, **kwargs):
+        raise IntegrityError("batch refused")
+
+    monkeypatch.setattr(Post, "save", refuse)
+    monkeypatch.setattr(type(Post.objects), "bulk_create", refuse_batch)
+    with pytest.raises(ImportRejected) as error:
+        import_records(spec, data, "tt.csv", unit)
+    assert [str(e) for e in error.value.errors] == [
+        "Dòng 3, cột «Ngày đăng»: cơ sở dữ liệu không nhận dòng này (refused)"
+    ]
+    assert not Post.objects.exists()
+    result = import_records(spec, data, "tt.csv", unit, good_rows_only=True)
+    assert (result.created, len(result.skipped)) == (1, 1)
+    assert list(Post.objects.values_list("title", flat=True)) == ["Tin 1"]
+
+
+def test_staffing_takes_each_categorys_latest_snapshot(province):
+    unit = province["ST-STTTT"]
+    for as_of, category, actual in [
+        (D(2022, 1, 7), "civil_servants", 28),
+        (D(2022, 1, 7), "contract", 4),
+        (D(2022, 9, 1), "civil_servants", 27),  # contracts unchanged: not entered again
+    ]:
+        StaffingSnapshot.objects.create(unit=unit, as_of=as_of, category=category, actual=actual)
+
+    def value(name):
+        return SOURCES[name][1](unit, *Q3_2022)
+
+    assert value("staffing.civil_servants_actual") == 27
+    assert value("staffing.contract_actual") == 4
+    assert value("staffing.public_employees_actual") is None  # never entered
+    shown = REGISTERS["staffing"].in_period(StaffingSnapshot.objects.all(), *Q3_2022)
+    assert sorted(shown.values_list("category", "actual")) == [
+        ("civil_servants", 27),
+        ("contract", 4),
+    ]
+
+
+def test_feedback_handled_on_time_and_late_in_the_window(province):
+    unit = province["ST-STTTT"]
+    feedback(unit, D(2022, 6, 1), D(2022, 6, 20))  # due 22/6: on time, in the window
+    feedback(unit, D(2022, 5, 3), D(2022, 6, 16))  # due 24/5: late, in the window
+    feedback(unit, D(2022, 7, 4), D(2022, 8, 15))  # due 25/7: late
+    feedback(unit, D(2022, 5, 3), D(2022, 5, 20), channel="portal")  # before the window
+    feedback(unit, D(2022, 9, 1), D(2022, 9, 20))  # handled after the cut-off
+    feedback(unit, D(2022, 8, 1))  # open
+
+    def value(name):
+        return SOURCES[name][1](unit, *Q3_2022)
+
+    assert value("feedback.handled") == 3
+    assert value("feedback.handled_on_time") == 1
+    assert value("feedback.handled_late") == 2
+    assert "feedback.handled_late" in REGISTERS["feedback"].summary
+    assert "lượt người" in SOURCES["trainings.participants_ytd"][0]
+
+
+def test_the_feedback_deadline_is_a_setting(province, settings):
+    settings.CCHC_FEEDBACK_WORKING_DAYS = 10
+    assert feedback(province["ST-STTTT"], D(2022, 7, 4)).due_on == D(2022, 7, 18)
+    assert "10 ngày làm việc" in REGISTERS["feedback"].hint
+
+
+def test_recompute_moves_stored_due_dates_after_a_calendar_change(province, reporter):
+    unit, other = province["ST-STTTT"], province["ST-STP"]
+    received = feedback(unit, D(2023, 4, 20))
+    elsewhere = feedback(other, D(2023, 4, 20))
+    deadline = task(unit, D(2023, 5, 6))  # a Saturday: due Monday 08/5
+    unchanged = task(unit, D(2023, 3, 1))
+    assert (received.due_on, deadline.due_on) == (D(2023, 5, 16), D(2023, 5, 8))
+    CalendarOverride.objects.create(date=D(2023, 5, 6), is_working_day=True, note="Làm bù")
+    received.refresh_from_db()
+    assert received.due_on == D(2023, 5, 16)  # stored: the override alone does not move it
+
+    figures = services.recompute_due_dates(reporter, [unit])
+    assert figures == {"tasks": (2, 1), "feedback": (1, 1)}
+    for record in (received, elsewhere, deadline, unchanged):
+        record.refresh_from_db()
+    assert received.due_on == D(2023, 5, 15)
+    assert deadline.due_on == D(2023, 5, 6)
+    assert unchanged.due_on == D(2023, 3, 1)
+    assert elsewhere.due_on == D(2023, 5, 16)  # another unit, not asked for
+    entry = AuditEntry.objects.get(action="records.recompute")
+    assert entry.user == reporter and entry.data["units"] == ["ST-STTTT"]
+    assert entry.data["registers"]["feedback"] == {"checked": 1, "moved": 1}
+
+    out = io.StringIO()
+    call_command("records", "recompute", stdout=out)
+    elsewhere.refresh_from_db()
+    assert elsewhere.due_on == D(2023, 5, 15)
+    assert "feedback: đã tính lại 2 bản ghi, 1 hạn thay đổi." in out.getvalue()
+    with pytest.raises(CommandError, match="Không có đơn vị mã XX"):
+        call_command("records", "recompute", "--unit", "XX")
+
+
+def test_recompute_agrees_with_compute_due_outside_the_day_table(province):
+    unit = province["ST-STTTT"]
+    early = task(unit, D(1999, 12, 25))  # a form accepts any date; the table starts in 2000
+    late = feedback(unit, D(2050, 12, 28))
+    Task.objects.filter(pk=early.pk).update(due_on=D(1999, 1, 1))
+    Feedback.objects.filter(pk=late.pk).update(due_on=D(1999, 1, 1))
+    services.recompute_due_dates(None, [unit])
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert early.due_on == D(1999, 12, 27)
+    assert late.due_on == late.compute_due(working_calendar())

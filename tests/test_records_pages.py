@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.audit.models import AuditEntry
 from cchc.records.imports import sample_csv
-from cchc.records.models import Feedback, Post, Task
+from cchc.records.models import Feedback, OutgoingDocument, Post, Task
 from cchc.records.registry import REGISTERS
 from tests.conftest import PASSWORD
 
@@ -170,3 +170,81 @@ def test_sample_file_download(client, approver):
     assert text.splitlines()[0] == (
         "Số, ký hiệu,Ngày ban hành,Trích yếu,Hình thức gửi,Ký số,Văn bản chỉ đạo CCHC"
     ).replace("Số, ký hiệu", '"Số, ký hiệu"')
+
+
+def test_reporter_adds_the_same_recurring_task_with_another_deadline(client, reporter, province):
+    login(client, reporter)
+    form = {
+        "kind": "plan",
+        "content": "Báo cáo CCHC quý",
+        "source_document": "Kế hoạch số 02/KH-STTTT",
+        "assigned_on": "",
+        "deadline": "15/03/2022",
+        "completed_on": "",
+        "note": "",
+    }
+    assert client.post(f"{BASE}/tasks/new/", form).status_code == 302
+    assert client.post(f"{BASE}/tasks/new/", form | {"deadline": "15/06/2022"}).status_code == 302
+    duplicate = client.post(f"{BASE}/tasks/new/", form)
+    assert "Sổ đã có một nhiệm vụ CCHC trùng" in duplicate.content.decode()
+    assert Task.objects.count() == 2
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(
+    client, reporter, province, monkeypatch
+):
+    login(client, reporter)
+    monkeypatch.setattr("cchc.registers.imports.MAX_UPLOAD_BYTES", 1024 * 1024)
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the upload was read")
+
+    monkeypatch.setattr("cchc.records.services.import_register", unread)
+    data = sample_csv(REGISTERS["posts"]) + b"\n" * (2 * 1024 * 1024)
+    response = client.post(
+        f"{BASE}/posts/import/",
+        {"file": SimpleUploadedFile("tt.csv", data), "period": "Q3-2022"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Tệp tt.csv có 2.0 MB, lớn hơn giới hạn 1 MB; hãy chia nhỏ tệp" in page
+    assert not Post.objects.exists()
+
+
+def test_task_list_says_what_it_shows_with_short_kinds(client, reporter, province):
+    unit = province["ST-STTTT"]
+    for kind, deadline in [
+        ("plan", datetime.date(2022, 3, 31)),
+        ("ppc", datetime.date(2022, 12, 31)),
+    ]:
+        Task.objects.create(
+            unit=unit, kind=kind, content=f"Việc {kind}", deadline=deadline, due_on=deadline
+        )
+    login(client, reporter)
+    page = client.get(f"{BASE}/tasks/?period=Q3-2022").content.decode()
+    assert "Nhiệm vụ của năm kế hoạch 2022 (theo hạn hoàn thành), tình trạng tại 14/09/2022" in page
+    assert "Danh sách quý III" not in page
+    rows = page.split('id="records"')[1]
+    assert '<td class="">Kế hoạch</td>' in rows and '<td class="">UBND tỉnh giao</td>' in rows
+    assert "Nhiệm vụ trong Kế hoạch CCHC của đơn vị" not in rows
+    form = client.get(f"{BASE}/tasks/new/").content.decode()
+    assert "Nhiệm vụ trong Kế hoạch CCHC của đơn vị" in form  # the full label to choose from
+
+
+def test_index_counts_have_thousands_separators(client, reporter, province):
+    unit = province["ST-STTTT"]
+    OutgoingDocument.objects.bulk_create(
+        OutgoingDocument(
+            unit=unit,
+            number=f"{n}/STTTT",
+            issued_on=datetime.date(2022, 7, 1),
+            summary="V/v",
+            form="electronic",
+        )
+        for n in range(1234)
+    )
+    login(client, reporter)
+    page = client.get(f"{BASE}/?period=Q3-2022").content.decode()
+    assert ">1.234</td>" in page
+    assert "sổ có 1.234 bản ghi" in client.get(f"{BASE}/documents/?period=Q3-2022").content.decode()

@@ -1,9 +1,12 @@
 """Importing a register from CSV or XLSX with the Vietnamese headers of its spec.
 
-Types are parsed column by column; the model's own rules (`clean()`) then check each row,
-so a file is held to the same rules as the form. Every bad row is reported "Dòng N, cột «…»:
-reason". By default nothing is written when any row is bad; or the good rows are written and
-the bad ones listed. Rows whose natural key is already in the register are updated."""
+Types are parsed column by column; the model's own validation (`full_clean()`: field rules
+such as URLs and lengths, `clean()`, check constraints) then checks each row, so a file is
+held to the same rules as the form. Every bad row is reported "Dòng N, cột «…»: reason", N
+being the row as the user sees it in the file (the header is row 1; blank rows count but are
+skipped). A row the database still refuses is reported the same way. By default nothing is
+written when any row is bad; or the good rows are written and the bad ones listed. Rows
+whose natural key is already in the register are updated."""
 
 from __future__ import annotations
 
@@ -13,17 +16,53 @@ from pathlib import Path
 
 import pandas
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, models, transaction
 
 from cchc.org.models import Unit
 from cchc.periods.models import working_calendar
 from cchc.periods.workdays import EPOCH, LAST_DAY
 from cchc.records.models import DeadlineRecord
 from cchc.records.registry import BOOL, CHOICE, DATE, INT, Column, RegisterSpec
-from cchc.registers.imports import ImportRejected, ImportResult, RowError, read_table
+from cchc.registers import imports as dossier_imports
+from cchc.registers.imports import ImportRejected, ImportResult, RowError
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"]
 YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": False}
+MAX_INT = 2_147_483_647  # the largest integer column PostgreSQL and SQLite both store
+
+
+def read_rows(source: Path | bytes, filename: str) -> pandas.DataFrame:
+    """Every cell as text (empty string for a blank), header row as column names, indexed by
+    the row number the user sees in the file (header = 1). Blank rows are dropped after
+    numbering, so an error names the row the file shows (unlike read_table, which lets
+    pandas skip blank CSV lines before counting)."""
+    data = source.read_bytes() if isinstance(source, Path) else source
+    limit = dossier_imports.MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise ImportRejected(
+            f"Tệp {filename} lớn hơn {limit // (1024 * 1024)} MB; hãy chia nhỏ tệp."
+        )
+    try:
+        if filename.lower().endswith((".xlsx", ".xlsm")):
+            # read_excel keeps blank rows between rows of data.
+            frame = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        else:
+            frame = pandas.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                encoding="utf-8-sig",
+                keep_default_na=False,
+                skipinitialspace=True,
+                skip_blank_lines=False,
+            )
+    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
+        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
+    except Exception as exc:  # openpyxl raises its own errors for corrupt files
+        raise ImportRejected(f"Tệp {filename} hỏng hoặc không phải tệp Excel/CSV: {exc}") from exc
+    frame.columns = [str(column).strip() for column in frame.columns]
+    frame = frame.fillna("").apply(lambda column: column.str.strip())
+    frame.index = frame.index + 2
+    return frame[(frame != "").any(axis=1)]
 
 
 def _dates(raw: pandas.Series) -> pandas.Series:
@@ -44,7 +83,7 @@ def _parse_column(
     def fail(mask: pandas.Series, reason) -> None:
         for index in mask[mask].index:
             text = reason(raw[index]) if callable(reason) else reason
-            errors.append(RowError(int(index) + 2, column.header, text))
+            errors.append(RowError(int(index), column.header, text))
 
     blank = raw == ""
     if column.required:
@@ -63,7 +102,8 @@ def _parse_column(
             ~blank & (number.isna() | (number < 0) | (number % 1 != 0)),
             lambda v: f"'{v}' không phải số nguyên không âm",
         )
-        return [None if pandas.isna(v) else int(v) for v in number]
+        fail(number > MAX_INT, lambda v: f"'{v}' quá lớn")
+        return [None if pandas.isna(v) or v > MAX_INT else int(v) for v in number]
     if column.kind == CHOICE:
         accepted = spec.choices(column)
         value = raw.str.lower().map(accepted)
@@ -84,8 +124,8 @@ def _parse_column(
 
 def parse_records(
     spec: RegisterSpec, frame: pandas.DataFrame, filename: str, unit: Unit
-) -> tuple[list, list[RowError]]:
-    """Unsaved model instances, one per row (None for a bad row), and the errors found."""
+) -> tuple[dict[int, models.Model], list[RowError]]:
+    """Unsaved model instances of the good rows, by row number, and the errors found."""
     missing = [c.header for c in spec.columns if c.required and c.header not in frame.columns]
     if missing:
         raise ImportRejected(
@@ -103,22 +143,24 @@ def parse_records(
     bad = {error.row for error in errors}
     headers = {c.field: c.header for c in spec.columns}
     calendar = working_calendar()
-    records: list = []
+    records: dict[int, models.Model] = {}
     seen: dict[tuple, int] = {}
-    for index in range(len(frame)):
-        line = index + 2
+    for position, line in enumerate(int(index) for index in frame.index):
         if line in bad:
-            records.append(None)
             continue
-        row = {name: column[index] for name, column in values.items()}
+        row = {name: column[position] for name, column in values.items()}
         # A blank cell leaves the field at its default (0 issues, no completion date).
         record = spec.model(unit=unit, **{k: v for k, v in row.items() if v is not None})
+        if isinstance(record, DeadlineRecord):
+            record.due_on = record.compute_due(calendar)
         try:
-            record.clean()
+            # The unit is set by cchc, and a key already in the register is an update, not
+            # a duplicate: so no unique checks against the database here.
+            record.full_clean(exclude=["unit"], validate_unique=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                errors.extend(RowError(line, headers.get(name, name), m) for m in messages)
-            records.append(None)
+                column = headers.get(name) or headers[spec.key[0]]
+                errors.extend(RowError(line, column, m) for m in messages)
             continue
         key = tuple(getattr(record, name) for name in spec.key)
         if key in seen:
@@ -129,12 +171,9 @@ def parse_records(
                     f"trùng với dòng {seen[key]} ({', '.join(headers[k] for k in spec.key)})",
                 )
             )
-            records.append(None)
             continue
         seen[key] = line
-        if isinstance(record, DeadlineRecord):
-            record.due_on = record.compute_due(calendar)
-        records.append(record)
+        records[line] = record
     return records, sorted(errors, key=lambda error: error.row)
 
 
@@ -147,35 +186,67 @@ def import_records(
     good_rows_only: bool = False,
 ) -> ImportResult:
     """Import a register file; see the module docstring. Atomic."""
-    frame = read_table(source, filename)
+    frame = read_rows(source, filename)
     records, errors = parse_records(spec, frame, filename, unit)
     if errors and not good_rows_only:
-        rows = len({error.row for error in errors})
-        raise ImportRejected(
-            f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây rồi "
-            "nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
-            errors,
-        )
-    good = [record for record in records if record is not None]
+        _reject(filename, errors)
     result = ImportResult(skipped=errors)
-    if not good:
+    if not records:
         return result
     first = spec.key[0]
     existing = {
         tuple(row[1:]): row[0]
         for row in spec.model.objects.filter(
-            unit=unit, **{f"{first}__in": {getattr(r, first) for r in good}}
+            unit=unit, **{f"{first}__in": {getattr(r, first) for r in records.values()}}
         ).values_list("pk", *spec.key)
     }
-    for record in good:
+    for record in records.values():
         record.pk = existing.get(tuple(getattr(record, name) for name in spec.key))
-    updates = [record for record in good if record.pk is not None]
-    fields = spec.fields + (["due_on"] if spec.has_status else [])
+    updates = {line for line, record in records.items() if record.pk is not None}
     with transaction.atomic():
-        spec.model.objects.bulk_create([record for record in good if record.pk is None])
-        spec.model.objects.bulk_update(updates, fields, batch_size=1000)
-    result.created, result.updated = len(good) - len(updates), len(updates)
+        refused = _write(spec, records)
+        if refused and not good_rows_only:
+            _reject(filename, refused)  # and the rows already written are rolled back
+    done = records.keys() - {error.row for error in refused}
+    result.skipped = sorted(errors + refused, key=lambda error: error.row)
+    result.created, result.updated = len(done - updates), len(done & updates)
     return result
+
+
+def _reject(filename: str, errors: list[RowError]) -> None:
+    rows = len({error.row for error in errors})
+    raise ImportRejected(
+        f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây rồi "
+        "nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+        errors,
+    )
+
+
+def _write(spec: RegisterSpec, records: dict[int, models.Model]) -> list[RowError]:
+    """Insert the new rows and update the known ones in bulk. Should the database refuse the
+    batch (a rule only it knows, a concurrent import), write row by row to name the rows it
+    refuses; returns those."""
+    new = [record for record in records.values() if record.pk is None]
+    known = [record for record in records.values() if record.pk is not None]
+    fields = spec.fields + (["due_on"] if spec.has_status else [])
+    try:
+        with transaction.atomic():
+            spec.model.objects.bulk_create(new)
+            spec.model.objects.bulk_update(known, fields, batch_size=1000)
+        return []
+    except DatabaseError:
+        for record in new:
+            record.pk = None  # bulk_create may have numbered them before the rollback
+    refused = []
+    column = next(c.header for c in spec.columns if c.field == spec.key[0])
+    for line, record in records.items():
+        try:
+            with transaction.atomic():
+                record.save()
+        except DatabaseError as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            refused.append(RowError(line, column, f"cơ sở dữ liệu không nhận dòng này ({reason})"))
+    return refused
 
 
 def sample_csv(spec: RegisterSpec) -> bytes:

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import MD5
 
 from cchc.org.models import Unit
-from cchc.periods.workdays import WorkingCalendar
+from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 
-FEEDBACK_WORKING_DAYS = 15  # Nghị định 20/2008/NĐ-CP: a feedback is handled within 15 working days
+# Working days a unit has to handle a phản ánh, kiến nghị after receiving it; QĐ 766/QĐ-TTg
+# scores units on feedback handled within 15 working days. A province that counts otherwise
+# sets CCHC_FEEDBACK_WORKING_DAYS; stored due dates follow after `cchc records recompute`.
+DEFAULT_FEEDBACK_WORKING_DAYS = 15
+
+
+def feedback_working_days() -> int:
+    return int(getattr(settings, "CCHC_FEEDBACK_WORKING_DAYS", DEFAULT_FEEDBACK_WORKING_DAYS))
 
 
 class Progress(models.TextChoices):
@@ -27,9 +36,11 @@ class Progress(models.TextChoices):
 
 
 class DeadlineRecord(models.Model):
-    """A record finished on `DONE_FIELD`, due on `due_on` (a working day computed on save)."""
+    """A record finished on `DONE_FIELD`, due on `due_on`: a working day computed from
+    `DUE_FROM` when saved, and again by `cchc records recompute` when the calendar changes."""
 
     DONE_FIELD = ""
+    DUE_FROM = ""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField("hạn (ngày làm việc)", editable=False)
@@ -38,6 +49,11 @@ class DeadlineRecord(models.Model):
         abstract = True
 
     def compute_due(self, calendar: WorkingCalendar) -> datetime.date:
+        raise NotImplementedError
+
+    @classmethod
+    def due_days(cls, table: WorkdayTable, days):
+        """compute_due over an array of `DUE_FROM` day numbers (see WorkdayTable)."""
         raise NotImplementedError
 
     def status_at(self, day: datetime.date) -> Progress:
@@ -69,6 +85,7 @@ class Task(DeadlineRecord):
     Committee. It belongs to the plan year of its deadline."""
 
     DONE_FIELD = "completed_on"
+    DUE_FROM = "deadline"
 
     kind = models.CharField("loại nhiệm vụ", max_length=10, choices=TaskKind.choices)
     content = models.TextField("nội dung nhiệm vụ")
@@ -86,6 +103,13 @@ class Task(DeadlineRecord):
     class Meta:
         ordering = ["unit", "kind", "deadline", "pk"]
         indexes = [models.Index(fields=["unit", "kind", "deadline"])]
+        # The natural key an import updates by; the text is hashed because PostgreSQL
+        # refuses an index entry over ~2.7 kB. A recurring task differs by its deadline.
+        constraints = [
+            models.UniqueConstraint(
+                "unit", "kind", MD5("content"), "source_document", "deadline", name="unique_task"
+            )
+        ]
         verbose_name = "nhiệm vụ CCHC"
         verbose_name_plural = "sổ theo dõi nhiệm vụ CCHC"
 
@@ -95,6 +119,10 @@ class Task(DeadlineRecord):
     def compute_due(self, calendar: WorkingCalendar) -> datetime.date:
         # A deadline falling on a day off moves to the next working day (Bộ luật Dân sự, Điều 148).
         return calendar.next_working_day(self.deadline, include_self=True)
+
+    @classmethod
+    def due_days(cls, table: WorkdayTable, days):
+        return table.next_working_day(days)
 
     def clean(self) -> None:
         # Completion before the assigning document is allowed: a yearly plan often lists
@@ -115,9 +143,10 @@ class FeedbackChannel(models.TextChoices):
 
 class Feedback(DeadlineRecord):
     """A citizen's or organisation's feedback (phản ánh, kiến nghị) on administrative
-    regulations or procedures, due 15 working days after receipt."""
+    regulations or procedures, due `feedback_working_days()` after receipt."""
 
     DONE_FIELD = "handled_on"
+    DUE_FROM = "received_on"
 
     received_on = models.DateField("ngày tiếp nhận")
     channel = models.CharField("kênh tiếp nhận", max_length=10, choices=FeedbackChannel.choices)
@@ -129,6 +158,11 @@ class Feedback(DeadlineRecord):
     class Meta:
         ordering = ["unit", "received_on", "pk"]
         indexes = [models.Index(fields=["unit", "received_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                "unit", "received_on", "channel", "sender", MD5("content"), name="unique_feedback"
+            )
+        ]
         verbose_name = "phản ánh, kiến nghị"
         verbose_name_plural = "sổ theo dõi phản ánh, kiến nghị"
 
@@ -136,7 +170,11 @@ class Feedback(DeadlineRecord):
         return f"{self.received_on:%d/%m/%Y} {self.content[:60]}"
 
     def compute_due(self, calendar: WorkingCalendar) -> datetime.date:
-        return calendar.add_working_days(self.received_on, FEEDBACK_WORKING_DAYS)
+        return calendar.add_working_days(self.received_on, feedback_working_days())
+
+    @classmethod
+    def due_days(cls, table: WorkdayTable, days):
+        return table.add_working_days(days, feedback_working_days())
 
     def clean(self) -> None:
         if self.received_on and self.handled_on and self.handled_on < self.received_on:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from cchc.records.models import (
     DeadlineRecord,
@@ -27,8 +27,9 @@ from cchc.records.models import (
     Task,
     TaskKind,
     Training,
+    feedback_working_days,
 )
-from cchc.records.sources import reporting_year
+from cchc.records.sources import latest_snapshots, plan_year, reporting_year
 
 TEXT, DATE, INT, CHOICE, BOOL = "text", "date", "int", "choice", "bool"
 
@@ -41,6 +42,8 @@ class Column:
     required: bool = False
     # CHOICE: extra spellings accepted in files, lower case → value
     aliases: dict[str, str] = field(default_factory=dict)
+    # CHOICE: value → the short text a list shows instead of the full label
+    short: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,22 @@ class RegisterSpec:
     slug: str
     model: type[models.Model]
     title: str  # "Nhiệm vụ CCHC"
-    hint: str
+    hint_text: str  # may name {feedback_days}
     columns: list[Column]
     key: tuple[str, ...]  # natural key within the unit: a re-import updates these rows
     in_period: Callable[[QuerySet, datetime.date, datetime.date], QuerySet]
     summary: list[str]  # SOURCES names shown for the period
     sample: list[list[str]]  # example rows for the downloadable template
+    # What a period's list shows; names {label} (the period's), {year} (its reporting
+    # year) and {end} (its cut-off, dd/mm/yyyy).
+    listing: str = "Danh sách {label}"
+
+    @property
+    def hint(self) -> str:
+        return self.hint_text.format(feedback_days=feedback_working_days())
+
+    def heading(self, label: str, end: datetime.date) -> str:
+        return self.listing.format(label=label, year=reporting_year(end), end=f"{end:%d/%m/%Y}")
 
     @property
     def fields(self) -> list[str]:
@@ -88,21 +101,12 @@ def _dated(field_name: str) -> Callable[[QuerySet, datetime.date, datetime.date]
     return in_period
 
 
-def _plan_year(rows: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
-    return rows.filter(deadline__year=reporting_year(end)).exclude(assigned_on__gt=end)
-
-
 def _open_or_in_period(rows: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
     """Received or handled in the window, or still open at its end."""
     still_open = Q(received_on__lte=end) & (Q(handled_on__isnull=True) | Q(handled_on__gt=end))
     return rows.filter(
         Q(received_on__range=(start, end)) | Q(handled_on__range=(start, end)) | still_open
     )
-
-
-def _latest_snapshot(rows: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
-    latest = rows.filter(as_of__lte=end).aggregate(day=Max("as_of"))["day"]
-    return rows.filter(as_of=latest) if latest else rows.none()
 
 
 REGISTERS: dict[str, RegisterSpec] = {
@@ -112,7 +116,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="tasks",
             model=Task,
             title="Nhiệm vụ CCHC",
-            hint="Nhiệm vụ trong Kế hoạch CCHC năm của đơn vị và nhiệm vụ UBND tỉnh giao. "
+            hint_text="Nhiệm vụ trong Kế hoạch CCHC năm của đơn vị và nhiệm vụ UBND tỉnh giao. "
             "Kỳ báo cáo hiển thị nhiệm vụ của năm kế hoạch (theo hạn hoàn thành), tình trạng "
             "tính tại ngày chốt số liệu; hạn rơi vào ngày nghỉ được lùi sang ngày làm việc "
             "kế tiếp.",
@@ -123,6 +127,7 @@ REGISTERS: dict[str, RegisterSpec] = {
                     CHOICE,
                     required=True,
                     aliases={"kế hoạch": TaskKind.PLAN, "ubnd tỉnh giao": TaskKind.PPC},
+                    short={TaskKind.PLAN: "Kế hoạch", TaskKind.PPC: "UBND tỉnh giao"},
                 ),
                 Column("Nội dung nhiệm vụ", "content", required=True),
                 Column("Văn bản giao", "source_document"),
@@ -131,8 +136,11 @@ REGISTERS: dict[str, RegisterSpec] = {
                 Column("Ngày hoàn thành", "completed_on", DATE),
                 Column("Ghi chú", "note"),
             ],
-            key=("content", "kind", "source_document"),
-            in_period=_plan_year,
+            # The deadline is part of the key: a recurring task ("Báo cáo CCHC quý") is one
+            # row per deadline, and next year's plan with the same wording adds new tasks.
+            key=("content", "kind", "source_document", "deadline"),
+            in_period=plan_year,
+            listing="Nhiệm vụ của năm kế hoạch {year} (theo hạn hoàn thành), tình trạng tại {end}",
             summary=[
                 "tasks.plan_total",
                 "tasks.plan_done",
@@ -168,8 +176,9 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="feedback",
             model=Feedback,
             title="Phản ánh, kiến nghị",
-            hint="Phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành chính, TTHC. Hạn "
-            "giải quyết: 15 ngày làm việc kể từ ngày tiếp nhận (cchc tự tính, trừ ngày nghỉ).",
+            hint_text="Phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành chính, TTHC. "
+            "Hạn giải quyết: {feedback_days} ngày làm việc kể từ ngày tiếp nhận (cchc tự tính, "
+            "trừ ngày nghỉ).",
             columns=[
                 Column("Ngày tiếp nhận", "received_on", DATE, required=True),
                 Column(
@@ -191,11 +200,15 @@ REGISTERS: dict[str, RegisterSpec] = {
                 Column("Ngày giải quyết xong", "handled_on", DATE),
                 Column("Văn bản trả lời", "reply"),
             ],
-            key=("received_on", "sender", "content"),
+            key=("received_on", "channel", "sender", "content"),
             in_period=_open_or_in_period,
+            listing="Phản ánh, kiến nghị tiếp nhận hoặc giải quyết trong {label}, và những phản "
+            "ánh còn mở tại {end}",
             summary=[
                 "feedback.received",
                 "feedback.handled",
+                "feedback.handled_on_time",
+                "feedback.handled_late",
                 "feedback.overdue",
                 "feedback.received_ytd",
                 "feedback.handled_ytd",
@@ -215,7 +228,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="posts",
             model=Post,
             title="Tuyên truyền CCHC",
-            hint="Tin, bài, phóng sự và hoạt động tuyên truyền CCHC theo kênh.",
+            hint_text="Tin, bài, phóng sự và hoạt động tuyên truyền CCHC theo kênh.",
             columns=[
                 Column("Ngày đăng", "published_on", DATE, required=True),
                 Column(
@@ -260,7 +273,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="documents",
             model=OutgoingDocument,
             title="Văn bản đi",
-            hint="Văn bản đi của cơ quan theo hình thức gửi: hoàn toàn điện tử, điện tử song "
+            hint_text="Văn bản đi của cơ quan theo hình thức gửi: hoàn toàn điện tử, điện tử song "
             "song bản giấy, hoặc bản giấy.",
             columns=[
                 Column("Số, ký hiệu", "number", required=True),
@@ -305,7 +318,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="inspections",
             model=Inspection,
             title="Kiểm tra CCHC",
-            hint="Các cuộc kiểm tra công tác CCHC tại phòng, ban và đơn vị trực thuộc.",
+            hint_text="Các cuộc kiểm tra công tác CCHC tại phòng, ban và đơn vị trực thuộc.",
             columns=[
                 Column("Ngày kiểm tra", "inspected_on", DATE, required=True),
                 Column("Đơn vị được kiểm tra", "inspected_unit", required=True),
@@ -351,7 +364,8 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="trainings",
             model=Training,
             title="Đào tạo, bồi dưỡng",
-            hint="Lớp đào tạo, bồi dưỡng, tập huấn có công chức, viên chức của đơn vị tham gia.",
+            hint_text="Lớp đào tạo, bồi dưỡng, tập huấn có công chức, viên chức của đơn vị "
+            "tham gia.",
             columns=[
                 Column("Ngày khai giảng", "held_on", DATE, required=True),
                 Column("Tên lớp", "title", required=True),
@@ -376,8 +390,8 @@ REGISTERS: dict[str, RegisterSpec] = {
             slug="staffing",
             model=StaffingSnapshot,
             title="Biên chế",
-            hint="Số được giao và số có mặt theo loại, tại một ngày chốt. Kỳ báo cáo hiển thị "
-            "số liệu chốt gần nhất trước ngày chốt của kỳ.",
+            hint_text="Số được giao và số có mặt theo loại, tại một ngày chốt. Kỳ báo cáo hiển "
+            "thị số liệu chốt gần nhất của từng loại, tính đến ngày chốt của kỳ.",
             columns=[
                 Column("Ngày chốt", "as_of", DATE, required=True),
                 Column(
@@ -395,7 +409,8 @@ REGISTERS: dict[str, RegisterSpec] = {
                 Column("Số có mặt", "actual", INT, required=True),
             ],
             key=("as_of", "category"),
-            in_period=_latest_snapshot,
+            in_period=latest_snapshots,
+            listing="Số liệu chốt gần nhất của từng loại, tính đến {end}",
             summary=[
                 "staffing.civil_servants_quota",
                 "staffing.civil_servants_actual",

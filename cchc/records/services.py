@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import numpy
 from django.db import models, transaction
 
 from cchc.audit.services import log_action
 from cchc.org.models import Unit
-from cchc.periods.models import working_calendar
+from cchc.periods.models import CalendarOverride, working_calendar
+from cchc.periods.workdays import EPOCH, WorkdayTable, WorkingCalendar
 from cchc.records.forms import RecordForm
 from cchc.records.imports import import_records
 from cchc.records.models import DeadlineRecord
-from cchc.records.registry import RegisterSpec
+from cchc.records.registry import REGISTERS, RegisterSpec
 from cchc.registers.imports import ImportResult
+
+RECOMPUTE_CHUNK = 10_000
 
 
 def _shown(value) -> str | int | bool | None:
@@ -89,3 +93,74 @@ def import_register(
         },
     )
     return result
+
+
+@transaction.atomic
+def recompute_due_dates(user, units: list[Unit] | None = None) -> dict[str, tuple[int, int]]:
+    """Recompute the stored due dates of tasks and feedback (of `units`, or of every unit)
+    with the calendar and feedback deadline now in force: a due date is stored when a record
+    is saved, so a later CalendarOverride does not move it by itself. Returns register slug →
+    (records checked, due dates moved)."""
+    table = WorkdayTable.for_overrides(
+        CalendarOverride.objects.values_list("date", "is_working_day", "note")
+    )
+    calendar = working_calendar()
+    figures = {}
+    for spec in REGISTERS.values():
+        if not spec.has_status:
+            continue
+        model: type[DeadlineRecord] = spec.model  # type: ignore[assignment]
+        rows = model.objects.all() if units is None else model.objects.filter(unit__in=units)
+        checked = moved = 0
+        last = 0
+        while chunk := list(
+            rows.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", model.DUE_FROM, "due_on")[:RECOMPUTE_CHUNK]
+        ):
+            last = chunk[-1][0]
+            pks, starts, stored = zip(*chunk, strict=True)
+            due = _due_dates(model, table, calendar, list(starts))
+            changed = numpy.flatnonzero(due != numpy.array(stored, dtype="datetime64[D]"))
+            model.objects.bulk_update(
+                [model(pk=pks[i], due_on=due[i].item()) for i in changed],
+                ["due_on"],
+                batch_size=1000,
+            )
+            checked, moved = checked + len(chunk), moved + len(changed)
+        figures[spec.slug] = (checked, moved)
+    summary = "; ".join(
+        f"{REGISTERS[slug].model._meta.verbose_name_plural}: {moved}/{checked} hạn thay đổi"
+        for slug, (checked, moved) in figures.items()
+    )
+    log_action(
+        user,
+        "records.recompute",
+        f"Tính lại hạn theo lịch làm việc hiện hành ({summary})",
+        data={
+            "units": None if units is None else [unit.code for unit in units],
+            "registers": {slug: {"checked": c, "moved": m} for slug, (c, m) in figures.items()},
+        },
+    )
+    return figures
+
+
+def _due_dates(
+    model: type[DeadlineRecord],
+    table: WorkdayTable,
+    calendar: WorkingCalendar,
+    starts: list[datetime.date],
+) -> numpy.ndarray:
+    """model.compute_due for every start day, as datetime64[D], on the day table; the rare
+    day the table does not cover (typed in a form, outside 2000–2050) on the calendar."""
+    days = (numpy.array(starts, dtype="datetime64[D]") - numpy.datetime64(EPOCH, "D")).astype(
+        numpy.int64
+    )
+    inside = (days >= 0) & (days < table.size)
+    due = numpy.full(len(days), table.size, dtype=numpy.int64)
+    due[inside] = model.due_days(table, days[inside])
+    dates = numpy.datetime64(EPOCH, "D") + due.astype("timedelta64[D]")
+    for i in numpy.flatnonzero(due >= table.size):
+        record = model(**{model.DUE_FROM: starts[i]})
+        dates[i] = numpy.datetime64(record.compute_due(calendar), "D")
+    return dates

@@ -46,18 +46,28 @@ def year_start(end: datetime.date) -> datetime.date:
     return datetime.date(reporting_year(end) - 1, 12, CUT_OFF_DAY)
 
 
-def plan_year_tasks(unit: Unit, end: datetime.date, kind: str) -> QuerySet[Task]:
+def plan_year(tasks: QuerySet[Task], start: datetime.date, end: datetime.date) -> QuerySet[Task]:
     """The tasks of the plan year of `end` known at `end` (assigned on or before it)."""
-    return Task.objects.filter(unit=unit, kind=kind, deadline__year=reporting_year(end)).exclude(
-        assigned_on__gt=end
-    )
+    return tasks.filter(deadline__year=reporting_year(end)).exclude(assigned_on__gt=end)
+
+
+def latest_snapshots(
+    rows: QuerySet[StaffingSnapshot], start: datetime.date, end: datetime.date
+) -> QuerySet[StaffingSnapshot]:
+    """For each category, its latest row on or before `end`: a snapshot may list only the
+    categories that changed."""
+    latest = rows.filter(as_of__lte=end).values("category").annotate(day=Max("as_of"))
+    wanted = Q(pk__in=[])
+    for row in latest:
+        wanted |= Q(category=row["category"], as_of=row["day"])
+    return rows.filter(wanted)
 
 
 def _tasks(kind: str, status: Progress | None = None, done: bool = False) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         if not Task.objects.filter(unit=unit, kind=kind).exists():
             return None
-        tasks = plan_year_tasks(unit, end, kind)
+        tasks = plan_year(Task.objects.filter(unit=unit, kind=kind), start, end)
         states = Task.status_q(end)
         if done:
             tasks = tasks.filter(states[Progress.ON_TIME] | states[Progress.LATE])
@@ -98,14 +108,18 @@ def _inspected_units(cumulative: bool, **filters) -> Source:
     return source
 
 
-def _feedback(status: Progress) -> Source:
+def _feedback(status: Progress, handled_in_window: bool = False) -> Source:
+    """Feedback in `status` at the cut-off; with `handled_in_window`, only those handled
+    inside the window (ON_TIME or LATE: within or after the deadline)."""
+
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         register = Feedback.objects.filter(unit=unit)
         if not register.exists():
             return None
-        return Decimal(
-            register.filter(received_on__lte=end).filter(Feedback.status_q(end)[status]).count()
-        )
+        rows = register.filter(received_on__lte=end).filter(Feedback.status_q(end)[status])
+        if handled_in_window:
+            rows = rows.filter(handled_on__gte=start)
+        return Decimal(rows.count())
 
     return source
 
@@ -125,18 +139,17 @@ def _electronic_rate(unit: Unit, start: datetime.date, end: datetime.date) -> De
 
 
 def _staffing(category: str, field: str) -> Source:
-    """From the latest snapshot on or before the cut-off (all rows of that date)."""
+    """From the category's latest row on or before the cut-off; None when the category was
+    never entered by then (not 0: a snapshot may leave out what did not change)."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = StaffingSnapshot.objects.filter(unit=unit, as_of__lte=end)
-        latest = register.aggregate(day=Max("as_of"))["day"]
-        if latest is None:
-            return None
-        row = register.filter(as_of=latest, category=category).first()
-        if row is None:
-            return Decimal(0)
-        value = getattr(row, field)
-        return None if value is None else Decimal(value)
+        row = (
+            StaffingSnapshot.objects.filter(unit=unit, category=category, as_of__lte=end)
+            .order_by("-as_of")
+            .values_list(field, flat=True)
+            .first()
+        )
+        return None if row is None else Decimal(row)
 
     return source
 
@@ -187,6 +200,14 @@ SOURCES: dict[str, tuple[str, Source]] = {
     "feedback.handled_ytd": (
         _ytd("Số phản ánh, kiến nghị đã giải quyết"),
         _count(Feedback, "handled_on", cumulative=True),
+    ),
+    "feedback.handled_on_time": (
+        "Số phản ánh, kiến nghị giải quyết xong trong kỳ, đúng hạn",
+        _feedback(Progress.ON_TIME, handled_in_window=True),
+    ),
+    "feedback.handled_late": (
+        "Số phản ánh, kiến nghị giải quyết xong trong kỳ, quá hạn",
+        _feedback(Progress.LATE, handled_in_window=True),
     ),
     "feedback.overdue": (
         "Số phản ánh, kiến nghị quá hạn chưa giải quyết tại ngày chốt",
@@ -258,7 +279,7 @@ SOURCES: dict[str, tuple[str, Source]] = {
         _count(Training, "held_on", False, total="participants"),
     ),
     "trainings.participants_ytd": (
-        _ytd("Số người đã được đào tạo, bồi dưỡng"),
+        _ytd("Số lượt người được đào tạo, bồi dưỡng"),
         _count(Training, "held_on", True, total="participants"),
     ),
     "staffing.civil_servants_quota": (

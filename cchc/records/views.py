@@ -20,7 +20,8 @@ from cchc.records import services
 from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
 from cchc.records.models import DeadlineRecord, Progress
-from cchc.records.registry import BOOL, CHOICE, DATE, INT, REGISTERS, RegisterSpec
+from cchc.records.registry import BOOL, CHOICE, DATE, INT, REGISTERS, Column, RegisterSpec
+from cchc.registers import imports as dossier_imports
 from cchc.registers.imports import ImportRejected
 from cchc.registers.sources import SOURCES
 
@@ -70,9 +71,11 @@ def _list_url(spec: RegisterSpec, unit: Unit, period: Period) -> str:
     return f"/units/{unit.code}/records/{spec.slug}/?period={period.code}"
 
 
-def _cell(record: models.Model, column) -> str:
+def _cell(record: models.Model, column: Column, short: bool = False) -> str:
     value = getattr(record, column.field)
     if column.kind == CHOICE:
+        if short and value in column.short:
+            return column.short[value]
         return getattr(record, f"get_{column.field}_display")()
     if column.kind == DATE:
         return f"{value:%d/%m/%Y}" if value else ""
@@ -109,7 +112,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
             {
                 "record": record,
                 "cells": [
-                    (_cell(record, column), CELL_CLASS.get(column.kind, ""))
+                    (_cell(record, column, short=True), CELL_CLASS.get(column.kind, ""))
                     for column in spec.columns
                 ],
                 "status": status,
@@ -128,6 +131,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
             "unit": unit,
             "spec": spec,
             "period": period,
+            "heading": spec.heading(period.label, period.end),
             "page": page,
             "lines": lines,
             "summary": summary,
@@ -192,6 +196,14 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Chưa chọn tệp để nhập.")
+        return back
+    limit = dossier_imports.MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        messages.error(
+            request,
+            f"Tệp {upload.name} có {upload.size / (1024 * 1024):.1f} MB, lớn hơn giới hạn "
+            f"{limit // (1024 * 1024)} MB; hãy chia nhỏ tệp rồi nhập từng phần.",
+        )
         return back
     try:
         result = services.import_register(
