@@ -3,6 +3,9 @@
 cchc period Q3-2022            window and deadline of a period
 cchc template load FILE        load a report template from YAML
 cchc demo                      load the demo province
+cchc dossiers import|stats|reclassify, cchc tthc import     the dossier register
+cchc records recompute         recompute task and feedback due dates after a calendar change
+cchc export --unit CODE --period Q3-2022 --format docx|xlsx|pdf -o FILE
 cchc runserver 127.0.0.1:8000  serve the web interface
 """
 

@@ -159,3 +159,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 CCHC_DOSSIER_CUTOFF = parse_clock(
     "CCHC_DOSSIER_CUTOFF", os.environ.get("CCHC_DOSSIER_CUTOFF") or "15:00"
 )
+# Working days to handle a citizen's phản ánh, kiến nghị ("cchc records recompute" after a
+# change).
+CCHC_FEEDBACK_WORKING_DAYS = env_int("CCHC_FEEDBACK_WORKING_DAYS", 15)
+if CCHC_FEEDBACK_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("CCHC_FEEDBACK_WORKING_DAYS must be at least 1")
