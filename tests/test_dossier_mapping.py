@@ -9,7 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from cchc.audit.models import AuditEntry
-from cchc.periods.models import CalendarOverride
+from cchc.periods.models import CalendarOverride, working_calendar
+from cchc.registers.explain import explain
 from cchc.registers.imports import ImportRejected, import_dossiers, read_table
 from cchc.registers.mapping import (
     check_mapping,
@@ -209,6 +210,11 @@ def test_reclassify_after_the_cut_off_or_the_calendar_changed(unit, settings):
         "early",
     )
     settings.CCHC_DOSSIER_CUTOFF = 17 * 60
+    # Until it is reclassified, the dossier's explanation says its stored deadline is stale.
+    lines = explain(
+        first, Procedure.objects.get(unit=unit, code=first.procedure_code), working_calendar()
+    )
+    assert any("khác hạn tính theo lịch ngày nghỉ và giờ chốt hiện hành" in line for line in lines)
     out = io.StringIO()
     call_command("dossiers", "reclassify", "--unit", "ST-STTTT", stdout=out)
     assert "giờ chốt 17:00: 1 hồ sơ thay đổi" in out.getvalue()
@@ -219,6 +225,10 @@ def test_reclassify_after_the_cut_off_or_the_calendar_changed(unit, settings):
         "on_time",
     )
     assert AuditEntry.objects.filter(action="dossier.reclassify").exists()
+    lines = explain(
+        first, Procedure.objects.get(unit=unit, code=first.procedure_code), working_calendar()
+    )
+    assert not any("giờ chốt hiện hành" in line for line in lines)
     # A day off added in the admin moves the deadline of both dossiers.
     CalendarOverride.objects.create(date=datetime.date(2022, 7, 6), is_working_day=False)
     call_command("dossiers", "reclassify", "--all", stdout=io.StringIO())

@@ -121,6 +121,13 @@ def explain(
                 f"Lưu ý: hệ thống nguồn hẹn trả {dossier.promised_on:%d/%m/%Y}, khác hạn "
                 f"tính theo quy định ({due:%d/%m/%Y})."
             )
+    if due != dossier.due_on and dossier.pk is not None:
+        stored = f"{dossier.due_on:%d/%m/%Y}" if dossier.due_on else "chưa xác định"
+        lines.append(
+            f"Lưu ý: hạn đã tính khi nhập hồ sơ ({stored}) khác hạn tính theo lịch ngày nghỉ và "
+            "giờ chốt hiện hành; kết quả thống kê dùng hạn đã lưu cho đến khi tính lại "
+            "(cchc dossiers reclassify)."
+        )
     if dossier.supplement_count > 1:
         lines.append(
             f"Yêu cầu bổ sung {dossier.supplement_count} lần: tính là quá hạn (QĐ 766/QĐ-TTg)."
