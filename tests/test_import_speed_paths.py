@@ -347,3 +347,16 @@ def test_a_csv_read_in_chunks_reports_as_one_file(unit, monkeypatch):
     assert (result.created, result.updated) == (3, 0)
     assert set(Dossier.objects.values_list("code", flat=True)) == {"C1", "C2", "C7"}
     assert Dossier.objects.get(code="C2").received_at.day == 1  # the first C2 is kept
+
+
+def test_codes_with_commas_and_quotes_are_written_as_they_are(unit):
+    rows = [
+        '"Q1,""2""",1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,,',
+        '"Q3\nnext",1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,,',
+    ]
+    for _ in range(2):  # the first import of the unit, then a re-import
+        import_dossiers((HEADER + "\n".join(rows) + "\n").encode(), "hs.csv", unit)
+        assert sorted(Dossier.objects.values_list("code", flat=True)) == [
+            'Q1,"2"',
+            "Q3\nnext",
+        ]
