@@ -656,7 +656,7 @@ def report(results: list[dict]) -> str:
     header = (
         "| rows | ref read s | ref classify s | ref write s | ref stats s | ref peak MB "
         "| read+parse ÷ ref read | classify ÷ ref | write ÷ ref | import ÷ ref "
-        "| read+classify ÷ ref | stats all ÷ ref | stats 200×1 ÷ ref |"
+        "| read+classify ÷ ref | stats all ÷ ref | stats 200×1 ÷ ref | stats grouped ÷ ref |"
     )
     lines += [header, "|" + "|".join(["---:"] * (header.count("|") - 1)) + "|"]
     for r in results:
@@ -675,7 +675,8 @@ def report(results: list[dict]) -> str:
             f"| {ratio(r.get('import_s'), ref['import_s'])} "
             f"| {ratio(s.get('read', 0) + s.get('parse', 0) + s.get('classify', 0), ref['read_s'] + ref['classify_s'])} "  # noqa: E501
             f"| {ratio(median(r.get('stats_all_s', [])), stats_ref)} "
-            f"| {ratio(median(r.get('stats_per_unit_s', [])), stats_ref)} |"
+            f"| {ratio(median(r.get('stats_per_unit_s', [])), stats_ref)} "
+            f"| {ratio(median(r.get('stats_grouped_s', [])), stats_ref)} |"
         )
     lines.append("")
     header = (
