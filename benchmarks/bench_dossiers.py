@@ -244,6 +244,7 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
     from django.db.models import Count
 
     import cchc.registers.imports as imports
+    import cchc.registers.writes as writes
     from cchc.org.models import Unit, UnitKind
     from cchc.periods.windows import parse_period
     from cchc.registers.models import Dossier
@@ -294,8 +295,9 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
             steps.wrap(imports, "classify_days", "classify")
             steps.wrap(imports, "day_numbers", "classify")
             steps.wrap(imports, "minutes_of_day", "classify")
-            for name in ("_utc_text", "_date_text", "_nullable", "_epoch_days"):
-                steps.wrap(imports, name, "to_python_objects")
+            steps.wrap(imports, "_epoch_days", "to_python_objects")
+            for name in ("_utc_text", "_date_text", "_nullable"):
+                steps.wrap(writes, name, "to_python_objects")
             steps.wrap(imports, "upsert_dossiers", "upsert_sql")
         if profiler:
             profiler.enable()

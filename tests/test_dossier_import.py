@@ -280,3 +280,56 @@ def test_upload_with_errors_shows_them_and_writes_nothing(client, unit, reporter
     text = response.content.decode()
     assert "chưa nhập dòng nào" in text and "Dòng 2, cột «Kênh»" in text
     assert not Dossier.objects.exists()
+
+
+def test_a_dossier_whose_deadline_cannot_be_known_is_a_row_error(unit):
+    """Without a deadline a resolved dossier is neither early, on time nor late, and an
+    unfinished one never overdue: Biểu II.06a would not add up."""
+    text = HEADER + (
+        "U1,9.999999,Trực tuyến,01/07/2022 09:00,,0,,,12/07/2022,12/07/2022,10\n"
+        "U2,9.999999,Trực tiếp,01/07/2022 09:00,,0,,,,,4\n"
+        "U3,1.004567,Trực tiếp,01/07/2022 09:00,,1,04/07/2022 09:00,,20/07/2022,20/07/2022,10\n"
+        "U4,9.999999,Trực tiếp,01/07/2022 09:00,15/07/2022,0,,,14/07/2022,14/07/2022,10\n"
+        "U5,9.999999,Trực tiếp,01/07/2022 09:00,,2,04/07/2022 09:00,,20/07/2022,20/07/2022,10\n"
+        "U6,1.004567,Trực tiếp,01/07/2022 09:00,,1,04/07/2022 09:00,,,,5\n"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers(text.encode(), "hs.csv", unit)
+    assert [str(error) for error in rejected.value.errors] == [
+        "Dòng 2, cột «Mã TTHC»: TTHC 9.999999 chưa có trong danh mục TTHC của đơn vị và tệp "
+        "không ghi ngày hẹn trả: không tính được hạn giải quyết. Nhập danh mục TTHC trước hoặc "
+        "ghi Ngày hẹn trả.",
+        "Dòng 3, cột «Mã TTHC»: TTHC 9.999999 chưa có trong danh mục TTHC của đơn vị và tệp "
+        "không ghi ngày hẹn trả: không tính được hạn giải quyết. Nhập danh mục TTHC trước hoặc "
+        "ghi Ngày hẹn trả.",
+        "Dòng 4, cột «Ngày bổ sung đủ»: hồ sơ đã có kết quả sau khi yêu cầu bổ sung nhưng thiếu "
+        "ngày bổ sung đủ: không tính được hạn giải quyết",
+    ]
+    assert not Dossier.objects.exists()
+    # U4 (the source's promised date), U5 (two requests: overdue whatever the deadline) and
+    # U6 (clock stopped, waiting for the citizen) are fine.
+    result = import_dossiers(text.encode(), "hs.csv", unit, good_rows_only=True)
+    assert (result.created, len(result.skipped)) == (3, 3)
+    stored = {d.code: d.verdict for d in Dossier.objects.all()}
+    assert stored == {"U4": "early", "U5": "late", "U6": ""}
+
+
+def test_row_numbers_count_blank_lines(unit, monkeypatch):
+    """A blank line in the file is a row as the user sees it: the error names the bad row by
+    its place in the file, in one pass, in chunks, and through read_table."""
+    from cchc.registers import imports
+
+    lines = DOSSIERS.splitlines()
+    text = "\n".join([lines[0], lines[1], "", ",,,,,,,,,,", lines[2], "H9,1.004567,Fax"]) + "\n"
+    expected = [
+        "Dòng 6, cột «Kênh»: kênh 'Fax' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)"
+    ]
+    for chunk in (200_000, 2):
+        monkeypatch.setattr(imports, "CSV_CHUNK_ROWS", chunk)
+        with pytest.raises(ImportRejected) as rejected:
+            import_dossiers(text.encode(), "hs.csv", unit)
+        assert [str(e) for e in rejected.value.errors if "Kênh" in e.column] == expected
+    frame = imports.read_table(text.encode(), "hs.csv")
+    assert list(frame.index) == [0, 3, 4]  # rows 2, 5 and 6 of the file
+    result = imports.import_dossier_frame(frame, "hs.csv", unit, good_rows_only=True)
+    assert result.created == 2 and {e.row for e in result.skipped} == {6}

@@ -20,13 +20,13 @@ from cchc.registers.imports import (
     UPSERT_COLUMNS,
     ImportRejected,
     _parse_dates,
-    _utc_text,
     _workday_table,
     import_dossiers,
     import_procedures,
 )
 from cchc.registers.models import Dossier
 from cchc.registers.stats import grouped_stats, window_stats
+from cchc.registers.writes import _utc_text
 from tests.test_dossier_import import CATALOGUE
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,8 @@ def test_fast_path_row_reads_back_as_an_orm_row(unit):
             HEADER + "F1,1.001234,Bưu chính,10/06/2022 06:30:15,,1,13/06/2022 10:00,"
             "20/06/2022 09:00,30/06/2022,30/06/2022,10,Có\n"
             + "F2,1.004567,Trực tuyến,01/01/2023 00:05,,0,,,,,,Không\n"
-            + "F3,9.999999,Trực tiếp,2023-03-01 16:00:00,,0,,,,,,\n"
+            # A clock stopped for a supplement: no due date yet.
+            + "F3,1.004567,Trực tiếp,2023-03-01 16:00:00,,1,02/03/2023 10:00,,,,,\n"
         ).encode(),
         "hs.csv",
         unit,
@@ -81,7 +82,14 @@ def test_fast_path_row_reads_back_as_an_orm_row(unit):
             10,
         ),
         ("F2", datetime.datetime(2023, 1, 1, 0, 5, tzinfo=ZONE), None, None, False, None),
-        ("F3", datetime.datetime(2023, 3, 1, 16, 0, tzinfo=ZONE), None, None, None, None),
+        (
+            "F3",
+            datetime.datetime(2023, 3, 1, 16, 0, tzinfo=ZONE),
+            datetime.datetime(2023, 3, 2, 10, 0, tzinfo=ZONE),
+            None,
+            None,
+            None,
+        ),
     ]:
         fast = imported[code]
         assert fast.received_at == received

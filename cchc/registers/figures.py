@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from cchc.org.models import Unit
 from cchc.periods.windows import parse_period
 from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
-from cchc.registers.stats import KEYS, grouped_stats, window_stats
+from cchc.registers.stats import KEYS, grouped_stats, received_by, received_within, window_stats
 
 NOT_IN_CATALOGUE = "Chưa có trong danh mục"
 NO_FIELD = "Chưa ghi lĩnh vực"
@@ -86,7 +86,7 @@ def overdue_in_window(start: datetime.date, end: datetime.date) -> Q:
     """Dossiers counted as overdue in the window: resolved late within it, or still
     unfinished at its end and past their due date (or after several supplement requests)."""
     resolved_late = Q(result_on__gte=start, result_on__lte=end, verdict=Verdict.LATE)
-    unfinished = Q(received_at__date__lte=end) & (Q(result_on__isnull=True) | Q(result_on__gt=end))
+    unfinished = received_by(end) & (Q(result_on__isnull=True) | Q(result_on__gt=end))
     return resolved_late | (unfinished & (Q(supplement_count__gt=1) | Q(due_on__lt=end)))
 
 
@@ -132,7 +132,7 @@ class Rates:
 
 def rates(unit: Unit, start: datetime.date, end: datetime.date) -> Rates:
     register = Dossier.objects.filter(unit=unit)
-    received = Q(received_at__date__gte=start, received_at__date__lte=end)
+    received = received_within(start, end)
     overdue = overdue_in_window(start, end)
     # Aliases must not reuse a field name ("digitised"), hence the prefix.
     counts = register.aggregate(

@@ -47,10 +47,19 @@ def grouped_stats(
     return {row[by]: _with_received(row) for row in rows}
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
+def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time()), timezone.get_current_timezone()
     )
+
+
+def received_by(end: datetime.date) -> Q:
+    """Received on or before `end` (local day), without received_at__date."""
+    return Q(received_at__lt=local_midnight(end + datetime.timedelta(days=1)))
+
+
+def received_within(start: datetime.date, end: datetime.date) -> Q:
+    return Q(received_at__gte=local_midnight(start)) & received_by(end)
 
 
 def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:
@@ -59,8 +68,8 @@ def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count],
 
     received_at is compared with the local midnights that bound the window rather than
     through received_at__date, which SQLite evaluates with a Python function on every row."""
-    window_opens = _local_midnight(start)
-    window_closes = _local_midnight(end + datetime.timedelta(days=1))
+    window_opens = local_midnight(start)
+    window_closes = local_midnight(end + datetime.timedelta(days=1))
     received_before = Q(received_at__lt=window_opens)
     received_within = Q(received_at__gte=window_opens, received_at__lt=window_closes)
     not_finished_before = Q(result_on__isnull=True) | Q(result_on__gte=start)

@@ -40,7 +40,7 @@ from cchc.registers.mapping import (
 )
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind, Procedure
 from cchc.registers.services import record_apology
-from cchc.registers.stats import window_stats
+from cchc.registers.stats import received_by, window_stats
 from cchc.registers.xlsx import DossierStatsXlsx
 
 SHOWN_ERRORS = 30
@@ -79,7 +79,7 @@ def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
     period = _period(request.GET.get("period"))
     register = Dossier.objects.filter(unit=unit)
     figures = window_stats(register, period.start, period.end)
-    in_window = register.filter(received_at__date__lte=period.end).order_by("-received_at")
+    in_window = register.filter(received_by(period.end)).order_by("-received_at")
     page = Paginator(in_window, 50).get_page(request.GET.get("page"))
     return render(
         request,
