@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from cchc.org.models import Unit
 from cchc.records.models import (
     DeadlineRecord,
     DocumentForm,
@@ -30,6 +31,8 @@ from cchc.records.models import (
     feedback_working_days,
 )
 from cchc.records.sources import latest_snapshots, plan_year, reporting_year
+from cchc.registers.models import Dossier, OnlineLevel, Procedure, TimeUnit
+from cchc.registers.services import reclassify
 
 TEXT, DATE, INT, CHOICE, BOOL = "text", "date", "int", "choice", "bool"
 
@@ -60,6 +63,11 @@ class RegisterSpec:
     # What a period's list shows; names {label} (the period's), {year} (its reporting
     # year) and {end} (its cut-off, dd/mm/yyyy).
     listing: str = "Danh sách {label}"
+    # Run after every change to the unit's register (save, delete, import), e.g. to
+    # recompute what depends on it.
+    after_change: Callable[[Unit], object] | None = None
+    # Why a record may not be deleted (None: it may), e.g. other records depend on it.
+    delete_blocked: Callable[[models.Model], str | None] | None = None
 
     @property
     def hint(self) -> str:
@@ -101,6 +109,26 @@ def _dated(field_name: str) -> Callable[[QuerySet, datetime.date, datetime.date]
     return in_period
 
 
+def _whole_register(rows: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
+    return rows
+
+
+def _procedure_in_use(procedure: Procedure) -> str | None:
+    count = Dossier.objects.filter(unit_id=procedure.unit_id, procedure_code=procedure.code).count()
+    if not count:
+        return None
+    return (
+        f"TTHC {procedure.code} đã có {count} hồ sơ trong sổ theo dõi hồ sơ: không xóa được, vì "
+        "hạn giải quyết của các hồ sơ này tính theo thời hạn của TTHC. Sửa thông tin TTHC nếu "
+        "cần."
+    )
+
+
+def _reclassify_dossiers(unit: Unit) -> object:
+    """A processing time changed: the unit's dossiers get their deadlines again."""
+    return reclassify([unit])
+
+
 def _open_or_in_period(rows: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
     """Received or handled in the window, or still open at its end."""
     still_open = Q(received_on__lte=end) & (Q(handled_on__isnull=True) | Q(handled_on__gt=end))
@@ -112,6 +140,58 @@ def _open_or_in_period(rows: QuerySet, start: datetime.date, end: datetime.date)
 REGISTERS: dict[str, RegisterSpec] = {
     spec.slug: spec
     for spec in [
+        RegisterSpec(
+            slug="procedures",
+            model=Procedure,
+            title="Danh mục TTHC",
+            hint_text="Thủ tục hành chính đơn vị giải quyết: mã, lĩnh vực, mức độ dịch vụ công "
+            "trực tuyến, bưu chính công ích, phí, thời hạn giải quyết. Hạn của hồ sơ TTHC được "
+            "tính theo danh mục này và tính lại khi danh mục thay đổi.",
+            columns=[
+                Column("Mã TTHC", "code", required=True),
+                Column("Tên TTHC", "name", required=True),
+                Column("Lĩnh vực", "field"),
+                Column("Cấp thực hiện", "level"),
+                Column(
+                    "Mức độ DVC",
+                    "online_level",
+                    CHOICE,
+                    short={
+                        OnlineLevel.FULL: "Toàn trình",
+                        OnlineLevel.PARTIAL: "Một phần",
+                        OnlineLevel.NONE: "Không",
+                    },
+                ),
+                Column("Thời hạn giải quyết", "processing_time", INT, required=True),
+                Column(
+                    "Đơn vị thời hạn",
+                    "time_unit",
+                    CHOICE,
+                    aliases={"ngày lv": TimeUnit.WORKING_DAYS},
+                ),
+                Column("Phí, lệ phí", "fee"),
+                Column("Bưu chính công ích", "postal", BOOL),
+            ],
+            key=("code",),
+            in_period=_whole_register,
+            summary=["procedures.total", "procedures.online_full", "procedures.postal"],
+            sample=[
+                [
+                    "1.004503",
+                    "Cấp giấy phép bưu chính",
+                    "Bưu chính",
+                    "Tỉnh",
+                    "Toàn trình",
+                    "10",
+                    "ngày làm việc",
+                    "",
+                    "Có",
+                ]
+            ],
+            listing="Danh mục TTHC đang áp dụng",
+            after_change=_reclassify_dossiers,
+            delete_blocked=_procedure_in_use,
+        ),
         RegisterSpec(
             slug="tasks",
             model=Task,

@@ -52,11 +52,24 @@ def save_record(user, spec: RegisterSpec, unit: Unit, form: RecordForm) -> model
         f"{verb} {spec.verbose_name} «{record}» trong sổ của {unit.name}",
         data={"register": spec.slug, "unit": unit.code, "id": record.pk, "changes": changes},
     )
+    _changed(spec, unit)
     return record
+
+
+def _changed(spec: RegisterSpec, unit: Unit) -> None:
+    if spec.after_change is not None:
+        spec.after_change(unit)
+
+
+class RecordInUse(ValueError):
+    """The record cannot be deleted: other records depend on it (the message says which)."""
 
 
 @transaction.atomic
 def delete_record(user, spec: RegisterSpec, unit: Unit, record: models.Model) -> None:
+    blocked = spec.delete_blocked(record) if spec.delete_blocked else None
+    if blocked:
+        raise RecordInUse(blocked)
     snapshot, pk, text = _snapshot(spec, record), record.pk, str(record)
     record.delete()
     log_action(
@@ -65,6 +78,7 @@ def delete_record(user, spec: RegisterSpec, unit: Unit, record: models.Model) ->
         f"Xóa {spec.verbose_name} «{text}» khỏi sổ của {unit.name}",
         data={"register": spec.slug, "unit": unit.code, "id": pk, "before": snapshot},
     )
+    _changed(spec, unit)
 
 
 @transaction.atomic
@@ -92,6 +106,7 @@ def import_register(
             "skipped": [str(error) for error in result.skipped],
         },
     )
+    _changed(spec, unit)
     return result
 
 

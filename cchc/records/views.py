@@ -174,6 +174,10 @@ def delete(request: HttpRequest, unit_code: str, register: str, pk: int) -> Http
     spec = _spec(register)
     record = _record(spec, unit, pk)
     period = _period(request)
+    blocked = spec.delete_blocked(record) if spec.delete_blocked else None
+    if blocked:  # said at once, not after the confirmation (the service checks again)
+        messages.error(request, blocked)
+        return redirect(_list_url(spec, unit, period))
     if request.method == "POST":
         text = str(record)
         services.delete_record(request.user, spec, unit, record)

@@ -38,6 +38,7 @@ from cchc.registers.imports import (
     read_table,
 )
 from cchc.registers.models import ColumnMapping, ImportKind
+from cchc.registers.services import cut_off_minutes, reclassify
 
 Mapping = dict[str, str]  # standard column -> source column
 
@@ -158,6 +159,7 @@ def import_file(
         )
     else:
         result = import_procedures(data, filename, unit)
+        reclassify([unit])  # processing times may have changed
     _log_import(user, unit, kind, filename, result, mapping)
     return result
 
@@ -261,15 +263,6 @@ def _source_names(errors: list[RowError], mapping: Mapping) -> list[RowError]:
     ]
 
 
-def cut_off_minutes() -> int:
-    return int(settings.CCHC_DOSSIER_CUTOFF)
-
-
-def cut_off_label(minutes: int | None = None) -> str:
-    minutes = cut_off_minutes() if minutes is None else minutes
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def import_frame(
     frame: pandas.DataFrame,
     filename: str,
@@ -293,10 +286,12 @@ def import_frame(
             buffer = io.StringIO()
             frame.to_csv(buffer, index=False)
             name = filename if filename.lower().endswith(".csv") else f"{filename}.csv"
-            return import_procedures(buffer.getvalue().encode("utf-8"), name, unit)
-        result = import_dossier_frame(
-            frame, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
-        )
+            result = import_procedures(buffer.getvalue().encode("utf-8"), name, unit)
+            reclassify([unit])  # processing times may have changed
+        else:
+            result = import_dossier_frame(
+                frame, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
+            )
     except ImportRejected as exc:
         if mapping is None:
             raise

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import numpy
 import pandas
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,10 +17,19 @@ from cchc.org.models import Unit
 from cchc.periods.models import CalendarOverride
 from cchc.periods.workdays import WorkdayTable
 from cchc.registers.classify import classify
-from cchc.registers.mapping import cut_off_label, cut_off_minutes
 from cchc.registers.models import Dossier, Procedure, TimeUnit
 
 RECLASSIFY_CHUNK = 20_000
+
+
+def cut_off_minutes() -> int:
+    """The cut-off hour in force (CCHC_DOSSIER_CUTOFF), in minutes after midnight."""
+    return int(settings.CCHC_DOSSIER_CUTOFF)
+
+
+def cut_off_label(minutes: int | None = None) -> str:
+    minutes = cut_off_minutes() if minutes is None else minutes
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 @transaction.atomic

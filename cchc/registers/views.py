@@ -26,7 +26,6 @@ from cchc.registers.forms import ApologyForm, MappingForm, is_overdue
 from cchc.registers.imports import MAX_UPLOAD_BYTES, ImportRejected, ImportResult, read_table
 from cchc.registers.mapping import (
     MappingTaken,
-    cut_off_label,
     discard_upload,
     guess_mapping,
     import_file,
@@ -39,7 +38,7 @@ from cchc.registers.mapping import (
     saved_mapping_for,
 )
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind, Procedure
-from cchc.registers.services import record_apology
+from cchc.registers.services import cut_off_label, record_apology
 from cchc.registers.stats import received_by, window_stats
 from cchc.registers.xlsx import DossierStatsXlsx
 

@@ -8,14 +8,13 @@ from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError
 from cchc.registers.imports import ImportRejected, ImportResult
 from cchc.registers.mapping import (
-    cut_off_label,
     import_file,
     is_standard,
     read_headers,
     saved_mapping_for,
 )
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind
-from cchc.registers.services import reclassify
+from cchc.registers.services import cut_off_label, reclassify
 from cchc.registers.stats import window_stats
 
 SHOWN_ERRORS = 50
