@@ -421,3 +421,20 @@ def test_page_shows_the_year_by_period(client, unit, reporter):
     table = text.split('id="by-period"')[1].split("</table>")[0]
     assert 'data-period="Q3-2022"' in table and 'data-period="Y-2022"' in table
     assert "Quý III năm 2022" in table
+
+
+def test_progress_rate_of_qd_766(client, unit, reporter):
+    """(early + on time + still within time) ÷ every dossier of the period."""
+    from cchc.registers.figures import progress_rate
+
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    figures = window_stats(Dossier.objects.filter(unit=unit), *Q3_2022)
+    # Of the 5 dossiers of Q3: H001 early, H002 still within time; H003 and H004 late,
+    # H005 overdue at the period's end.
+    expected = Decimal("40.00")
+    assert progress_rate(figures) == expected
+    assert register_value("dossiers.progress_rate", unit, *Q3_2022) == expected
+    assert progress_rate(dict.fromkeys(KEYS, 0)) is None
+    _login(client, reporter)
+    text = client.get(reverse("dossiers", args=["ST-STTTT"]) + "?period=Q3-2022").content.decode()
+    assert "Tiến độ giải quyết (QĐ 766)" in text

@@ -32,6 +32,15 @@ def on_time_rate(figures: dict[str, int] | None) -> Decimal | None:
     return percent(figures["early"] + figures["on_time"], figures["resolved"])
 
 
+def progress_rate(figures: dict[str, int] | None) -> Decimal | None:
+    """QĐ 766/QĐ-TTg's "tiến độ giải quyết": resolved early or on time plus still within time,
+    out of every dossier of the period (received = resolved + in progress), in %."""
+    if not figures:
+        return None
+    on_track = figures["early"] + figures["on_time"] + figures["in_progress_within"]
+    return percent(on_track, figures["received"])
+
+
 @dataclass(frozen=True)
 class PeriodRow:
     code: str

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from cchc.org.models import Unit
 from cchc.records import sources as record_sources
-from cchc.registers.figures import Rates, on_time_rate, rates
+from cchc.registers.figures import Rates, on_time_rate, progress_rate, rates
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import grouped_stats, window_stats
 
@@ -30,11 +30,14 @@ def _stat(key: str) -> Source:
     return source
 
 
-def _on_time_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-    register = Dossier.objects.filter(unit=unit)
-    if not register.exists():
-        return None
-    return on_time_rate(window_stats(register, start, end))
+def _figures_rate(rate: Callable[[dict[str, int]], Decimal | None]) -> Source:
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        register = Dossier.objects.filter(unit=unit)
+        if not register.exists():
+            return None
+        return rate(window_stats(register, start, end))
+
+    return source
 
 
 def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
@@ -87,7 +90,15 @@ SOURCES: dict[str, tuple[str, Source]] = {
     ),
     "dossiers.resolved": ("Hồ sơ đã giải quyết trong kỳ", _stat("resolved")),
     "dossiers.received_online": ("Hồ sơ tiếp nhận trực tuyến trong kỳ", _stat("new_online")),
-    "dossiers.on_time_rate": ("Tỷ lệ hồ sơ giải quyết trước và đúng hạn (%)", _on_time_rate),
+    "dossiers.on_time_rate": (
+        "Tỷ lệ hồ sơ giải quyết trước và đúng hạn (%)",
+        _figures_rate(on_time_rate),
+    ),
+    "dossiers.progress_rate": (
+        "Tỷ lệ hồ sơ giải quyết trước, đúng hạn và đang trong hạn trên hồ sơ của kỳ "
+        "(tiến độ giải quyết, QĐ 766/QĐ-TTg) (%)",
+        _figures_rate(progress_rate),
+    ),
     "dossiers.early": ("Hồ sơ giải quyết trước hạn trong kỳ", _stat("early")),
     "dossiers.on_time": ("Hồ sơ giải quyết đúng hạn trong kỳ", _stat("on_time")),
     "dossiers.late": ("Hồ sơ giải quyết quá hạn trong kỳ", _stat("late")),

@@ -21,7 +21,13 @@ from cchc.periods.models import Period, working_calendar
 from cchc.periods.windows import PeriodCodeError, current_quarter
 from cchc.registers.charts import CHARTS
 from cchc.registers.explain import explain
-from cchc.registers.figures import field_stats, overdue_dossiers, rates, year_series
+from cchc.registers.figures import (
+    field_stats,
+    overdue_dossiers,
+    progress_rate,
+    rates,
+    year_series,
+)
 from cchc.registers.forms import ApologyForm, MappingForm, is_overdue
 from cchc.registers.imports import MAX_UPLOAD_BYTES, ImportRejected, ImportResult, read_table
 from cchc.registers.mapping import (
@@ -89,6 +95,7 @@ def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
             "figures": figures,
             "fields": field_stats(unit, period.start, period.end),
             "rates": rates(unit, period.start, period.end),
+            "progress_rate": progress_rate(figures),
             "year_rows": year_series(unit, period.end.year, timezone.localdate()),
             "overdue": overdue_dossiers(register, period.start, period.end)[:200],
             "page": page,
