@@ -85,6 +85,11 @@ urlpatterns = [
         province.dossier_overview,
         name="dossier_overview",
     ),
+    path(
+        "overview/<str:period_code>/dossiers/bieu-II.06a.xlsx",
+        province.dossier_overview_xlsx,
+        name="dossier_overview_xlsx",
+    ),
     path("", include("cchc.records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -69,3 +69,35 @@ def test_only_consolidators(client, reporter, registers):
 def test_unknown_period_is_not_found(client, consolidator, registers):
     client.force_login(consolidator)
     assert client.get("/overview/Q9-2022/dossiers/").status_code == 404
+
+
+def test_province_xlsx_has_a_row_per_unit_and_the_total(client, consolidator, registers):
+    import io
+
+    import openpyxl
+
+    client.force_login(consolidator)
+    response = client.get("/overview/Q3-2022/dossiers/bieu-II.06a.xlsx")
+    assert response.status_code == 200
+    assert "bieu-II.06a-ST-Q3-2022.xlsx" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A4"].value == "Đơn vị báo cáo: UBND tỉnh Sóc Trăng"
+    assert sheet["B6"].value == "Cơ quan, đơn vị"
+    body = [
+        [cell.value for cell in row]
+        for row in sheet.iter_rows(min_row=11, max_col=14)
+        if row[1].value
+    ]
+    # Units that keep a dossier register, in the page's order (by code), then the total.
+    assert [row[1] for row in body] == [
+        "Sở Tư pháp",
+        "Sở Thông tin và Truyền thông",
+        "Tổng cộng",
+    ]
+    assert [row[2] for row in body] == [2, 4, 6]  # received
+    assert body[2][10] == 2  # late: A3 and B2
+
+
+def test_province_xlsx_only_for_consolidators(client, reporter, registers):
+    client.force_login(reporter)
+    assert client.get("/overview/Q3-2022/dossiers/bieu-II.06a.xlsx").status_code == 403

@@ -99,6 +99,19 @@ def consolidated_unit_ids(user: AnyUser) -> set[int]:
     return _scope(user, {Role.CONSOLIDATOR})
 
 
+def consolidation_roots(user: AnyUser) -> list[Unit]:
+    """The units on which the user holds the consolidator role (empty for an admin without
+    one: an admin sees everything)."""
+    if not user.is_authenticated:
+        return []
+    return [
+        assignment.unit
+        for assignment in RoleAssignment.objects.filter(user=user, role=Role.CONSOLIDATOR)
+        .select_related("unit")
+        .order_by("unit__code")
+    ]
+
+
 def can_consolidate(user: AnyUser) -> bool:
     return bool(consolidated_unit_ids(user))
 

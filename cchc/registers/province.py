@@ -19,6 +19,7 @@ from cchc.periods.windows import PeriodCodeError
 from cchc.registers.figures import on_time_rate
 from cchc.registers.models import Dossier
 from cchc.registers.stats import KEYS, grouped_stats
+from cchc.registers.xlsx import DossierStatsXlsx
 
 
 @dataclass
@@ -52,14 +53,37 @@ def province_rows(period: Period, unit_ids: set[int]) -> tuple[list[UnitRow], di
     return rows, totals
 
 
-@login_required
-def dossier_overview(request: HttpRequest, period_code: str) -> HttpResponse:
+def _consolidator_period(request: HttpRequest, period_code: str) -> Period:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
     try:
-        period = Period.objects.for_code(period_code)
+        return Period.objects.for_code(period_code)
     except PeriodCodeError as exc:
         raise Http404(str(exc)) from exc
+
+
+@login_required
+def dossier_overview_xlsx(request: HttpRequest, period_code: str) -> HttpResponse:
+    """Biểu II.06a with a row per unit that keeps a dossier register, and the total."""
+    period = _consolidator_period(request, period_code)
+    rows, totals = province_rows(period, access.consolidated_unit_ids(request.user))
+    scope = access.consolidation_roots(request.user)
+    rendered = DossierStatsXlsx(
+        scope[0] if len(scope) == 1 else None,
+        period,
+        rows=[(row.unit.name, row.figures) for row in rows if row.figures is not None],
+        total=totals,
+        row_header="Cơ quan, đơn vị",
+        reporter_name=", ".join(unit.name for unit in scope) or "Toàn hệ thống",
+    ).render()
+    response = HttpResponse(rendered.content, content_type=rendered.mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response
+
+
+@login_required
+def dossier_overview(request: HttpRequest, period_code: str) -> HttpResponse:
+    period = _consolidator_period(request, period_code)
     rows, totals = province_rows(period, access.consolidated_unit_ids(request.user))
     return render(
         request,

@@ -83,20 +83,37 @@ def _row_values(figures: dict[str, int]) -> list[int]:
 
 
 class DossierStatsXlsx:
-    """Exporter of Biểu II.06a for one unit and period: render() -> Rendered."""
+    """Exporter of Biểu II.06a for one period: render() -> Rendered. By default the rows are
+    the unit's procedure fields; `rows` and `total` give other rows (e.g. one per unit of
+    the province, with no `unit`: then `reporter_name` is required), `row_header` names
+    them."""
 
-    def __init__(self, unit: Unit, period: Period) -> None:
+    def __init__(
+        self,
+        unit: Unit | None,
+        period: Period,
+        *,
+        rows: list[tuple[str, dict[str, int]]] | None = None,
+        total: dict[str, int] | None = None,
+        row_header: str = "Lĩnh vực, công việc giải quyết theo cấp",
+        reporter_name: str | None = None,
+    ) -> None:
         self.unit = unit
         self.period = period
+        self.rows = rows
+        self.total = total
+        self.row_header = row_header
+        self.reporter_name = reporter_name or unit.name
 
     def filename(self) -> str:
-        return f"bieu-II.06a-{self.unit.code}-{self.period.code}.xlsx"
+        code = self.unit.code if self.unit else "tong-hop"
+        return f"bieu-II.06a-{code}-{self.period.code}.xlsx"
 
     def render(self) -> Rendered:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "Biểu II.06a"
-        workbook.properties.title = f"{FORM} {self.unit.name} {self.period.label}"
+        workbook.properties.title = f"{FORM} {self.reporter_name} {self.period.label}"
         workbook.properties.creator = "cchc"
         self.write(sheet)
         buffer = io.BytesIO()
@@ -114,10 +131,11 @@ class DossierStatsXlsx:
             _font(12, italic=True),
             "center",
         )
-        self._title(sheet, 4, f"Đơn vị báo cáo: {self.unit.name}", _font(12), "left")
+        self._title(sheet, 4, f"Đơn vị báo cáo: {self.reporter_name}", _font(12), "left")
         self._title(sheet, 5, "Đơn vị tính: Số hồ sơ TTHC", _font(12, italic=True), "right")
         top = 6
         for first_row, first_col, last_row, last_col, text in HEADER:
+            text = self.row_header if (first_row, first_col) == (0, 2) else text
             sheet.cell(row=top + first_row, column=first_col, value=text)
             if (first_row, first_col) != (last_row, last_col):
                 sheet.merge_cells(
@@ -138,11 +156,12 @@ class DossierStatsXlsx:
                 cell.fill = HEADER_FILL
         sheet.row_dimensions[top + 3].height = 32
         row = numbers + 1
-        for index, (field, figures) in enumerate(field_stats(self.unit, start, end), start=1):
-            self._body_row(sheet, row, index, field, _row_values(figures), bold=False)
+        rows = self.rows if self.rows is not None else field_stats(self.unit, start, end)
+        for index, (label, figures) in enumerate(rows, start=1):
+            self._body_row(sheet, row, index, label, _row_values(figures), bold=False)
             row += 1
-        total = _row_values(unit_figures(self.unit, start, end))
-        self._body_row(sheet, row, None, "Tổng cộng", total, bold=True)
+        total = self.total if self.total is not None else unit_figures(self.unit, start, end)
+        self._body_row(sheet, row, None, "Tổng cộng", _row_values(total), bold=True)
         for column, width in enumerate(WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
         self._page(sheet, top, numbers)
