@@ -295,6 +295,8 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
             steps.wrap(imports, "classify_days", "classify")
             steps.wrap(imports, "day_numbers", "classify")
             steps.wrap(imports, "minutes_of_day", "classify")
+            # The row check run after classify_days (a deadline that cannot be known).
+            steps.wrap(imports, "_undetermined", "deadline_check")
             steps.wrap(imports, "_epoch_days", "to_python_objects")
             for name in ("_utc_text", "_date_text", "_nullable"):
                 steps.wrap(writes, name, "to_python_objects")
@@ -328,7 +330,11 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
         return result
     step = dict(steps.seconds)
     step["read"] = step.pop("read_and_parse", 0.0) - step.get("parse", 0.0)
-    step["classify"] = step.get("classify", 0.0) + step.get("calendar_table", 0.0)
+    step["classify"] = (
+        step.get("classify", 0.0)
+        + step.get("calendar_table", 0.0)
+        + step.get("deadline_check", 0.0)
+    )
     known = sum(step.get(k, 0.0) for k in ("read", "parse", "classify", "upsert_sql"))
     # The SQL values are made batch by batch inside upsert_dossiers: part of upsert_sql.
     step["rest"] = total - known
@@ -683,7 +689,7 @@ def report(results: list[dict]) -> str:
     lines.append("")
     header = (
         "| rows | of which columns to SQL values s | upsert (values + SQL) s | rest (commit) s "
-        "| calendar table s | checks |"
+        "| calendar table s | deadline check s | checks |"
     )
     lines += [header, "|" + "|".join(["---:"] * (header.count("|") - 1)) + "|"]
     for r in results:
@@ -692,7 +698,7 @@ def report(results: list[dict]) -> str:
         lines.append(
             f"| {r['rows']:,} | {seconds(s.get('to_python_objects'))} "
             f"| {seconds(s.get('upsert_sql'))} | {seconds(s.get('rest'))} "
-            f"| {seconds(s.get('calendar_table'))} "
+            f"| {seconds(s.get('calendar_table'))} | {seconds(s.get('deadline_check'))} "
             f"| {', '.join(f'{k}={v}' for k, v in checks.items()) or '–'} |"
         )
     return "\n".join(lines)
