@@ -32,37 +32,11 @@ MAX_INT = 2_147_483_647  # the largest integer column PostgreSQL and SQLite both
 
 
 def read_rows(source: Path | bytes, filename: str) -> pandas.DataFrame:
-    """Every cell as text (empty string for a blank), header row as column names, indexed by
-    the row number the user sees in the file (header = 1). Blank rows are dropped after
-    numbering, so an error names the row the file shows (unlike read_table, which lets
-    pandas skip blank CSV lines before counting)."""
-    data = source.read_bytes() if isinstance(source, Path) else source
-    limit = dossier_imports.MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ImportRejected(
-            f"Tệp {filename} lớn hơn {limit // (1024 * 1024)} MB; hãy chia nhỏ tệp."
-        )
-    try:
-        if filename.lower().endswith((".xlsx", ".xlsm")):
-            # read_excel keeps blank rows between rows of data.
-            frame = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        else:
-            frame = pandas.read_csv(
-                io.BytesIO(data),
-                dtype=str,
-                encoding="utf-8-sig",
-                keep_default_na=False,
-                skipinitialspace=True,
-                skip_blank_lines=False,
-            )
-    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
-        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
-    except Exception as exc:  # openpyxl raises its own errors for corrupt files
-        raise ImportRejected(f"Tệp {filename} hỏng hoặc không phải tệp Excel/CSV: {exc}") from exc
-    frame.columns = [str(column).strip() for column in frame.columns]
-    frame = frame.fillna("").apply(lambda column: column.str.strip())
+    """read_table's table (blank rows dropped after counting), indexed by the row number
+    the user sees in the file (header = 1)."""
+    frame = dossier_imports.read_table(source, filename)
     frame.index = frame.index + 2
-    return frame[(frame != "").any(axis=1)]
+    return frame
 
 
 def _dates(raw: pandas.Series) -> pandas.Series:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.org import access
 from cchc.org.models import Unit
+from cchc.org.shortcuts import register_unit, visible_unit
 from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError, current_quarter
 from cchc.records import services
@@ -33,20 +33,6 @@ STATUS_BADGE = {
 }
 CELL_CLASS = {DATE: "nowrap", INT: "number"}
 MAX_SHOWN_ERRORS = 30
-
-
-def _unit(request: HttpRequest, code: str) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
-    if not access.can_view_unit(request.user, unit):
-        raise Http404("Không tìm thấy đơn vị")
-    return unit
-
-
-def _editable_unit(request: HttpRequest, code: str) -> Unit:
-    unit = _unit(request, code)
-    if not access.can_edit_registers(request.user, unit):
-        raise PermissionDenied("Chỉ người báo cáo của đơn vị mới cập nhật được sổ theo dõi.")
-    return unit
 
 
 def _spec(slug: str) -> RegisterSpec:
@@ -86,7 +72,7 @@ def _cell(record: models.Model, column: Column, short: bool = False) -> str:
 
 @login_required
 def index(request: HttpRequest, unit_code: str) -> HttpResponse:
-    unit = _unit(request, unit_code)
+    unit = visible_unit(request, unit_code)
     period = _period(request)
     registers = [
         (spec, spec.model.objects.filter(unit=unit).count()) for spec in REGISTERS.values()
@@ -100,7 +86,7 @@ def index(request: HttpRequest, unit_code: str) -> HttpResponse:
 
 @login_required
 def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
-    unit = _unit(request, unit_code)
+    unit = visible_unit(request, unit_code)
     spec = _spec(register)
     period = _period(request)
     rows = spec.in_period(spec.model.objects.filter(unit=unit), period.start, period.end)
@@ -157,20 +143,20 @@ def _edit(request: HttpRequest, unit: Unit, spec: RegisterSpec, record) -> HttpR
 
 @login_required
 def create(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     return _edit(request, unit, _spec(register), None)
 
 
 @login_required
 def edit(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     spec = _spec(register)
     return _edit(request, unit, spec, _record(spec, unit, pk))
 
 
 @login_required
 def delete(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     spec = _spec(register)
     record = _record(spec, unit, pk)
     period = _period(request)
@@ -194,7 +180,7 @@ def delete(request: HttpRequest, unit_code: str, register: str, pk: int) -> Http
 @login_required
 @require_POST
 def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     spec = _spec(register)
     back = redirect(_list_url(spec, unit, _period(request)))
     upload = request.FILES.get("file")
@@ -233,7 +219,7 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
 
 @login_required
 def sample(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
-    _unit(request, unit_code)
+    visible_unit(request, unit_code)
     spec = _spec(register)
     response = HttpResponse(sample_csv(spec), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mau-{spec.slug}.csv"'

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.org import access
 from cchc.org.models import Unit
+from cchc.org.shortcuts import register_unit, visible_unit
 from cchc.periods.models import Period, working_calendar
 from cchc.periods.windows import PeriodCodeError, current_quarter
 from cchc.registers.charts import CHARTS
@@ -52,20 +52,6 @@ SHOWN_ERRORS = 30
 SAMPLE_ROWS = 3
 
 
-def _unit(request: HttpRequest, code: str) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
-    if not access.can_view_unit(request.user, unit):
-        raise Http404("Không tìm thấy đơn vị")
-    return unit
-
-
-def _editable_unit(request: HttpRequest, code: str) -> Unit:
-    unit = _unit(request, code)
-    if not access.can_edit_registers(request.user, unit):
-        raise PermissionDenied("Chỉ người báo cáo của đơn vị mới sửa được sổ hồ sơ.")
-    return unit
-
-
 def _period(code: str | None) -> Period:
     try:
         return Period.objects.for_code(code or current_quarter(timezone.localdate()))
@@ -80,7 +66,7 @@ def _page_url(unit: Unit, period_code: str) -> str:
 
 @login_required
 def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
-    unit = _unit(request, unit_code)
+    unit = visible_unit(request, unit_code)
     period = _period(request.GET.get("period"))
     register = Dossier.objects.filter(unit=unit)
     figures = window_stats(register, period.start, period.end)
@@ -110,7 +96,7 @@ def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
 @login_required
 @require_GET
 def stats_xlsx(request: HttpRequest, unit_code: str) -> HttpResponse:
-    unit = _unit(request, unit_code)
+    unit = visible_unit(request, unit_code)
     rendered = DossierStatsXlsx(unit, _period(request.GET.get("period"))).render()
     response = HttpResponse(rendered.content, content_type=rendered.mimetype)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
@@ -120,7 +106,7 @@ def stats_xlsx(request: HttpRequest, unit_code: str) -> HttpResponse:
 @login_required
 @require_GET
 def chart(request: HttpRequest, unit_code: str, key: str) -> HttpResponse:
-    unit = _unit(request, unit_code)
+    unit = visible_unit(request, unit_code)
     if key not in CHARTS:
         raise Http404("Không có biểu đồ này")
     period = _period(request.GET.get("period"))
@@ -158,14 +144,14 @@ def _detail(
 
 @login_required
 def dossier_detail(request: HttpRequest, unit_code: str, code: str) -> HttpResponse:
-    unit = _unit(request, unit_code)
+    unit = visible_unit(request, unit_code)
     return _detail(request, unit, get_object_or_404(Dossier, unit=unit, code=code), None)
 
 
 @login_required
 @require_POST
 def dossier_apology(request: HttpRequest, unit_code: str, code: str) -> HttpResponse:
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     dossier = get_object_or_404(Dossier, unit=unit, code=code)
     form = ApologyForm(request.POST, dossier=dossier)
     if not form.is_valid():
@@ -198,7 +184,7 @@ def _report_result(request: HttpRequest, result: ImportResult, what: str) -> Non
 def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     """Import at once when the header is standard or a saved mapping fits; otherwise keep
     the file and ask for the mapping."""
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     period_code = request.POST.get("period", "")
     back = redirect(_page_url(unit, period_code))
     upload = request.FILES.get("file")
@@ -257,7 +243,7 @@ def upload_procedures(request: HttpRequest, unit_code: str) -> HttpResponse:
 def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse:
     """The mapping page of a kept upload: choose the file's column for each standard one,
     name the source, import, and save the mapping."""
-    unit = _editable_unit(request, unit_code)
+    unit = register_unit(request, unit_code)
     pending = pending_upload(token, unit, request.user)
     period_code = request.GET.get("period") or request.POST.get("period", "")
     if pending is None:
