@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import HttpResponse
+
 from cchc.reports.models import Report
 
 
@@ -15,6 +17,12 @@ class Rendered:
     filename: str
     mimetype: str
     content: bytes
+
+    def download(self) -> HttpResponse:
+        """The file as a response the browser saves under its name."""
+        response = HttpResponse(self.content, content_type=self.mimetype)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
 
 
 class Exporter:

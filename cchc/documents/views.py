@@ -31,9 +31,7 @@ def download(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         messages.error(request, str(exc))
         return redirect("report", report_id=report.pk)
-    response = HttpResponse(rendered.content, content_type=rendered.mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
-    return response
+    return rendered.download()
 
 
 @login_required

@@ -8,14 +8,14 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.documents.base import Rendered
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.org.shortcuts import register_unit, visible_unit
 from cchc.periods.models import Period
-from cchc.periods.windows import PeriodCodeError, current_quarter
+from cchc.periods.shortcuts import period_or_404
 from cchc.records import services
 from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
@@ -46,11 +46,7 @@ def _record(spec: RegisterSpec, unit: Unit, pk: int) -> models.Model:
 
 
 def _period(request: HttpRequest) -> Period:
-    code = request.GET.get("period") or request.POST.get("period")
-    try:
-        return Period.objects.for_code(code or current_quarter(timezone.localdate()))
-    except PeriodCodeError as exc:
-        raise Http404(str(exc)) from exc
+    return period_or_404(request.GET.get("period") or request.POST.get("period"))
 
 
 def _list_url(spec: RegisterSpec, unit: Unit, period: Period) -> str:
@@ -221,6 +217,4 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
 def sample(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
     visible_unit(request, unit_code)
     spec = _spec(register)
-    response = HttpResponse(sample_csv(spec), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mau-{spec.slug}.csv"'
-    return response
+    return Rendered(f"mau-{spec.slug}.csv", "text/csv; charset=utf-8", sample_csv(spec)).download()

@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cchc.org import access
 from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period
-from cchc.periods.windows import PeriodCodeError
+from cchc.periods.shortcuts import period_or_404
 from cchc.registers.figures import on_time_rate
 from cchc.registers.models import Dossier
 from cchc.registers.stats import KEYS, grouped_stats
@@ -56,10 +56,7 @@ def province_rows(period: Period, unit_ids: set[int]) -> tuple[list[UnitRow], di
 def _consolidator_period(request: HttpRequest, period_code: str) -> Period:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    try:
-        return Period.objects.for_code(period_code)
-    except PeriodCodeError as exc:
-        raise Http404(str(exc)) from exc
+    return period_or_404(period_code)
 
 
 @login_required
@@ -76,9 +73,7 @@ def dossier_overview_xlsx(request: HttpRequest, period_code: str) -> HttpRespons
         row_header="Cơ quan, đơn vị",
         reporter_name=", ".join(unit.name for unit in scope) or "Toàn hệ thống",
     ).render()
-    response = HttpResponse(rendered.content, content_type=rendered.mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
-    return response
+    return rendered.download()
 
 
 @login_required

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.org.shortcuts import register_unit, visible_unit
-from cchc.periods.models import Period, working_calendar
-from cchc.periods.windows import PeriodCodeError, current_quarter
+from cchc.periods.models import working_calendar
+from cchc.periods.shortcuts import period_or_404
 from cchc.registers.charts import CHARTS
 from cchc.registers.explain import explain
 from cchc.registers.figures import (
@@ -52,13 +52,6 @@ SHOWN_ERRORS = 30
 SAMPLE_ROWS = 3
 
 
-def _period(code: str | None) -> Period:
-    try:
-        return Period.objects.for_code(code or current_quarter(timezone.localdate()))
-    except PeriodCodeError as exc:
-        raise Http404(str(exc)) from exc
-
-
 def _page_url(unit: Unit, period_code: str) -> str:
     url = reverse("dossiers", args=[unit.code])
     return f"{url}?period={period_code}" if period_code else url
@@ -67,7 +60,7 @@ def _page_url(unit: Unit, period_code: str) -> str:
 @login_required
 def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
-    period = _period(request.GET.get("period"))
+    period = period_or_404(request.GET.get("period"))
     register = Dossier.objects.filter(unit=unit)
     figures = window_stats(register, period.start, period.end)
     in_window = register.filter(received_by(period.end)).order_by("-received_at")
@@ -97,10 +90,8 @@ def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
 @require_GET
 def stats_xlsx(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
-    rendered = DossierStatsXlsx(unit, _period(request.GET.get("period"))).render()
-    response = HttpResponse(rendered.content, content_type=rendered.mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
-    return response
+    rendered = DossierStatsXlsx(unit, period_or_404(request.GET.get("period"))).render()
+    return rendered.download()
 
 
 @login_required
@@ -109,7 +100,7 @@ def chart(request: HttpRequest, unit_code: str, key: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     if key not in CHARTS:
         raise Http404("Không có biểu đồ này")
-    period = _period(request.GET.get("period"))
+    period = period_or_404(request.GET.get("period"))
     png = CHARTS[key](unit, period.start, period.end)
     if png is None:
         raise Http404("Kỳ này chưa có số liệu cho biểu đồ")

@@ -10,10 +10,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.documents.base import Rendered
+from cchc.documents.xlsx import print_landscape_a4
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.registers.figures import field_stats, unit_figures
@@ -164,7 +164,7 @@ class DossierStatsXlsx:
         self._body_row(sheet, row, None, "Tổng cộng", _row_values(total), bold=True)
         for column, width in enumerate(WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
-        self._page(sheet, top, numbers)
+        print_landscape_a4(sheet, f"C{numbers + 1}", f"{top}:{numbers}")
 
     def _title(
         self, sheet: Worksheet, row: int, text: str, font: Font, horizontal: str, height=None
@@ -189,14 +189,3 @@ class DossierStatsXlsx:
             )
             if column > 2:
                 cell.number_format = "#,##0"
-
-    def _page(self, sheet: Worksheet, header_top: int, header_bottom: int) -> None:
-        sheet.freeze_panes = f"C{header_bottom + 1}"
-        sheet.print_title_rows = f"{header_top}:{header_bottom}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)

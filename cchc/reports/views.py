@@ -17,6 +17,7 @@ from cchc.documents.words import outline_title
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
+from cchc.periods.shortcuts import period_or_404
 from cchc.periods.windows import PeriodCodeError
 from cchc.reports import services
 from cchc.reports.models import Evidence, Report
@@ -34,20 +35,13 @@ def visible_report(request: HttpRequest, report_id: int) -> Report:
     return report
 
 
-def _period(code: str) -> Period:
-    try:
-        return Period.objects.for_code(code)
-    except PeriodCodeError as exc:
-        raise Http404(str(exc)) from exc
-
-
 @login_required
 def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
     """The report of a unit for a period; offers to start it when there is none yet."""
     unit = get_object_or_404(Unit, code=unit_code)
     if not access.can_view_unit(request.user, unit):
         raise Http404("Không tìm thấy đơn vị")
-    period = _period(period_code)
+    period = period_or_404(period_code)
     report = Report.objects.filter(unit=unit, period=period).first()
     if report is not None:
         return redirect("report", report_id=report.pk)
@@ -286,6 +280,6 @@ def overview_lookup(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, period_code: str) -> HttpResponse:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    period = _period(period_code)
+    period = period_or_404(period_code)
     rows = period_overview(period, access.consolidated_unit_ids(request.user))
     return render(request, "reports/overview.html", {"period": period, "overview": rows})
