@@ -290,8 +290,8 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
             # A CSV is read and parsed chunk by chunk: read = the whole minus the parsing.
             steps.wrap(imports, "_parse_csv", "read_and_parse")
             steps.wrap(imports, "_parse", "parse")
-            steps.wrap(imports, "_workday_table", "calendar_table")
-            steps.wrap(imports, "_procedure_times", "classify")
+            steps.wrap(imports, "workday_table", "calendar_table")
+            steps.wrap(imports, "procedure_times", "classify")
             steps.wrap(imports, "classify_days", "classify")
             steps.wrap(imports, "day_numbers", "classify")
             steps.wrap(imports, "minutes_of_day", "classify")

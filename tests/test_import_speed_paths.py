@@ -13,14 +13,13 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc.periods.models import CalendarOverride
+from cchc.periods.models import CalendarOverride, workday_table
 from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 from cchc.registers import imports
 from cchc.registers.imports import (
     UPSERT_COLUMNS,
     ImportRejected,
     _parse_dates,
-    _workday_table,
     import_dossiers,
     import_procedures,
 )
@@ -193,15 +192,15 @@ def test_workday_table_follows_the_overrides():
     saturday = datetime.date(2041, 6, 1)
     assert saturday.weekday() == 5 and not CalendarOverride.objects.filter(date=saturday)
     number = WorkdayTable.day_number(saturday)
-    before = _workday_table()
+    before = workday_table()
     assert not before.working[number]
     CalendarOverride.objects.create(date=saturday, is_working_day=True, note="làm bù")
-    assert _workday_table().working[number]
-    assert _workday_table() is _workday_table()  # built once per set of overrides
+    assert workday_table().working[number]
+    assert workday_table() is workday_table()  # built once per set of overrides
     CalendarOverride.objects.filter(date=saturday).update(is_working_day=False)
-    assert not _workday_table().working[number]
+    assert not workday_table().working[number]
     CalendarOverride.objects.filter(date=saturday).delete()
-    assert _workday_table() is before
+    assert workday_table() is before
 
 
 def test_numpy_table_equals_the_calendar_day_by_day():

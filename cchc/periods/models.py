@@ -7,7 +7,7 @@ import datetime
 from django.db import models
 
 from cchc.periods.windows import Window, parse_period
-from cchc.periods.workdays import WorkingCalendar
+from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 
 DEFAULT_DEADLINE_WORKING_DAYS = 2
 
@@ -35,6 +35,14 @@ class CalendarOverride(models.Model):
 def working_calendar() -> WorkingCalendar:
     rows = CalendarOverride.objects.values_list("date", "is_working_day", "note")
     return WorkingCalendar.from_overrides(rows)
+
+
+def workday_table() -> WorkdayTable:
+    """The working-day calendar with today's overrides as arrays, for vectorised date
+    arithmetic (built once per set of overrides)."""
+    return WorkdayTable.for_overrides(
+        CalendarOverride.objects.values_list("date", "is_working_day", "note")
+    )
 
 
 class PeriodManager(models.Manager["Period"]):

@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from cchc.audit.services import log_action
 from cchc.org.models import Unit
-from cchc.periods.models import CalendarOverride, working_calendar
+from cchc.periods.models import workday_table, working_calendar
 from cchc.periods.workdays import EPOCH, WorkdayTable, WorkingCalendar
 from cchc.records.forms import RecordForm
 from cchc.records.imports import import_records
@@ -116,9 +116,7 @@ def recompute_due_dates(user, units: list[Unit] | None = None) -> dict[str, tupl
     with the calendar and feedback deadline now in force: a due date is stored when a record
     is saved, so a later CalendarOverride does not move it by itself. Returns register slug →
     (records checked, due dates moved)."""
-    table = WorkdayTable.for_overrides(
-        CalendarOverride.objects.values_list("date", "is_working_day", "note")
-    )
+    table = workday_table()
     calendar = working_calendar()
     figures = {}
     for spec in REGISTERS.values():

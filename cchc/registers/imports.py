@@ -18,7 +18,7 @@ import pandas
 from django.db import transaction
 
 from cchc.org.models import Unit
-from cchc.periods.models import CalendarOverride
+from cchc.periods.models import workday_table
 from cchc.periods.workdays import EPOCH, LAST_DAY, WorkdayTable
 from cchc.registers.classify import (
     CUT_OFF_MINUTES,
@@ -434,7 +434,7 @@ def _without_blank_rows(chunk: pandas.DataFrame) -> pandas.DataFrame:
     return chunk[keep]
 
 
-def _procedure_times(unit: Unit, codes: pandas.Series) -> tuple[numpy.ndarray, numpy.ndarray]:
+def procedure_times(unit: Unit, codes: pandas.Series) -> tuple[numpy.ndarray, numpy.ndarray]:
     """Processing time in days (-1 for a procedure missing from the catalogue) and whether it
     counts calendar days, for each code."""
     rows = list(
@@ -496,14 +496,14 @@ def _import_parsed(
 ) -> ImportResult:
     if parsed.empty:
         return ImportResult(skipped=errors)
-    days, calendar = _procedure_times(unit, parsed["procedure_code"])
+    days, calendar = procedure_times(unit, parsed["procedure_code"])
     supplements = parsed["supplement_count"].to_numpy(dtype=numpy.int64)
     requested = day_numbers(parsed["supplement_requested_at"])
     completed = day_numbers(parsed["supplement_completed_at"])
     promised = day_numbers(parsed["promised_on"])
     result_on = day_numbers(parsed["result_on"])
     start, due, verdict, differs = classify_days(
-        table or _workday_table(),
+        table or workday_table(),
         received=day_numbers(parsed["received_at"]),
         minutes=minutes_of_day(parsed["received_at"]),
         days=days,
@@ -604,13 +604,6 @@ def _undetermined(
         "được hạn giải quyết",
     )
     return found.items
-
-
-def _workday_table() -> WorkdayTable:
-    """The table for the calendar overrides as they are now (built once per set of them)."""
-    return WorkdayTable.for_overrides(
-        CalendarOverride.objects.values_list("date", "is_working_day", "note")
-    )
 
 
 def _epoch_days(days: numpy.ndarray) -> numpy.ndarray:

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from cchc.audit.services import log_action
 from cchc.org.models import Unit
-from cchc.periods.models import CalendarOverride
-from cchc.periods.workdays import WorkdayTable
+from cchc.periods.models import workday_table
 from cchc.registers.classify import classify
-from cchc.registers.models import Dossier, Procedure, TimeUnit
+from cchc.registers.imports import procedure_times
+from cchc.registers.models import Dossier
 
 RECLASSIFY_CHUNK = 20_000
 
@@ -70,8 +70,9 @@ def record_apology(
     )
 
 
-def _stored_rows(units: list[Unit]) -> Iterator[pandas.DataFrame]:
-    """The stored dossiers of `units`, in chunks, as the columns classify() reads."""
+def _stored_rows(units: list[Unit]) -> Iterator[tuple[Unit, pandas.DataFrame]]:
+    """The stored dossiers of `units`, unit by unit in chunks, as the columns classify()
+    reads."""
     zone = timezone.get_current_timezone()
     fields = [
         "pk",
@@ -109,30 +110,19 @@ def _stored_rows(units: list[Unit]) -> Iterator[pandas.DataFrame]:
                 )
             for name in ("result_on", "promised_on", "start_on", "due_on"):
                 frame[name] = pandas.to_datetime(frame[name])
-            yield frame
+            yield unit, frame
 
 
 def reclassify(units: list[Unit], cut_off: int | None = None) -> tuple[int, int]:
     """Recompute start day, due date and verdict of the stored dossiers of `units` with the
     cut-off hour and calendar now in force; returns (dossiers checked, dossiers changed)."""
     cut_off = cut_off_minutes() if cut_off is None else cut_off
-    table = WorkdayTable.for_overrides(
-        CalendarOverride.objects.values_list("date", "is_working_day", "note")
-    )
-    times = {
-        (unit_id, code): (days, time_unit == TimeUnit.CALENDAR_DAYS)
-        for unit_id, code, days, time_unit in Procedure.objects.filter(unit__in=units).values_list(
-            "unit_id", "code", "processing_time", "time_unit"
-        )
-    }
+    table = workday_table()
     checked = changed = 0
-    for frame in _stored_rows(units):
-        keys = pandas.Series(list(zip(frame["unit_id"], frame["procedure_code"], strict=True)))
-        known = keys.map(times)
-        frame["processing_time"] = known.map(
-            lambda pair: float(pair[0]) if isinstance(pair, tuple) else numpy.nan
-        )
-        frame["calendar_days"] = known.map(lambda pair: isinstance(pair, tuple) and pair[1])
+    for unit, frame in _stored_rows(units):
+        days, calendar = procedure_times(unit, frame["procedure_code"])
+        frame["processing_time"] = numpy.where(days >= 0, days, numpy.nan)
+        frame["calendar_days"] = calendar
         computed = classify(frame, table, cut_off)
         differs = (
             (computed["start_on"] != frame["start_on"])
