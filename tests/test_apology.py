@@ -49,6 +49,8 @@ def test_reporter_records_an_apology_letter_audited_and_explained(client, unit, 
         "Đơn vị đã gửi văn bản xin lỗi (Mẫu 04, QĐ 766/QĐ-TTg) số 15/XL-STTTT ngày "
         "29/08/2022, hẹn trả kết quả lại vào thứ Hai 05/09/2022" in detail
     )
+    # The form shows the dates as they are typed: dd/mm/yyyy, not the browser's locale.
+    assert 'value="29/08/2022"' in detail and 'value="05/09/2022"' in detail
     page = client.get(reverse("dossiers", args=["ST-STTTT"]), {"period": "Q3-2022"})
     assert page.context["rates"].overdue_with_apology == 1
     assert page.context["rates"].overdue_without_apology == 2

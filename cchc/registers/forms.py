@@ -11,6 +11,8 @@ from cchc.registers.mapping import REQUIRED, STANDARD, Mapping, check_mapping
 from cchc.registers.models import Dossier, Verdict
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# Typed as dd/mm/yyyy whatever the browser's language (a date picker would show its locale).
+DAY_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 12})
 
 
 class MappingForm(forms.Form):
@@ -68,8 +70,10 @@ def is_overdue(dossier: Dossier, today: datetime.date | None = None) -> bool:
 
 class ApologyForm(forms.Form):
     number = forms.CharField(label="Số văn bản xin lỗi", max_length=80)
-    apology_on = forms.DateField(label="Ngày văn bản", input_formats=DATE_FORMATS)
-    new_due_on = forms.DateField(label="Ngày hẹn trả mới", input_formats=DATE_FORMATS)
+    apology_on = forms.DateField(label="Ngày văn bản", input_formats=DATE_FORMATS, widget=DAY_INPUT)
+    new_due_on = forms.DateField(
+        label="Ngày hẹn trả mới", input_formats=DATE_FORMATS, widget=DAY_INPUT
+    )
 
     def __init__(self, *args, dossier: Dossier, **kwargs) -> None:
         super().__init__(*args, **kwargs)
