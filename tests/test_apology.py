@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from cchc.audit.models import AuditEntry
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier
 from tests.conftest import PASSWORD
 from tests.test_dossier_import import CATALOGUE, DOSSIERS

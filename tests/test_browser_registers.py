@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cchc.records.models import Feedback
-from cchc.registers.imports import import_procedures
+from cchc.registers.catalogue import import_procedures
 from cchc.registers.models import ColumnMapping, Dossier
 from tests.test_browser import browser, login  # noqa: F401  (the fixture and the helper)
 from tests.test_dossier_import import CATALOGUE

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc.periods.models import working_calendar
+from cchc.registers.catalogue import import_procedures
 from cchc.registers.explain import explain
-from cchc.registers.imports import ImportRejected, import_dossiers, import_procedures
+from cchc.registers.imports import ImportRejected, import_dossiers
 from cchc.registers.models import Dossier, Procedure
 from cchc.registers.stats import window_stats
 
@@ -61,7 +62,10 @@ def test_bad_catalogue_rows_are_named_and_nothing_is_written(province):
     with pytest.raises(ImportRejected) as error:
         import_procedures(bad.encode(), "tthc.csv", province["ST-STTTT"])
     messages = [str(e) for e in error.value.errors]
-    assert "Dòng 4, cột «Thời hạn giải quyết»: 'mười' phải là số ngày (số nguyên)" in messages
+    assert (
+        "Dòng 4, cột «Thời hạn giải quyết»: 'mười' phải là số ngày (số nguyên), ví dụ 10 hoặc "
+        "10 ngày làm việc" in messages
+    )
     assert any("Mức độ DVC" in m for m in messages) and any(
         "Đơn vị thời hạn" in m for m in messages
     )

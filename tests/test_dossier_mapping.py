@@ -48,7 +48,7 @@ EXPORT_HEADERS = EXPORT.splitlines()[0].split(",")
 
 @pytest.fixture
 def unit(province):
-    from cchc.registers.imports import import_procedures
+    from cchc.registers.catalogue import import_procedures
 
     unit = province["ST-STTTT"]
     import_procedures(CATALOGUE.encode(), "tthc.csv", unit)

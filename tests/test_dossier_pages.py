@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from cchc.audit.models import AuditEntry
+from cchc.registers.catalogue import import_procedures
 from cchc.registers.figures import NOT_IN_CATALOGUE, field_stats, rates
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.mapping import uploads_dir
 from cchc.registers.models import ColumnMapping, Dossier, Procedure
 from cchc.registers.sources import register_value

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from cchc.periods.models import CalendarOverride, workday_table
 from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 from cchc.registers import imports
+from cchc.registers.catalogue import import_procedures
 from cchc.registers.imports import (
     UPSERT_COLUMNS,
     ImportRejected,
     _parse_dates,
     import_dossiers,
-    import_procedures,
 )
 from cchc.registers.models import Dossier
 from cchc.registers.stats import grouped_stats, window_stats

@@ -9,7 +9,8 @@ import yaml
 from django.urls import reverse
 
 from cchc.catalog.loader import TemplateFileError, load_template
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.sources import register_value
 from cchc.reports import services
 from cchc.reports.models import Source, Value

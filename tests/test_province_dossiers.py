@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier
 from cchc.registers.stats import window_stats
 

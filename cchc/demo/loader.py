@@ -25,7 +25,8 @@ from cchc.demo.records import load_records
 from cchc.org.models import RoleAssignment, Unit
 from cchc.periods.models import Period
 from cchc.registers import services as services_registers
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier, Verdict
 from cchc.reports import services
 from cchc.reports.models import Report

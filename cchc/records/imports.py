@@ -159,7 +159,10 @@ def import_records(
     *,
     good_rows_only: bool = False,
 ) -> ImportResult:
-    """Import a register file; see the module docstring. Atomic."""
+    """Import a register file; see the module docstring. Atomic. A register with an importer
+    of its own (the TTHC catalogue) is imported by it."""
+    if spec.importer is not None:
+        return spec.importer(source, filename, unit, good_rows_only=good_rows_only)
     frame = read_rows(source, filename)
     records, errors = parse_records(spec, frame, filename, unit)
     if errors and not good_rows_only:

@@ -31,10 +31,26 @@ from cchc.records.models import (
     feedback_working_days,
 )
 from cchc.records.sources import latest_snapshots, plan_year, reporting_year
-from cchc.registers.models import Dossier, OnlineLevel, Procedure, TimeUnit
+from cchc.registers import catalogue
+from cchc.registers.imports import ImportResult
+from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.services import reclassify
 
 TEXT, DATE, INT, CHOICE, BOOL = "text", "date", "int", "choice", "bool"
+# How the register pages show and edit the catalogue's columns.
+CATALOGUE_KINDS = {
+    "online_level": CHOICE,
+    "processing_time": INT,
+    "time_unit": CHOICE,
+    "postal": BOOL,
+}
+CATALOGUE_SHORT = {
+    "online_level": {
+        OnlineLevel.FULL: "Toàn trình",
+        OnlineLevel.PARTIAL: "Một phần",
+        OnlineLevel.NONE: "Không",
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,10 @@ class RegisterSpec:
     after_change: Callable[[Unit], object] | None = None
     # Why a record may not be deleted (None: it may), e.g. other records depend on it.
     delete_blocked: Callable[[models.Model], str | None] | None = None
+    # A register with an importer of its own, shared with other pages (the TTHC catalogue):
+    # called as importer(source, filename, unit, good_rows_only=..., user=...); it checks,
+    # writes, audits and recomputes what depends on the register itself.
+    importer: Callable[..., ImportResult] | None = None
 
     @property
     def hint(self) -> str:
@@ -147,31 +167,19 @@ REGISTERS: dict[str, RegisterSpec] = {
             hint_text="Thủ tục hành chính đơn vị giải quyết: mã, lĩnh vực, mức độ dịch vụ công "
             "trực tuyến, bưu chính công ích, phí, thời hạn giải quyết. Hạn của hồ sơ TTHC được "
             "tính theo danh mục này và tính lại khi danh mục thay đổi.",
+            # Declared once, with the catalogue importer's rules (cchc.registers.catalogue):
+            # this page, the dossiers page and `cchc tthc import` share them.
             columns=[
-                Column("Mã TTHC", "code", required=True),
-                Column("Tên TTHC", "name", required=True),
-                Column("Lĩnh vực", "field"),
-                Column("Cấp thực hiện", "level"),
                 Column(
-                    "Mức độ DVC",
-                    "online_level",
-                    CHOICE,
-                    short={
-                        OnlineLevel.FULL: "Toàn trình",
-                        OnlineLevel.PARTIAL: "Một phần",
-                        OnlineLevel.NONE: "Không",
-                    },
-                ),
-                Column("Thời hạn giải quyết", "processing_time", INT, required=True),
-                Column(
-                    "Đơn vị thời hạn",
-                    "time_unit",
-                    CHOICE,
-                    aliases={"ngày lv": TimeUnit.WORKING_DAYS},
-                ),
-                Column("Phí, lệ phí", "fee"),
-                Column("Bưu chính công ích", "postal", BOOL),
+                    column.header,
+                    column.field,
+                    CATALOGUE_KINDS.get(column.field, TEXT),
+                    required=column.required,
+                    short=CATALOGUE_SHORT.get(column.field, {}),
+                )
+                for column in catalogue.COLUMNS
             ],
+            importer=catalogue.import_procedures,
             key=("code",),
             in_period=_whole_register,
             summary=["procedures.total", "procedures.online_full", "procedures.postal"],

@@ -91,6 +91,8 @@ def import_register(
     *,
     good_rows_only: bool = False,
 ) -> ImportResult:
+    if spec.importer is not None:  # it audits and recomputes itself
+        return spec.importer(source, filename, unit, good_rows_only=good_rows_only, user=user)
     result = import_records(spec, source, filename, unit, good_rows_only=good_rows_only)
     log_action(
         user,

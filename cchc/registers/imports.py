@@ -1,4 +1,5 @@
-"""Importing dossiers and the TTHC catalogue from one-stop-system exports (CSV or XLSX).
+"""Importing dossiers from one-stop-system exports (CSV or XLSX); the TTHC catalogue has its
+own importer (catalogue.py).
 
 Files whose header row uses the standard Vietnamese column names import without a mapping
 step. Every bad row is reported with its row number, column and reason; by default nothing
@@ -28,7 +29,7 @@ from cchc.registers.classify import (
     day_numbers,
     minutes_of_day,
 )
-from cchc.registers.models import Channel, OnlineLevel, Procedure, TimeUnit
+from cchc.registers.models import Channel, Procedure, TimeUnit
 from cchc.registers.writes import UPSERT_COLUMNS, upsert_dossiers
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -59,30 +60,6 @@ CHANNELS = {
     "bưu chính công ích": Channel.POSTAL,
 }
 CHANNEL_VALUES = {text: channel.value for text, channel in CHANNELS.items()}
-
-PROCEDURE_COLUMNS = {
-    "Mã TTHC": "code",
-    "Tên TTHC": "name",
-    "Lĩnh vực": "field",
-    "Cấp thực hiện": "level",
-    "Mức độ DVC": "online_level",
-    "Thời hạn giải quyết": "processing_time",
-    "Đơn vị thời hạn": "time_unit",
-    "Phí, lệ phí": "fee",
-    "Bưu chính công ích": "postal",
-}
-PROCEDURE_REQUIRED = ["Mã TTHC", "Tên TTHC", "Thời hạn giải quyết"]
-ONLINE_LEVELS = {
-    "toàn trình": OnlineLevel.FULL,
-    "một phần": OnlineLevel.PARTIAL,
-    "không": OnlineLevel.NONE,
-    "": OnlineLevel.NONE,
-}
-TIME_UNITS = {
-    "ngày làm việc": TimeUnit.WORKING_DAYS,
-    "ngày": TimeUnit.CALENDAR_DAYS,
-    "": TimeUnit.WORKING_DAYS,
-}
 
 
 class ImportRejected(ValueError):
@@ -609,80 +586,3 @@ def _undetermined(
 def _epoch_days(days: numpy.ndarray) -> numpy.ndarray:
     stamps = numpy.datetime64(EPOCH, "D") + days.astype("timedelta64[D]")
     return numpy.where(days == NO_DAY, numpy.datetime64("NaT"), stamps)
-
-
-def import_procedures(source: Path | bytes, filename: str, unit: Unit) -> ImportResult:
-    """The TTHC catalogue: all-or-nothing, updated by procedure code."""
-    frame = read_table(source, filename)
-    _check_headers(frame, PROCEDURE_REQUIRED, filename)
-    errors: list[RowError] = []
-    rows = []
-    # A catalogue has hundreds of rows, not millions: a loop per row is fine here.
-    for index, record in enumerate(frame.to_dict("records")):
-        line = index + 2
-
-        def get(header: str, record: dict = record) -> str:
-            return record.get(header, "")
-
-        days = get("Thời hạn giải quyết")
-        online = ONLINE_LEVELS.get(get("Mức độ DVC").lower())
-        time_unit = TIME_UNITS.get(get("Đơn vị thời hạn").lower())
-        if not get("Mã TTHC"):
-            errors.append(RowError(line, "Mã TTHC", "thiếu mã TTHC"))
-        if not days.isdigit():
-            errors.append(
-                RowError(line, "Thời hạn giải quyết", f"'{days}' phải là số ngày (số nguyên)")
-            )
-        if online is None:
-            errors.append(
-                RowError(
-                    line,
-                    "Mức độ DVC",
-                    f"'{get('Mức độ DVC')}' phải là Toàn trình, Một phần hoặc Không",
-                )
-            )
-        if time_unit is None:
-            errors.append(
-                RowError(
-                    line,
-                    "Đơn vị thời hạn",
-                    f"'{get('Đơn vị thời hạn')}' phải là 'ngày làm việc' hoặc 'ngày'",
-                )
-            )
-        if errors and errors[-1].row == line:
-            continue
-        rows.append(
-            Procedure(
-                unit=unit,
-                code=get("Mã TTHC"),
-                name=get("Tên TTHC"),
-                field=get("Lĩnh vực"),
-                level=get("Cấp thực hiện"),
-                online_level=online,
-                processing_time=int(days),
-                time_unit=time_unit,
-                fee=get("Phí, lệ phí"),
-                postal=get("Bưu chính công ích").lower() in ("có", "x", "1"),
-            )
-        )
-    if errors:
-        raise ImportRejected(f"Tệp {filename} có lỗi; chưa nhập dòng nào.", errors)
-    existing = set(Procedure.objects.filter(unit=unit).values_list("code", flat=True))
-    with transaction.atomic():
-        Procedure.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["unit", "code"],
-            update_fields=[
-                "name",
-                "field",
-                "level",
-                "online_level",
-                "processing_time",
-                "time_unit",
-                "fee",
-                "postal",
-            ],
-        )
-    updated = sum(1 for row in rows if row.code in existing)
-    return ImportResult(created=len(rows) - updated, updated=updated)

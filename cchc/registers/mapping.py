@@ -13,7 +13,6 @@ import json
 import re
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,31 +23,30 @@ from django.db import transaction
 from cchc.audit.services import log_action
 from cchc.org import access
 from cchc.org.models import Unit
+from cchc.registers import catalogue
+from cchc.registers.catalogue import normalise
 from cchc.registers.imports import (
     DOSSIER_COLUMNS,
     DOSSIER_REQUIRED,
-    PROCEDURE_COLUMNS,
-    PROCEDURE_REQUIRED,
     ImportRejected,
     ImportResult,
     RowError,
     import_dossier_frame,
     import_dossiers,
-    import_procedures,
     read_table,
 )
 from cchc.registers.models import ColumnMapping, ImportKind
-from cchc.registers.services import cut_off_minutes, reclassify
+from cchc.registers.services import cut_off_minutes
 
 Mapping = dict[str, str]  # standard column -> source column
 
 STANDARD: dict[str, list[str]] = {
     ImportKind.DOSSIERS: list(DOSSIER_COLUMNS),
-    ImportKind.PROCEDURES: list(PROCEDURE_COLUMNS),
+    ImportKind.PROCEDURES: catalogue.HEADERS,
 }
 REQUIRED: dict[str, list[str]] = {
     ImportKind.DOSSIERS: DOSSIER_REQUIRED,
-    ImportKind.PROCEDURES: PROCEDURE_REQUIRED,
+    ImportKind.PROCEDURES: catalogue.REQUIRED,
 }
 # Names other one-stop systems (and the national portal's exports) use for each column.
 SYNONYMS: dict[str, dict[str, list[str]]] = {
@@ -109,14 +107,6 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
 }
 
 
-def normalise(text: str) -> str:
-    """Lower case, no diacritics (đ as d), words separated by one space: 'NGÀY  nhận-HS' and
-    'ngay nhan hs' compare equal."""
-    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.split(r"[^a-z0-9]+", plain)).strip()
-
-
 def _compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
@@ -157,9 +147,10 @@ def import_file(
         result = import_dossiers(
             data, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
         )
-    else:
-        result = import_procedures(data, filename, unit)
-        reclassify([unit])  # processing times may have changed
+    else:  # audited by the catalogue importer itself
+        return catalogue.import_procedures(
+            data, filename, unit, good_rows_only=good_rows_only, user=user
+        )
     _log_import(user, unit, kind, filename, result, mapping)
     return result
 
@@ -281,13 +272,10 @@ def import_frame(
             raise ImportRejected(" ".join(problems))
         frame = apply_mapping(frame, mapping)
     try:
-        if kind == ImportKind.PROCEDURES:
-            # A catalogue is small: hand the renamed table to the catalogue import as CSV.
-            buffer = io.StringIO()
-            frame.to_csv(buffer, index=False)
-            name = filename if filename.lower().endswith(".csv") else f"{filename}.csv"
-            result = import_procedures(buffer.getvalue().encode("utf-8"), name, unit)
-            reclassify([unit])  # processing times may have changed
+        if kind == ImportKind.PROCEDURES:  # audited by the catalogue importer itself
+            result = catalogue.import_procedure_frame(
+                frame, filename, unit, good_rows_only=good_rows_only, user=user, mapping=mapping
+            )
         else:
             result = import_dossier_frame(
                 frame, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
@@ -298,7 +286,8 @@ def import_frame(
         raise ImportRejected(str(exc), _source_names(exc.errors, mapping)) from exc
     if mapping is not None:
         result.skipped = _source_names(result.skipped, mapping)
-    _log_import(user, unit, kind, filename, result, mapping)
+    if kind == ImportKind.DOSSIERS:
+        _log_import(user, unit, kind, filename, result, mapping)
     return result
 
 

@@ -8,7 +8,7 @@ from cchc.registers.models import ImportKind
 
 
 class Command(BaseCommand):
-    help = "Danh mục TTHC: cchc tthc import FILE --unit CODE [--mapping NGUỒN]"
+    help = "Danh mục TTHC: cchc tthc import FILE --unit CODE [--mapping NGUỒN] [--good-rows]"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -18,10 +18,19 @@ class Command(BaseCommand):
         load.add_argument(
             "--mapping", help="tên nguồn dữ liệu có cách ghép cột đã lưu (tệp không theo cột chuẩn)"
         )
+        load.add_argument(
+            "--good-rows",
+            action="store_true",
+            help="nhập các dòng đúng, bỏ qua và liệt kê dòng lỗi",
+        )
 
-    def handle(self, *args, action, file, unit, mapping, **options):
+    def handle(self, *args, action, file, unit, mapping, good_rows, **options):
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
             raise CommandError(f"Không có đơn vị mã {unit}.")
-        result = import_path(file, unit_obj, ImportKind.PROCEDURES, mapping, self.stdout)
+        result = import_path(
+            file, unit_obj, ImportKind.PROCEDURES, mapping, self.stdout, good_rows_only=good_rows
+        )
         self.stdout.write(result.summary)
+        for error in result.skipped:
+            self.stdout.write(f"  {error}")
