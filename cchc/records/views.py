@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.documents.base import Rendered
 from cchc.org import access
@@ -138,12 +138,14 @@ def _edit(request: HttpRequest, unit: Unit, spec: RegisterSpec, record) -> HttpR
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # GET shows the form and writes nothing
 def create(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
     unit = register_unit(request, unit_code)
     return _edit(request, unit, _spec(register), None)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # GET shows the form and writes nothing
 def edit(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
     unit = register_unit(request, unit_code)
     spec = _spec(register)
@@ -151,6 +153,7 @@ def edit(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpRe
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # GET shows the form and writes nothing
 def delete(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
     unit = register_unit(request, unit_code)
     spec = _spec(register)

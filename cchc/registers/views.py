@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.org import access
 from cchc.org.models import Unit
@@ -231,6 +231,7 @@ def upload_procedures(request: HttpRequest, unit_code: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # GET shows the mapping and writes nothing
 def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse:
     """The mapping page of a kept upload: choose the file's column for each standard one,
     name the source, import, and save the mapping."""

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.catalog.values import InvalidValue
 from cchc.documents.words import outline_title
@@ -36,6 +36,7 @@ def visible_report(request: HttpRequest, report_id: int) -> Report:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # GET offers to start; only POST starts
 def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
     """The report of a unit for a period; offers to start it when there is none yet."""
     unit = get_object_or_404(Unit, code=unit_code)
