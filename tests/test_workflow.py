@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 
 from cchc.audit.models import AuditEntry
@@ -55,10 +56,9 @@ def test_submit_refused_while_errors_remain(report, reporter):
     assert report.status == Status.DRAFT and report.submitted_at is None
 
 
-def test_submit_on_time_approve_locks(complete_report, reporter, approver, monkeypatch):
-    on_deadline = datetime.datetime(2022, 9, 16, 16, 55, tzinfo=TZ)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: on_deadline)
-    report = services.submit_report(reporter, complete_report)
+def test_submit_on_time_approve_locks(complete_report, reporter, approver):
+    with time_machine.travel(datetime.datetime(2022, 9, 16, 16, 55, tzinfo=TZ), tick=False):
+        report = services.submit_report(reporter, complete_report)
     assert report.status == Status.SUBMITTED
     assert report.period.deadline == datetime.date(2022, 9, 16)
     assert report.is_late is False and report.timeliness_label == "đúng hạn"
@@ -71,12 +71,10 @@ def test_submit_on_time_approve_locks(complete_report, reporter, approver, monke
     assert stored(report, "plan_tasks_total").number == 46
 
 
-def test_submission_after_deadline_is_late(complete_report, reporter, monkeypatch):
+def test_submission_after_deadline_is_late(complete_report, reporter):
     # 14/09/2022 cut-off + 2 working days = Friday 16/09; Monday 19/09 is late.
-    monkeypatch.setattr(
-        "django.utils.timezone.now", lambda: datetime.datetime(2022, 9, 19, 8, 0, tzinfo=TZ)
-    )
-    report = services.submit_report(reporter, complete_report)
+    with time_machine.travel(datetime.datetime(2022, 9, 19, 8, 0, tzinfo=TZ), tick=False):
+        report = services.submit_report(reporter, complete_report)
     assert report.is_late is True and report.timeliness_label == "trễ hạn"
     entry = AuditEntry.objects.get(report=report, action="report.submit")
     assert entry.data["late"] is True and "trễ hạn" in entry.summary
