@@ -114,9 +114,3 @@ def consolidation_roots(user: AnyUser) -> list[Unit]:
 
 def can_consolidate(user: AnyUser) -> bool:
     return bool(consolidated_unit_ids(user))
-
-
-def roles_of(user: AnyUser, unit: Unit) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return {role for role in Role.values if unit.pk in _scope(user, {role})}

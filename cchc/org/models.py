@@ -18,13 +18,6 @@ class UnitKind(models.TextChoices):
     COMMUNE = "commune", "UBND xã"
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
-    def active_on(self, day: datetime.date) -> UnitQuerySet:
-        return self.filter(valid_from__lte=day).filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
-        )
-
-
 class Unit(models.Model):
     """An agency as it was between valid_from and valid_to.
 
@@ -68,7 +61,6 @@ class Unit(models.Model):
         verbose_name="đơn vị kế thừa",
     )
 
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -77,17 +69,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
-
-    def ancestors(self) -> list[Unit]:
-        chain: list[Unit] = []
-        node = self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain
 
     def descendant_ids(self) -> set[int]:
         """Ids of this unit and every unit below it (one query per level)."""
