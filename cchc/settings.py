@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.registers",
     "cchc.records",
+    "cchc.consolidation",
     "cchc.web",
 ]
 

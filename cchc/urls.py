@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cchc.consolidation import province
+from cchc.consolidation import views as consolidation
 from cchc.documents import views as documents
-from cchc.registers import province
 from cchc.registers import views as registers
 from cchc.reports import views as reports
 from cchc.web import views as web
@@ -78,8 +79,8 @@ urlpatterns = [
         name="section_draft",
     ),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
-    path("overview/", reports.overview_lookup, name="overview_lookup"),
-    path("overview/<str:period_code>/", reports.overview, name="overview"),
+    path("overview/", consolidation.overview_lookup, name="overview_lookup"),
+    path("overview/<str:period_code>/", consolidation.overview, name="overview"),
     path(
         "overview/<str:period_code>/dossiers/",
         province.dossier_overview,

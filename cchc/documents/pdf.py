@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from cchc.documents.base import Exporter, Rendered
+from cchc.base.exporters import Exporter, Rendered
 from cchc.documents.report_docx import ReportDocx
 
 CANDIDATES = ("libreoffice", "soffice")

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.documents.charts import CHARTS, draw
-from cchc.documents.drafting import DraftContext, DraftError, draft_section
 from cchc.documents.pdf import PdfUnavailable
 from cchc.documents.registry import exporters
 from cchc.documents.services import fill_empty_sections
 from cchc.org import access
+from cchc.reports.drafting import DraftContext, DraftError, draft_section
 from cchc.reports.models import Report
 from cchc.reports.sheet import ReportSheet
 from cchc.reports.views import visible_report

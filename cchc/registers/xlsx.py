@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.documents.base import Rendered
-from cchc.documents.xlsx import print_landscape_a4
+from cchc.base.exporters import Rendered
+from cchc.base.xlsx import print_landscape_a4
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.registers.figures import field_stats, unit_figures
