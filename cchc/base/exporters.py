@@ -7,7 +7,7 @@ the apps, so the report is described by the attributes it uses, not by the model
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.http import HttpResponse
 
@@ -32,12 +32,17 @@ class Rendered:
         return response
 
 
-class Exporter:
+ReportT = TypeVar("ReportT", bound=Report)
+
+
+class Exporter(Generic[ReportT]):
+    """Subclasses name the report model they export: `class ReportDocx(Exporter[Report])`."""
+
     format: str = ""
     extension: str = ""
     mimetype: str = ""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: ReportT) -> None:
         self.report = report
 
     def filename(self) -> str:

@@ -12,13 +12,13 @@ from cchc.documents import docx_layout as layout
 from cchc.documents.charts import draw
 from cchc.reports import words
 from cchc.reports.drafting import section_texts
-from cchc.reports.models import Status
+from cchc.reports.models import Report, Status
 from cchc.reports.sheet import ReportSheet
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class ReportDocx(Exporter):
+class ReportDocx(Exporter[Report]):
     format = "docx"
     extension = "docx"
     mimetype = DOCX_MIMETYPE

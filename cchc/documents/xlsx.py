@@ -104,7 +104,7 @@ def is_heading(row: Row) -> bool:
     return row.indicator.is_group or row.indicator.level == 0
 
 
-class AppendixXlsx(Exporter):
+class AppendixXlsx(Exporter[Report]):
     format = "xlsx"
     extension = "xlsx"
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -33,7 +33,7 @@ def _scope(user: AnyUser, roles: set[str]) -> set[int]:
     cache = getattr(user, "_cchc_scope_cache", None)
     if cache is None:
         cache = {}
-        user._cchc_scope_cache = cache  # type: ignore[union-attr]
+        user._cchc_scope_cache = cache  # type: ignore[union-attr,attr-defined]
     key = frozenset(roles)
     if key not in cache:
         ids: set[int] = set()
