@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from cchc.base.tables import ImportResult
 from cchc.org.models import Unit
 from cchc.records.models import (
     DeadlineRecord,
@@ -32,7 +33,6 @@ from cchc.records.models import (
 )
 from cchc.records.sources import latest_snapshots, plan_year, reporting_year
 from cchc.registers import catalogue
-from cchc.registers.imports import ImportResult
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.services import reclassify
 

@@ -34,9 +34,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from cchc.audit.services import log_action
+from cchc.base.tables import ImportRejected, ImportResult, RowError, read_table
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.registers.imports import ImportRejected, ImportResult, RowError, read_table
 from cchc.registers.models import OnlineLevel, Procedure, TimeUnit
 from cchc.registers.services import reclassify
 
