@@ -61,7 +61,6 @@ class Unit(models.Model):
         verbose_name="đơn vị kế thừa",
     )
 
-
     class Meta:
         ordering = ["code"]
         verbose_name = "đơn vị"
