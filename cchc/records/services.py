@@ -177,3 +177,9 @@ def _due_dates(
         record = model(**{model.DUE_FROM: starts[i]})
         dates[i] = numpy.datetime64(record.compute_due(calendar), "D")
     return dates
+
+
+def recompute_after_calendar_change(sender, user, dates, **kwargs) -> None:
+    """Receiver of periods.services.calendar_changed: every unit's task and feedback due
+    dates, inside the calendar change's transaction."""
+    recompute_due_dates(user)

@@ -44,6 +44,8 @@ def start_report(
     user, unit: Unit, period: Period, template: ReportTemplate | None = None
 ) -> Report:
     _require(access.can_start_report(user, unit))
+    if period.pk is None:  # a page's read-only lookup: the period is stored only now
+        period = Period.objects.for_code(period.code)
     existing = Report.objects.filter(unit=unit, period=period).first()
     if existing is not None:
         return existing
@@ -312,7 +314,7 @@ def submit_report(user, report: Report, at: datetime.datetime | None = None) -> 
     report.submitted_at = at or timezone.now()
     report.submitted_by = user
     report.save(update_fields=["status", "submitted_at", "submitted_by"])
-    deadline = f"{report.period.deadline:%d/%m/%Y}"
+    deadline = f"{report.deadline:%d/%m/%Y}"
     log_action(
         user,
         "report.submit",

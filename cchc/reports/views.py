@@ -18,7 +18,7 @@ from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
-from cchc.periods.windows import PeriodCodeError
+from cchc.periods.windows import PeriodCodeError, parse_period
 from cchc.reports import services
 from cchc.reports.models import Evidence, Report
 from cchc.reports.overview import period_overview
@@ -35,6 +35,16 @@ def visible_report(request: HttpRequest, report_id: int) -> Report:
     return report
 
 
+def template_deadline(period: Period) -> datetime.date | None:
+    """The deadline of a report started now for `period` (the template start_report picks);
+    None while no template is loaded."""
+    try:
+        template = services.default_template()
+    except services.WorkflowError:
+        return None
+    return period.deadline_for(template.deadline_working_days)
+
+
 @login_required
 def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
     """The report of a unit for a period; offers to start it when there is none yet."""
@@ -42,7 +52,7 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
     if not access.can_view_unit(request.user, unit):
         raise Http404("Không tìm thấy đơn vị")
     period = period_or_404(period_code)
-    report = Report.objects.filter(unit=unit, period=period).first()
+    report = Report.objects.filter(unit=unit, period__code=period.code).first()
     if report is not None:
         return redirect("report", report_id=report.pk)
     if request.method == "POST":
@@ -54,6 +64,7 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
         {
             "unit": unit,
             "period": period,
+            "deadline": template_deadline(period),
             "can_start": access.can_start_report(request.user, unit),
         },
     )
@@ -269,11 +280,11 @@ def overview_lookup(request: HttpRequest) -> HttpResponse:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
     try:
-        period = Period.objects.for_code(request.GET.get("period", ""))
+        window = parse_period(request.GET.get("period", ""))
     except PeriodCodeError as exc:
         messages.error(request, str(exc))
         return redirect("home")
-    return redirect("overview", period_code=period.code)
+    return redirect("overview", period_code=window.code)
 
 
 @login_required
@@ -282,4 +293,8 @@ def overview(request: HttpRequest, period_code: str) -> HttpResponse:
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
     period = period_or_404(period_code)
     rows = period_overview(period, access.consolidated_unit_ids(request.user))
-    return render(request, "reports/overview.html", {"period": period, "overview": rows})
+    return render(
+        request,
+        "reports/overview.html",
+        {"period": period, "overview": rows, "deadline": template_deadline(period)},
+    )
