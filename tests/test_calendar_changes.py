@@ -40,9 +40,7 @@ def admin(django_user_model):
 def world(province, report):
     """A dossier, a feedback and a report submitted on Monday 19/9/2022, three days after
     the Q3-2022 deadline of Friday 16/9 on the ordinary calendar."""
-    CalendarOverride.objects.filter(
-        date__range=(D(2022, 7, 1), D(2022, 9, 30))
-    ).delete()
+    CalendarOverride.objects.filter(date__range=(D(2022, 7, 1), D(2022, 9, 30))).delete()
     unit = province["ST-STTTT"]
     import_procedures(CATALOGUE.encode(), "tthc.csv", unit)
     import_dossiers(DOSSIERS.encode(), "r.csv", unit)
@@ -144,7 +142,9 @@ def test_only_admins_change_the_calendar(world, reporter, consolidator):
 
 
 def test_bad_changes_are_refused_with_a_vietnamese_message(world, admin):
-    with pytest.raises(services.CalendarError, match="Không có trong lịch nghỉ, làm bù: ngày 07/07/2022"):
+    with pytest.raises(
+        services.CalendarError, match="Không có trong lịch nghỉ, làm bù: ngày 07/07/2022"
+    ):
         services.remove_override(admin, D(2022, 7, 7))
     with pytest.raises(services.CalendarError, match="Ghi chú dài quá 255 ký tự"):
         services.set_override(admin, DAY_OFF, False, "x" * 300)
@@ -174,9 +174,11 @@ def test_admin_add_change_and_delete_go_through_the_service(world, admin, client
         {"date": "2022-09-15", "is_working_day": "", "note": "Nghỉ bù"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert list(CalendarOverride.objects.filter(
-        date__in=[DAY_OFF, SEPT_DAY_OFF]
-    ).values_list("date", flat=True)) == [SEPT_DAY_OFF]
+    assert list(
+        CalendarOverride.objects.filter(date__in=[DAY_OFF, SEPT_DAY_OFF]).values_list(
+            "date", flat=True
+        )
+    ) == [SEPT_DAY_OFF]
     now = state(unit, feedback)
     assert now["dossier"] == BEFORE["dossier"] and now["late"] is False
     moved = AuditEntry.objects.filter(action="calendar.set").latest("pk")
@@ -191,9 +193,11 @@ def test_admin_add_change_and_delete_go_through_the_service(world, admin, client
 
     for day in (DAY_OFF, SEPT_DAY_OFF):
         services.set_override(admin, day, False)
-    ids = list(CalendarOverride.objects.filter(
-        date__in=[DAY_OFF, SEPT_DAY_OFF]
-    ).values_list("pk", flat=True))
+    ids = list(
+        CalendarOverride.objects.filter(date__in=[DAY_OFF, SEPT_DAY_OFF]).values_list(
+            "pk", flat=True
+        )
+    )
     response = client.post(
         url, {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
     )

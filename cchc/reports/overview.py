@@ -63,8 +63,9 @@ def period_overview(period: Period, unit_ids: set[int]) -> Overview:
     calendar = working_calendar()
     reports = {
         r.unit_id: r
-        for r in Report.objects.filter(period__code=period.code, unit_id__in=unit_ids)
-        .select_related("period", "template")
+        for r in Report.objects.filter(
+            period__code=period.code, unit_id__in=unit_ids
+        ).select_related("period", "template")
     }
     for report in reports.values():
         report.use_calendar(calendar)  # lateness on today's calendar, read once
