@@ -108,3 +108,28 @@ def test_a_reports_deadline_follows_its_templates_working_days(report):
     report.template.save()
     again = Report.objects.select_related("period", "template").get(pk=report.pk)
     assert again.deadline.isoformat() == "2022-09-21"
+
+
+@pytest.mark.django_db
+def test_lists_of_reports_read_the_calendar_once(client, reporter, consolidator, template):
+    from django.utils import timezone
+
+    from cchc.reports import services
+    from cchc.reports.models import Status
+
+    unit = reporter.roles.get().unit
+    for code in ("Q1-2022", "Q2-2022", "Q3-2022"):
+        report = services.start_report(reporter, unit, Period.objects.for_code(code), template)
+        Report.objects.filter(pk=report.pk).update(
+            status=Status.SUBMITTED, submitted_at=timezone.now()
+        )
+    for user, url in ((reporter, "/"), (consolidator, "/overview/Q3-2022/")):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        calendar_reads = [
+            q for q in queries.captured_queries if "periods_calendaroverride" in q["sql"]
+        ]
+        assert len(calendar_reads) <= 2, url  # the list's read (+ the header's deadline)
+        assert "trễ hạn" in response.content.decode()
