@@ -6,9 +6,5 @@ class RegistersConfig(AppConfig):
     verbose_name = "Sổ theo dõi"
 
     def ready(self) -> None:
-        from cchc.periods.services import calendar_changed
-        from cchc.registers.services import reclassify_after_calendar_change
-
-        # Due dates and verdicts of dossiers are stored; a calendar change recomputes them
-        # in the change's own transaction.
-        calendar_changed.connect(reclassify_after_calendar_change, dispatch_uid="registers")
+        # Registers this app's `source:` queries in cchc.base.sources.
+        from cchc.registers import sources  # noqa: F401

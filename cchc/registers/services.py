@@ -167,9 +167,3 @@ def reclassify(units: list[Unit], cut_off: int | None = None) -> tuple[int, int]
             data={"units": [unit.code for unit in units], "checked": checked, "changed": changed},
         )
     return checked, changed
-
-
-def reclassify_after_calendar_change(sender, user, dates, **kwargs) -> None:
-    """Receiver of periods.services.calendar_changed: every unit's dossiers, with the
-    cut-off setting in force, inside the calendar change's transaction."""
-    reclassify(list(Unit.objects.filter(pk__in=Dossier.objects.values("unit_id"))))

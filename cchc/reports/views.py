@@ -13,16 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.catalog.values import InvalidValue
-from cchc.documents.words import outline_title
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
-from cchc.periods.windows import PeriodCodeError, parse_period
 from cchc.reports import services
 from cchc.reports.models import Evidence, Report
-from cchc.reports.overview import period_overview
 from cchc.reports.sheet import ReportSheet
+from cchc.reports.words import outline_title
 
 
 def visible_report(request: HttpRequest, report_id: int) -> Report:
@@ -33,16 +30,6 @@ def visible_report(request: HttpRequest, report_id: int) -> Report:
     if not access.can_view_report(request.user, report):
         raise Http404("Không tìm thấy báo cáo")
     return report
-
-
-def template_deadline(period: Period) -> datetime.date | None:
-    """The deadline of a report started now for `period` (the template start_report picks);
-    None while no template is loaded."""
-    try:
-        template = services.default_template()
-    except services.WorkflowError:
-        return None
-    return period.deadline_for(template.deadline_working_days)
 
 
 @login_required
@@ -64,7 +51,7 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
         {
             "unit": unit,
             "period": period,
-            "deadline": template_deadline(period),
+            "deadline": services.template_deadline(period),
             "can_start": access.can_start_report(request.user, unit),
         },
     )
@@ -272,29 +259,3 @@ def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = visible_report(request, report_id)
     entries = report.audit_entries.select_related("user")
     return render(request, "reports/audit.html", {"report": report, "entries": entries})
-
-
-@login_required
-def overview_lookup(request: HttpRequest) -> HttpResponse:
-    """The period typed on the home page: custom windows (01/01/2024-31/07/2024) included."""
-    if not access.can_consolidate(request.user):
-        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    try:
-        window = parse_period(request.GET.get("period", ""))
-    except PeriodCodeError as exc:
-        messages.error(request, str(exc))
-        return redirect("home")
-    return redirect("overview", period_code=window.code)
-
-
-@login_required
-def overview(request: HttpRequest, period_code: str) -> HttpResponse:
-    if not access.can_consolidate(request.user):
-        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    period = period_or_404(period_code)
-    rows = period_overview(period, access.consolidated_unit_ids(request.user))
-    return render(
-        request,
-        "reports/overview.html",
-        {"period": period, "overview": rows, "deadline": template_deadline(period)},
-    )

@@ -2,26 +2,28 @@
 
 Everything computed from the calendar follows a change in the same transaction. Period and
 report deadlines (and so the lateness of submitted reports) are derived on demand and move
-by themselves; the stored due dates (dossiers, tasks, feedback) belong to apps above this
-one, which recompute them in receivers of `calendar_changed`. A receiver that fails rolls
-the whole change back, override included."""
+by themselves; the stored due dates are recomputed here: dossiers (start day, due date,
+verdict, with the cut-off setting in force) and tasks and feedback. A failure anywhere rolls
+the whole change back, override included.
+
+It lives in records, not periods, because it must reach every app that stores a date
+derived from the calendar (registers and records), and records is the lowest layer that sees
+both (periods may only import cchc.base)."""
 
 from __future__ import annotations
 
 import datetime
 
-import django.dispatch
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from cchc.audit.services import log_action
 from cchc.org import access
+from cchc.org.models import Unit
 from cchc.periods.models import CalendarOverride
-
-# Sent inside the transaction of a calendar change, after the override rows changed:
-# receivers recompute what they store from the calendar. Arguments: user, dates (the days
-# whose status changed).
-calendar_changed = django.dispatch.Signal()
+from cchc.records.services import recompute_due_dates
+from cchc.registers.models import Dossier
+from cchc.registers.services import reclassify
 
 
 class CalendarError(ValueError):
@@ -49,6 +51,13 @@ def _state(override: CalendarOverride | None) -> dict | None:
 
 def _kind(is_working_day: bool) -> str:
     return "ngày làm bù" if is_working_day else "ngày nghỉ"
+
+
+def recompute(user) -> None:
+    """What is stored from the calendar, again on the calendar now in force (inside the
+    caller's transaction): every unit's dossiers, then every task and feedback."""
+    reclassify(list(Unit.objects.filter(pk__in=Dossier.objects.values("unit_id"))))
+    recompute_due_dates(user)
 
 
 @transaction.atomic
@@ -84,14 +93,13 @@ def set_override(
         date=date, defaults={"is_working_day": is_working_day, "note": note}
     )
     after = _state(override)
-    dates = sorted({date} | ({moved.date} if moved is not None else set()))
     log_action(
         user,
         "calendar.set",
         f"Đặt {date:%d/%m/%Y} là {_kind(is_working_day)}" + (f" ({note})" if note else ""),
         data={"before": before, "after": after},
     )
-    calendar_changed.send(sender=CalendarOverride, user=user, dates=dates)
+    recompute(user)
     return override
 
 
@@ -123,4 +131,4 @@ def remove_overrides(user, dates: list[datetime.date]) -> None:
             data={"before": before, "after": None},
         )
     if overrides:
-        calendar_changed.send(sender=CalendarOverride, user=user, dates=sorted(overrides))
+        recompute(user)
