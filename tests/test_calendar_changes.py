@@ -214,3 +214,43 @@ def test_staff_without_the_admin_role_cannot_change_the_calendar_in_the_admin(
     )
     assert response.status_code == 403
     assert not CalendarOverride.objects.filter(date=DAY_OFF).exists()
+
+
+# --- the dossier cut-off setting -------------------------------------------------------
+
+LATE_AFTERNOON = (
+    "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận,Ngày có kết quả\n"
+    # Friday 16:00; 10 working days; result on Friday two weeks later.
+    "R1,1.004567,Trực tiếp,01/07/2022 16:00,15/07/2022\n"
+)
+
+
+def test_every_dossier_path_uses_the_cut_off_setting(province, settings):
+    """The demo loader and the commands call import_dossiers without a cut-off: the setting
+    applies, and `cchc dossiers reclassify --all` applies a changed one."""
+    import io
+
+    from django.core.management import call_command
+
+    CalendarOverride.objects.filter(date__range=(D(2022, 7, 1), D(2022, 7, 31))).delete()
+    unit = province["ST-STTTT"]
+    import_procedures(CATALOGUE.encode(), "tthc.csv", unit)
+    settings.CCHC_DOSSIER_CUTOFF = 17 * 60
+    import_dossiers(LATE_AFTERNOON.encode(), "r.csv", unit)
+    dossier = Dossier.objects.get(unit=unit, code="R1")
+    # Before 17:00: the clock starts that Friday, due 15/07, on time.
+    assert (dossier.start_on, dossier.due_on, dossier.verdict) == (
+        D(2022, 7, 1),
+        D(2022, 7, 15),
+        "on_time",
+    )
+    settings.CCHC_DOSSIER_CUTOFF = 15 * 60
+    out = io.StringIO()
+    call_command("dossiers", "reclassify", "--all", stdout=out)
+    assert "giờ chốt 15:00: 1 hồ sơ thay đổi" in out.getvalue()
+    dossier.refresh_from_db()
+    assert (dossier.start_on, dossier.due_on, dossier.verdict) == (
+        D(2022, 7, 4),
+        D(2022, 7, 18),
+        "early",
+    )
