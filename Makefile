@@ -13,11 +13,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The demo runs as production would show it: debug pages off (Vietnamese error pages),
+# static files through WhiteNoise, a secret key made for this run, cookies over plain http.
+DEMO_ENV = CCHC_DEBUG=0 CCHC_SECURE_COOKIES=0 \
+	CCHC_SECRET_KEY="$${CCHC_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+
 ## Install, migrate, load the demo province and serve http://127.0.0.1:8000 on SQLite.
 demo: $(VENV)/.installed
-	$(PY) -m cchc.cli migrate --noinput
-	$(PY) -m cchc.cli demo
-	$(PY) -m cchc.cli runserver $(HOST)
+	$(DEMO_ENV) $(PY) -m cchc.cli migrate --noinput
+	$(DEMO_ENV) $(PY) -m cchc.cli demo
+	$(DEMO_ENV) $(PY) -m cchc.cli runserver $(HOST)
 
 ## Install what the tests need and run every test: on SQLite, then on PostgreSQL.
 test: $(VENV)/.installed system-deps lint test-sqlite test-postgres

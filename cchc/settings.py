@@ -153,8 +153,11 @@ LOGOUT_REDIRECT_URL = "login"
 # Uploaded evidence files and imports are refused above this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS in production; the demo (DEBUG off, plain http on 127.0.0.1) sets
+# CCHC_SECURE_COOKIES=0.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CCHC_SECURE_COOKIES", not DEBUG)
+# A refused form (stale page, expired session) gets a Vietnamese page, not Django's.
+CSRF_FAILURE_VIEW = "cchc.web.errors.csrf_failure"
 
 # A dossier received on a working day at or after this time starts its clock the next
 # working day (minutes after midnight; "cchc dossiers reclassify --all" after a change).

@@ -95,3 +95,9 @@ urlpatterns = [
     path("", include("cchc.records.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Vietnamese error pages, also with DEBUG off (the demo and production).
+handler400 = "cchc.web.errors.bad_request"
+handler403 = "cchc.web.errors.permission_denied"
+handler404 = "cchc.web.errors.page_not_found"
+handler500 = "cchc.web.errors.server_error"

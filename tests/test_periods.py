@@ -370,15 +370,14 @@ def test_add_zero_working_days_property(start):
 
 
 @pytest.mark.django_db
-def test_period_for_code_stores_window_and_deadline():
+def test_period_for_code_stores_the_window():
     CalendarOverride.objects.filter(date__range=(date(2022, 9, 1), date(2022, 9, 30))).delete()
     period = Period.objects.for_code("Q3-2022")
     stored = Period.objects.get(code="Q3-2022")
     assert stored.pk == period.pk
     assert (stored.kind, stored.year, stored.number) == ("quarter", 2022, 3)
     assert (stored.start, stored.end) == (date(2022, 6, 15), date(2022, 9, 14))
-    assert stored.deadline_working_days == 2
-    assert stored.deadline == date(2022, 9, 16)
+    assert stored.deadline_for(2) == date(2022, 9, 16)
     assert stored.label == "quý III năm 2022"
     assert str(stored) == "Q3-2022 (quý III năm 2022)"
 
@@ -386,26 +385,35 @@ def test_period_for_code_stores_window_and_deadline():
 @pytest.mark.django_db
 def test_period_for_code_returns_the_stored_period():
     first = Period.objects.for_code("q3-2022")
-    again = Period.objects.for_code("Q3-2022", deadline_working_days=5)
+    again = Period.objects.for_code("Q3-2022")
     assert again.pk == first.pk
-    assert again.deadline_working_days == 2
     assert Period.objects.filter(code="Q3-2022").count() == 1
 
 
 @pytest.mark.django_db
-def test_period_for_code_with_more_working_days():
-    CalendarOverride.objects.filter(date__range=(date(2022, 9, 1), date(2022, 9, 30))).delete()
-    period = Period.objects.for_code("Q3-2022", deadline_working_days=5)
-    assert period.deadline_working_days == 5
-    # Wed 14/9 → Thu 15, Fri 16, Mon 19, Tue 20, Wed 21.
-    assert period.deadline == date(2022, 9, 21)
+def test_period_lookup_never_writes():
+    unsaved = Period.objects.lookup("q3-2022")
+    assert unsaved.pk is None and unsaved.code == "Q3-2022"
+    assert unsaved.end == date(2022, 9, 14)
+    assert not Period.objects.exists()
+    stored = Period.objects.for_code("Q3-2022")
+    assert Period.objects.lookup("Q3-2022").pk == stored.pk
+    with pytest.raises(PeriodCodeError):
+        Period.objects.lookup("Q5-2022")
+    assert Period.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_period_for_code_with_zero_working_days_keeps_zero():
-    period = Period.objects.for_code("Q3-2022", deadline_working_days=0)
-    assert period.deadline_working_days == 0
-    assert period.deadline == date(2022, 9, 14)
+def test_deadline_with_more_working_days():
+    CalendarOverride.objects.filter(date__range=(date(2022, 9, 1), date(2022, 9, 30))).delete()
+    period = Period.objects.lookup("Q3-2022")
+    # Wed 14/9 → Thu 15, Fri 16, Mon 19, Tue 20, Wed 21.
+    assert period.deadline_for(5) == date(2022, 9, 21)
+
+
+@pytest.mark.django_db
+def test_deadline_with_zero_working_days_keeps_the_end_day():
+    assert Period.objects.lookup("Q3-2022").deadline_for(0) == date(2022, 9, 14)
 
 
 @pytest.mark.django_db
@@ -415,7 +423,7 @@ def test_custom_period_cut_off_just_before_30_4_2023():
     assert period.code == "C-20230401-20230428"
     assert period.kind == "custom"
     assert period.year is None
-    assert period.deadline == date(2023, 5, 5)
+    assert period.deadline_for(2) == date(2023, 5, 5)
     assert period.label == "từ ngày 01/04/2023 đến ngày 28/04/2023"
     assert period.window == parse_period("C-20230401-20230428")
 
@@ -424,7 +432,7 @@ def test_custom_period_cut_off_just_before_30_4_2023():
 def test_custom_period_cut_off_just_before_tet_2023():
     CalendarOverride.objects.filter(date__range=(date(2023, 1, 1), date(2023, 2, 28))).delete()
     period = Period.objects.for_code("C-20221215-20230119")
-    assert period.deadline == date(2023, 1, 30)
+    assert period.deadline_for(2) == date(2023, 1, 30)
 
 
 @pytest.mark.django_db
@@ -452,16 +460,16 @@ def test_working_calendar_uses_the_override_rows():
     assert calendar.add_working_days(date(2024, 4, 26), 3) == date(2024, 5, 4)
     period = Period.objects.for_code("Q3-2022")
     # Wed 14/9: Thu 15/9 off by the override → Fri 16, Mon 19.
-    assert period.deadline == date(2022, 9, 19)
+    assert period.deadline_for(2) == date(2022, 9, 19)
 
 
 @pytest.mark.django_db
-def test_override_rows_change_later_deadlines_only_when_recomputed():
+def test_a_stored_periods_deadline_follows_a_later_override():
     CalendarOverride.objects.filter(date__range=(date(2022, 9, 1), date(2022, 9, 30))).delete()
     period = Period.objects.for_code("Q3-2022")
-    assert period.deadline == date(2022, 9, 16)
+    assert period.deadline_for(2) == date(2022, 9, 16)
     CalendarOverride.objects.create(date=date(2022, 9, 16), is_working_day=False, note="")
-    assert period.compute_deadline() == date(2022, 9, 19)
+    assert Period.objects.get(pk=period.pk).deadline_for(2) == date(2022, 9, 19)
     assert str(CalendarOverride.objects.get(date=date(2022, 9, 16))) == "16/09/2022 (nghỉ)"
 
 

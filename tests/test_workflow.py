@@ -60,7 +60,7 @@ def test_submit_on_time_approve_locks(complete_report, reporter, approver):
     with time_machine.travel(datetime.datetime(2022, 9, 16, 16, 55, tzinfo=TZ), tick=False):
         report = services.submit_report(reporter, complete_report)
     assert report.status == Status.SUBMITTED
-    assert report.period.deadline == datetime.date(2022, 9, 16)
+    assert report.deadline == datetime.date(2022, 9, 16)
     assert report.is_late is False and report.timeliness_label == "đúng hạn"
     with pytest.raises(PermissionDenied):
         services.save_value(reporter, report, "plan_tasks_total", "47")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from cchc.org.models import Unit, UnitKind
-from cchc.periods.models import Period
+from cchc.periods.models import Period, working_calendar
 from cchc.reports.models import Report, Status
 
 NOT_STARTED = "not_started"
@@ -60,10 +60,15 @@ class Overview:
 
 def period_overview(period: Period, unit_ids: set[int]) -> Overview:
     """Units that must report and were open during the period (or have a report for it)."""
+    calendar = working_calendar()
     reports = {
         r.unit_id: r
-        for r in Report.objects.filter(period=period, unit_id__in=unit_ids).select_related("period")
+        for r in Report.objects.filter(
+            period__code=period.code, unit_id__in=unit_ids
+        ).select_related("period", "template")
     }
+    for report in reports.values():
+        report.use_calendar(calendar)  # lateness on today's calendar, read once
     units = (
         Unit.objects.filter(pk__in=unit_ids)
         .filter(

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 
 from cchc.consolidation.overview import period_overview
 from cchc.org import access
-from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
-from cchc.periods.windows import PeriodCodeError
+from cchc.periods.windows import PeriodCodeError, parse_period
+from cchc.reports.services import template_deadline
 
 
 @login_required
@@ -21,11 +21,11 @@ def overview_lookup(request: HttpRequest) -> HttpResponse:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
     try:
-        period = Period.objects.for_code(request.GET.get("period", ""))
+        window = parse_period(request.GET.get("period", ""))
     except PeriodCodeError as exc:
         messages.error(request, str(exc))
         return redirect("home")
-    return redirect("overview", period_code=period.code)
+    return redirect("overview", period_code=window.code)
 
 
 @login_required
@@ -34,4 +34,8 @@ def overview(request: HttpRequest, period_code: str) -> HttpResponse:
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
     period = period_or_404(period_code)
     rows = period_overview(period, access.consolidated_unit_ids(request.user))
-    return render(request, "consolidation/overview.html", {"period": period, "overview": rows})
+    return render(
+        request,
+        "consolidation/overview.html",
+        {"period": period, "overview": rows, "deadline": template_deadline(period)},
+    )

@@ -165,7 +165,7 @@ def _seed_report(template: ReportTemplate) -> None:
     )
     reporter, approver = User.objects.get(username="bctuyen"), User.objects.get(username="gdhanh")
     unit = Unit.objects.get(code=data["unit"])
-    period = Period.objects.for_code(data["period"], template.deadline_working_days)
+    period = Period.objects.for_code(data["period"])
     report = services.start_report(reporter, unit, period, template)
     _enter(reporter, report, data["values"], _at("2022-09-14 15:00"))
     services.update_document_details(

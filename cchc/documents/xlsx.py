@@ -249,4 +249,3 @@ class AppendixSheet:
         print_landscape_a4(
             self.sheet, f"A{body_start}", f"{header_start}:{body_start - 1}", left_margin=0.6
         )
-

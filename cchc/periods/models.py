@@ -9,6 +9,8 @@ from django.db import models
 from cchc.periods.windows import Window, parse_period
 from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 
+# The usual number of working days a report may be sent after the end day (the templates'
+# default); `cchc period --verbose-deadline` uses it when not told otherwise.
 DEFAULT_DEADLINE_WORKING_DAYS = 2
 
 
@@ -46,41 +48,41 @@ def workday_table() -> WorkdayTable:
 
 
 class PeriodManager(models.Manager["Period"]):
-    def for_code(self, code: str, deadline_working_days: int | None = None) -> Period:
-        """The stored period for `code`, created with its window and deadline when new."""
+    def lookup(self, code: str) -> Period:
+        """The period of `code` without writing anything: the stored row when there is one,
+        otherwise an unsaved Period with its window (pages call this on every GET)."""
         window = parse_period(code)
-        period = self.filter(code=window.code).first()
-        if period is not None:
-            return period
-        period = Period(
+        return self.filter(code=window.code).first() or Period.from_window(window)
+
+    def for_code(self, code: str) -> Period:
+        """The stored period of `code`, created when new: only for the services that write
+        something belonging to the period (starting a report, the demo loader)."""
+        window = parse_period(code)
+        unsaved = Period.from_window(window)
+        period, _ = self.get_or_create(
             code=window.code,
-            kind=window.kind,
-            year=window.year,
-            number=window.number,
-            start=window.start,
-            end=window.end,
-            deadline_working_days=(
-                DEFAULT_DEADLINE_WORKING_DAYS
-                if deadline_working_days is None
-                else deadline_working_days
-            ),
+            defaults={
+                "kind": unsaved.kind,
+                "year": unsaved.year,
+                "number": unsaved.number,
+                "start": unsaved.start,
+                "end": unsaved.end,
+            },
         )
-        period.deadline = period.compute_deadline()
-        period.save()
         return period
 
 
 class Period(models.Model):
+    """A reporting window. Its deadline is not stored: it is derived on demand from the end
+    day, the report template's number of working days and the calendar in force today, so a
+    later calendar override can never leave a stale deadline behind."""
+
     code = models.CharField("mã kỳ", max_length=40, unique=True)
     kind = models.CharField("loại kỳ", max_length=20)
     year = models.PositiveIntegerField("năm", null=True, blank=True)
     number = models.PositiveSmallIntegerField("số thứ tự", null=True, blank=True)
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày (ngày chốt số liệu)")
-    deadline_working_days = models.PositiveSmallIntegerField(
-        "số ngày làm việc được gửi sau ngày chốt", default=DEFAULT_DEADLINE_WORKING_DAYS
-    )
-    deadline = models.DateField("hạn gửi báo cáo")
 
     objects = PeriodManager()
 
@@ -92,6 +94,17 @@ class Period(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.label})"
 
+    @classmethod
+    def from_window(cls, window: Window) -> Period:
+        return cls(
+            code=window.code,
+            kind=window.kind,
+            year=window.year,
+            number=window.number,
+            start=window.start,
+            end=window.end,
+        )
+
     @property
     def window(self) -> Window:
         if self.kind == "custom":
@@ -102,9 +115,14 @@ class Period(models.Model):
     def label(self) -> str:
         return self.window.label
 
-    def compute_deadline(self, calendar: WorkingCalendar | None = None) -> datetime.date:
+    def deadline_for(
+        self, working_days: int, calendar: WorkingCalendar | None = None
+    ) -> datetime.date:
+        """The day a report is due: `working_days` working days after the end day on the
+        calendar in force (a template's deadline_working_days; 0 keeps the end day when it
+        is a working day)."""
         calendar = calendar or working_calendar()
-        return calendar.add_working_days(self.end, self.deadline_working_days)
+        return calendar.add_working_days(self.end, working_days)
 
     def previous(self) -> Period | None:
         window = self.window.previous()

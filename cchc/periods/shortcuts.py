@@ -10,9 +10,10 @@ from cchc.periods.windows import PeriodCodeError, current_quarter
 
 
 def period_or_404(code: str | None) -> Period:
-    """The stored period of `code` (Q3-2022, 01/01/2024-31/07/2024…), the quarter holding
-    today when no code is given; 404 with the parser's Vietnamese message for a bad code."""
+    """The period of `code` (Q3-2022, 01/01/2024-31/07/2024…), the quarter holding
+    today when no code is given; read-only (an unsaved Period when none is stored yet, so a
+    GET never writes); 404 with the parser's Vietnamese message for a bad code."""
     try:
-        return Period.objects.for_code(code or current_quarter(timezone.localdate()))
+        return Period.objects.lookup(code or current_quarter(timezone.localdate()))
     except PeriodCodeError as exc:
         raise Http404(str(exc)) from exc

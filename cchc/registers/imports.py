@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy
 import pandas
+from django.conf import settings
 from django.db import transaction
 
 from cchc.base.tables import (
@@ -28,7 +29,6 @@ from cchc.org.models import Unit
 from cchc.periods.models import workday_table
 from cchc.periods.workdays import EPOCH, LAST_DAY, WorkdayTable
 from cchc.registers.classify import (
-    CUT_OFF_MINUTES,
     NO_DAY,
     VERDICT_CODES,
     classify_days,
@@ -374,7 +374,7 @@ def import_dossiers(
     *,
     good_rows_only: bool = False,
     table: WorkdayTable | None = None,
-    cut_off: int = CUT_OFF_MINUTES,
+    cut_off: int | None = None,
 ) -> ImportResult:
     """A file whose header row uses the standard column names (DOSSIER_COLUMNS)."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
@@ -393,7 +393,7 @@ def import_dossier_frame(
     *,
     good_rows_only: bool = False,
     table: WorkdayTable | None = None,
-    cut_off: int = CUT_OFF_MINUTES,
+    cut_off: int | None = None,
 ) -> ImportResult:
     """A table as read_table gives it, its columns already named as in DOSSIER_COLUMNS (a
     column mapping renames a source system's columns first). `cut_off`: minutes after
@@ -412,7 +412,7 @@ def _import_parsed(
     *,
     good_rows_only: bool,
     table: WorkdayTable | None,
-    cut_off: int,
+    cut_off: int | None,
 ) -> ImportResult:
     if parsed.empty:
         return ImportResult(skipped=errors)
@@ -434,7 +434,8 @@ def _import_parsed(
         completed_minutes=minutes_of_day(parsed["supplement_completed_at"]),
         promised=promised,
         result_on=result_on,
-        cut_off=cut_off,
+        # No cut-off given (the demo loader, a command): the setting, never a built-in hour.
+        cut_off=int(settings.CCHC_DOSSIER_CUTOFF) if cut_off is None else cut_off,
     )
     errors = _by_row(
         errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,7 @@ from django.utils import timezone
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.org.models import Unit
 from cchc.periods.models import Period
+from cchc.periods.workdays import WorkingCalendar
 
 
 class Status(models.TextChoices):
@@ -89,13 +91,23 @@ class Report(models.Model):
             return None
         return timezone.localtime(self.submitted_at).date()
 
+    @cached_property
+    def deadline(self) -> datetime.date:
+        """The period's end day + the template's deadline_working_days, on the calendar in
+        force now (derived, never stored, so a calendar change moves it at once)."""
+        return self.period.deadline_for(self.template.deadline_working_days)
+
+    def use_calendar(self, calendar: WorkingCalendar) -> None:
+        """Derive the deadline on a calendar already read (a list of reports reads it once)."""
+        self.deadline = self.period.deadline_for(self.template.deadline_working_days, calendar)
+
     @property
     def is_late(self) -> bool | None:
-        """Whether the submission came after the period's deadline; None before submission."""
+        """Whether the submission came after the deadline; None before submission."""
         submitted_on = self.submitted_on
         if submitted_on is None:
             return None
-        return submitted_on > self.period.deadline
+        return submitted_on > self.deadline
 
     @property
     def timeliness_label(self) -> str:

@@ -40,11 +40,23 @@ def default_template() -> ReportTemplate:
     return template
 
 
+def template_deadline(period: Period) -> datetime.date | None:
+    """The deadline of a report started now for `period` (the template start_report picks),
+    for pages about a period; None while no template is loaded."""
+    try:
+        template = default_template()
+    except WorkflowError:
+        return None
+    return period.deadline_for(template.deadline_working_days)
+
+
 @transaction.atomic
 def start_report(
     user, unit: Unit, period: Period, template: ReportTemplate | None = None
 ) -> Report:
     _require(access.can_start_report(user, unit))
+    if period.pk is None:  # a page's read-only lookup: the period is stored only now
+        period = Period.objects.for_code(period.code)
     existing = Report.objects.filter(unit=unit, period=period).first()
     if existing is not None:
         return existing
@@ -311,7 +323,7 @@ def submit_report(user, report: Report, at: datetime.datetime | None = None) -> 
     report.submitted_at = at or timezone.now()
     report.submitted_by = user
     report.save(update_fields=["status", "submitted_at", "submitted_by"])
-    deadline = f"{report.period.deadline:%d/%m/%Y}"
+    deadline = f"{report.deadline:%d/%m/%Y}"
     log_action(
         user,
         "report.submit",

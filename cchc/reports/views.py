@@ -40,7 +40,7 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
     if not access.can_view_unit(request.user, unit):
         raise Http404("Không tìm thấy đơn vị")
     period = period_or_404(period_code)
-    report = Report.objects.filter(unit=unit, period=period).first()
+    report = Report.objects.filter(unit=unit, period__code=period.code).first()
     if report is not None:
         return redirect("report", report_id=report.pk)
     if request.method == "POST":
@@ -52,6 +52,7 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
         {
             "unit": unit,
             "period": period,
+            "deadline": services.template_deadline(period),
             "can_start": access.can_start_report(request.user, unit),
         },
     )

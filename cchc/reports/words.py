@@ -56,7 +56,7 @@ def long_date(day: datetime.date | None, place: str = "", year: int | None = Non
 
 def place_date(report: Report) -> str:
     place = report.unit.place or (report.unit.parent.place if report.unit.parent else "")
-    return long_date(report.report_date, place, year=report.period.deadline.year)
+    return long_date(report.report_date, place, year=report.deadline.year)
 
 
 def summary_line(report: Report) -> str:

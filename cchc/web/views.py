@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.periods.models import Period
+from cchc.periods.models import Period, working_calendar
 from cchc.periods.windows import parse_period
 from cchc.reports.models import Report
 
@@ -31,11 +31,14 @@ def home(request: HttpRequest) -> HttpResponse:
     units = Unit.objects.filter(pk__in=access.reporting_unit_ids(user), must_report=True).order_by(
         "code"
     )
-    reports = (
+    reports = list(
         Report.objects.filter(unit_id__in=unit_ids)
-        .select_related("unit", "period")
+        .select_related("unit", "period", "template")
         .order_by("-period__end", "unit__code")[:50]
     )
+    calendar = working_calendar()
+    for report in reports:
+        report.use_calendar(calendar)  # on time / late on today's calendar, read once
     periods = Period.objects.filter(reports__isnull=False).distinct().order_by("-end")[:8]
     return render(
         request,

@@ -122,7 +122,7 @@ class Command(BaseCommand):
 
     def _stats(self, unit, code: str, as_json: bool) -> None:
         try:
-            period = Period.objects.for_code(code)
+            period = Period.objects.lookup(code)
         except PeriodCodeError as exc:
             raise CommandError(str(exc)) from exc
         figures = window_stats(Dossier.objects.filter(unit=unit), period.start, period.end)
