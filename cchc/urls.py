@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cchc.audit import views as audit
 from cchc.documents import views as documents
 from cchc.registers import province
 from cchc.registers import views as registers
@@ -18,6 +19,7 @@ urlpatterns = [
     path(
         "units/<str:unit_code>/periods/<str:period_code>/", reports.unit_period, name="unit_period"
     ),
+    path("units/<str:unit_code>/history/", audit.unit_history, name="unit_history"),
     path("units/<str:unit_code>/dossiers/", registers.dossiers, name="dossiers"),
     path(
         "units/<str:unit_code>/dossiers/import/", registers.upload_dossiers, name="upload_dossiers"

@@ -164,3 +164,8 @@ def coalesced(entries: Iterable[AuditEntry]) -> list[TrailLine]:
             lines.append(TrailLine([entry]))
     lines.reverse()
     return lines
+
+
+def trail_of(obj: models.Model, user) -> list[TrailLine]:
+    """What happened to one object, as the trail shows it (only entries the user may see)."""
+    return coalesced(AuditEntry.objects.about(obj).visible_to(user).select_related("user"))

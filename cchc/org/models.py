@@ -24,6 +24,13 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
         )
 
+    def visible_to(self, user) -> UnitQuerySet:
+        """The units `user` may see (see cchc.org.scoped for the other models)."""
+        # access.py is built on these models, so it can only be imported once they exist.
+        from cchc.org.access import visible_filter_for_units
+
+        return self.filter(visible_filter_for_units(user))
+
 
 class Unit(models.Model):
     """An agency as it was between valid_from and valid_to.
