@@ -364,3 +364,39 @@ def test_visible_to_filters(
     }
     assert AuditEntry.objects.visible_to(admin).count() == AuditEntry.objects.count()
     assert not AuditEntry.objects.visible_to(consolidator).filter(action="test.system").exists()
+
+
+def test_unit_admin_edit_and_inline_role_are_audited(client, province, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    newcomer = django_user_model.objects.create_user("newcomer", password=PASSWORD)
+    unit = province["ST-STP"]
+    login(client, admin_user)
+    response = client.post(
+        f"/admin/org/unit/{unit.pk}/change/",
+        {
+            "code": unit.code,
+            "name": "Sở Tư pháp tỉnh Sóc Trăng",
+            "short_name": "",
+            "kind": unit.kind,
+            "parent": unit.parent_id,
+            "doc_symbol": unit.doc_symbol,
+            "place": "",
+            "must_report": "on",
+            "valid_from": "01/01/2000",
+            "valid_to": "",
+            "successor": "",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-MIN_NUM_FORMS": "0",
+            "role_assignments-MAX_NUM_FORMS": "1000",
+            "role_assignments-0-user": newcomer.pk,
+            "role_assignments-0-role": Role.REPORTER,
+            "role_assignments-0-unit": unit.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = AuditEntry.objects.get(action="unit.change")
+    assert change.data["changes"]["name"] == ["Sở Tư pháp", "Sở Tư pháp tỉnh Sóc Trăng"]
+    assert change.user == admin_user and change.unit == unit
+    role = AuditEntry.objects.get(action="role.assign")
+    assert role.unit == unit and RoleAssignment.objects.filter(user=newcomer, unit=unit).exists()

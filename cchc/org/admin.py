@@ -53,6 +53,22 @@ class UnitAdmin(admin.ModelAdmin):
             obj=obj,
         )
 
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            log_action(
+                request.user,
+                "unit.delete",
+                f"Xóa đơn vị {obj.code} — {obj.name} (trang quản trị)",
+                data={"before": {k: str(v) for k, v in model_to_dict(obj).items()}},
+                obj=obj,
+            )
+            obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for unit in queryset:
+                self.delete_model(request, unit)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:
             return super().save_formset(request, form, formset, change)

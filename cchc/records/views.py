@@ -72,7 +72,8 @@ def index(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     period = _period(request)
     registers = [
-        (spec, spec.model.objects.filter(unit=unit).count()) for spec in REGISTERS.values()
+        (spec, spec.model.objects.visible_to(request.user).filter(unit=unit).count())
+        for spec in REGISTERS.values()
     ]
     return render(
         request,
