@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cchc.audit import views as audit
+from cchc.consolidation import province
+from cchc.consolidation import views as consolidation
 from cchc.documents import views as documents
-from cchc.registers import province
 from cchc.registers import views as registers
+from cchc.reports import draft_views as drafts
 from cchc.reports import views as reports
+from cchc.web import history
 from cchc.web import views as web
 
 admin.site.site_header = "Quản trị hệ thống báo cáo CCHC"
@@ -19,7 +21,7 @@ urlpatterns = [
     path(
         "units/<str:unit_code>/periods/<str:period_code>/", reports.unit_period, name="unit_period"
     ),
-    path("units/<str:unit_code>/history/", audit.unit_history, name="unit_history"),
+    path("units/<str:unit_code>/history/", history.unit_history, name="unit_history"),
     path("units/<str:unit_code>/dossiers/", registers.dossiers, name="dossiers"),
     path(
         "units/<str:unit_code>/dossiers/import/", registers.upload_dossiers, name="upload_dossiers"
@@ -72,16 +74,16 @@ urlpatterns = [
     path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),
     path("reports/<int:report_id>/export/<str:fmt>/", documents.download, name="download"),
     path("reports/<int:report_id>/charts/<str:key>.png", documents.chart, name="chart"),
-    path("reports/<int:report_id>/draft/", documents.fill_drafts, name="fill_drafts"),
+    path("reports/<int:report_id>/draft/", drafts.fill_drafts, name="fill_drafts"),
     path("reports/<int:report_id>/prefill/", reports.prefill, name="prefill"),
     path(
         "reports/<int:report_id>/draft/<int:section_id>/",
-        documents.section_draft,
+        drafts.section_draft,
         name="section_draft",
     ),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
-    path("overview/", reports.overview_lookup, name="overview_lookup"),
-    path("overview/<str:period_code>/", reports.overview, name="overview"),
+    path("overview/", consolidation.overview_lookup, name="overview_lookup"),
+    path("overview/<str:period_code>/", consolidation.overview, name="overview"),
     path(
         "overview/<str:period_code>/dossiers/",
         province.dossier_overview,

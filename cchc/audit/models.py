@@ -8,8 +8,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from cchc.org import access
-
 # The links an entry may lose when the linked row is deleted (Django's SET_NULL runs a queryset
 # update); their *_repr text stays, so the trail still says what it was about.
 UNLINKABLE = frozenset({"user", "report", "unit", "content_type"})
@@ -36,10 +34,15 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         raise ImmutableAuditEntry()
 
     def visible_to(self, user: Any) -> AuditEntryQuerySet:
-        """Entries about units the user may see (an admin sees all, including unit-less ones)."""
-        if access.is_admin(user):
+        """Entries about units the user may see (an admin sees all, including unit-less ones).
+
+        The decision is the Unit queryset's (org's access rules), reached through the `unit`
+        relation: org sits above audit (role changes are audited), so audit does not import it.
+        """
+        units = self.model._meta.get_field("unit").related_model._default_manager
+        if units.sees_all(user):
             return self.all()
-        return self.filter(unit_id__in=access.visible_unit_ids(user))
+        return self.filter(unit__in=units.visible_to(user))
 
     def about(self, obj: models.Model) -> AuditEntryQuerySet:
         return self.filter(

@@ -31,6 +31,12 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
         return self.filter(visible_filter_for_units(user))
 
+    def sees_all(self, user) -> bool:
+        """Whether `user` sees every unit (and so every unit-less row, e.g. of the trail)."""
+        from cchc.org.access import is_admin
+
+        return is_admin(user)
+
 
 class Unit(models.Model):
     """An agency as it was between valid_from and valid_to.

@@ -24,6 +24,6 @@ def unit_history(request: HttpRequest, unit_code: str) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "audit/unit_history.html",
+        "web/unit_history.html",
         {"unit": unit, "page": page, "lines": coalesced(page.object_list)},
     )
