@@ -17,7 +17,6 @@ import yaml
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cchc.audit.models import AuditEntry
 from cchc.catalog.loader import SafeLoader, load_builtin_templates
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
@@ -156,7 +155,6 @@ def _enter(user: User, report: Report, values: dict[str, Any], when: datetime.da
             evidence = services.evidence_from_citation(item["note"], report)
             if evidence:
                 services.add_evidence(user, report, key, evidence)
-    AuditEntry.objects.filter(report=report).update(at=when, updated_at=when)
 
 
 def _seed_report(template: ReportTemplate) -> None:
@@ -178,9 +176,6 @@ def _seed_report(template: ReportTemplate) -> None:
     by_number = {s.number: s for s in template.outline.all()}
     for number, text in data.get("narrative", {}).items():
         services.save_narrative(reporter, report, by_number[number], text)
-    AuditEntry.objects.filter(report=report).update(
-        at=_at("2022-09-14 16:00"), updated_at=_at("2022-09-14 16:00")
-    )
     report = services.submit_report(reporter, report, at=_at("2022-09-15 09:10"))
     services.approve_report(approver, report, at=_at("2022-09-15 14:20"))
     # The next quarter's draft shows these figures as "last period" beside each field.

@@ -51,6 +51,8 @@ def save_record(user, spec: RegisterSpec, unit: Unit, form: RecordForm) -> model
         "records.create" if creating else "records.update",
         f"{verb} {spec.verbose_name} «{record}» trong sổ của {unit.name}",
         data={"register": spec.slug, "unit": unit.code, "id": record.pk, "changes": changes},
+        obj=record,
+        unit=unit,
     )
     _changed(spec, unit)
     return record
@@ -71,13 +73,16 @@ def delete_record(user, spec: RegisterSpec, unit: Unit, record: models.Model) ->
     if blocked:
         raise RecordInUse(blocked)
     snapshot, pk, text = _snapshot(spec, record), record.pk, str(record)
-    record.delete()
+    # Logged before the delete so the entry still names the row (the repr outlives it).
     log_action(
         user,
         "records.delete",
         f"Xóa {spec.verbose_name} «{text}» khỏi sổ của {unit.name}",
         data={"register": spec.slug, "unit": unit.code, "id": pk, "before": snapshot},
+        obj=record,
+        unit=unit,
     )
+    record.delete()
     _changed(spec, unit)
 
 
@@ -107,6 +112,7 @@ def import_register(
             "updated": result.updated,
             "skipped": [str(error) for error in result.skipped],
         },
+        unit=unit,
     )
     _changed(spec, unit)
     return result

@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.audit.services import trail_of
 from cchc.base import tables as dossier_imports
 from cchc.base.exporters import Rendered
 from cchc.base.sources import SOURCES
@@ -71,7 +72,8 @@ def index(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     period = _period(request)
     registers = [
-        (spec, spec.model.objects.filter(unit=unit).count()) for spec in REGISTERS.values()
+        (spec, spec.model.objects.visible_to(request.user).filter(unit=unit).count())
+        for spec in REGISTERS.values()
     ]
     return render(
         request,
@@ -85,7 +87,9 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
     unit = visible_unit(request, unit_code)
     spec = _spec(register)
     period = _period(request)
-    rows = spec.in_period(spec.model.objects.filter(unit=unit), period.start, period.end)
+    rows = spec.in_period(
+        spec.model.objects.visible_to(request.user).filter(unit=unit), period.start, period.end
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     lines = []
     for record in page:
@@ -133,7 +137,14 @@ def _edit(request: HttpRequest, unit: Unit, spec: RegisterSpec, record) -> HttpR
     return render(
         request,
         "records/form.html",
-        {"unit": unit, "spec": spec, "period": period, "form": form, "record": record},
+        {
+            "unit": unit,
+            "spec": spec,
+            "period": period,
+            "form": form,
+            "record": record,
+            "lines": trail_of(record, request.user) if record is not None else [],
+        },
     )
 
 
@@ -150,6 +161,26 @@ def edit(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpRe
     unit = register_unit(request, unit_code)
     spec = _spec(register)
     return _edit(request, unit, spec, _record(spec, unit, pk))
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
+    """A row's trail, for everyone who may see the unit (its edit page is for reporters)."""
+    unit = visible_unit(request, unit_code)
+    spec = _spec(register)
+    record = _record(spec, unit, pk)
+    return render(
+        request,
+        "records/history.html",
+        {
+            "unit": unit,
+            "spec": spec,
+            "period": _period(request),
+            "record": record,
+            "lines": trail_of(record, request.user),
+        },
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.audit.services import trail_of
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.org.shortcuts import register_unit, visible_unit
@@ -61,7 +62,7 @@ def _page_url(unit: Unit, period_code: str) -> str:
 def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     period = period_or_404(request.GET.get("period"))
-    register = Dossier.objects.filter(unit=unit)
+    register = Dossier.objects.visible_to(request.user).filter(unit=unit)
     figures = window_stats(register, period.start, period.end)
     in_window = register.filter(received_by(period.end)).order_by("-received_at")
     page = Paginator(in_window, 50).get_page(request.GET.get("page"))
@@ -128,6 +129,7 @@ def _detail(
             "procedure": procedure,
             "lines": explain(dossier, procedure, working_calendar()),
             "form": form if can_edit else None,
+            "history": trail_of(dossier, request.user),
         },
         status=status,
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.org.models import Unit
+from cchc.org.scoped import UnitScopedQuerySet
 from cchc.periods.models import Period
 from cchc.periods.workdays import WorkingCalendar
 
@@ -69,6 +70,8 @@ class Report(models.Model):
         "đoạn mở đầu", blank=True, help_text="Căn cứ, lý do báo cáo; để trống để hệ thống soạn."
     )
     closing = models.TextField("đoạn kết", blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__end", "unit__code"]

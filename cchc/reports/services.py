@@ -264,6 +264,7 @@ def add_evidence(user, report: Report, key: str, fields: dict[str, Any]) -> Evid
         f"Thêm minh chứng cho {indicator.quoted_label}: {evidence}",
         report=report,
         data={"indicator": key, "after": str(evidence)},
+        obj=evidence,
     )
     return evidence
 
@@ -298,6 +299,7 @@ def remove_evidence(user, evidence: Evidence) -> None:
         f"Xóa minh chứng {evidence}",
         report=report,
         data={"before": str(evidence)},
+        obj=evidence,
     )
     evidence.delete()
 

@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.audit.models import AuditEntry
+from cchc.audit.services import coalesced
 from cchc.catalog.values import InvalidValue
 from cchc.org import access
 from cchc.org.models import Unit
@@ -258,5 +260,5 @@ def workflow(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
 @login_required
 def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = visible_report(request, report_id)
-    entries = report.audit_entries.select_related("user")
-    return render(request, "reports/audit.html", {"report": report, "entries": entries})
+    lines = coalesced(AuditEntry.objects.filter(report=report))
+    return render(request, "reports/audit.html", {"report": report, "lines": lines})
