@@ -214,8 +214,12 @@ def _other_reports(template: ReportTemplate) -> None:
 
 
 def _registers() -> None:
-    """TTHC catalogues and dossiers: Sở TT&TT's 15 online dossiers of Q3-2022 (all early, as
-    the seed reports) plus two still open in Q4-2022; illustrative dossiers of Sở Tư pháp and
+    """TTHC catalogues and dossiers. Sở TT&TT's catalogue holds what seed 004 reports: 43
+    procedures in force, all offered fully online (mức độ 4), 10 with BCCI; the seed gives
+    only those counts, so the procedures without demo dossiers carry local codes (TTTT-…)
+    rather than national codes the demo cannot vouch for. Its 15 online dossiers of Q3-2022
+    belong to 2 procedures and are all early, as the seed reports, plus two still open in
+    Q4-2022; illustrative dossiers of Sở Tư pháp and
     UBND huyện Châu Thành from June to September 2022 (some late, some overdue, by every
     channel). Loaded before the reports, which are started from them."""
     data = HERE / "data"
