@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.audit.services import log_action
+from cchc.base.sources import register_value
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
@@ -162,8 +163,6 @@ def prefill_from_registers(user, report: Report) -> int:
     figure; different, it is an override that needs a reason (ReportSheet reports it as an
     error until one is given), whether it was typed before or after the register existed.
     Returns how many values changed."""
-    from cchc.registers.sources import register_value
-
     _require(access.can_edit_report(user, report))
     changed = 0
     sourced = report.template.indicators.select_related("section").exclude(source="")
