@@ -264,8 +264,9 @@ class Inspection(models.Model):
         "loại đơn vị được kiểm tra", max_length=10, choices=InspectedKind.choices
     )
     scope = models.CharField("nội dung kiểm tra", max_length=300, blank=True)
-    issues_found = models.PositiveIntegerField("số vấn đề phát hiện", default=0)
-    issues_fixed = models.PositiveIntegerField("số vấn đề đã xử lý xong", default=0)
+    # Blank when the inspection record does not say (not 0): a sum over blanks is no figure.
+    issues_found = models.PositiveIntegerField("số vấn đề phát hiện", null=True, blank=True)
+    issues_fixed = models.PositiveIntegerField("số vấn đề đã xử lý xong", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
 
     objects = UnitScopedQuerySet.as_manager()

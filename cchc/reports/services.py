@@ -147,7 +147,8 @@ def save_value(
 
 
 def _check_override(indicator: Indicator, value: Value, content, reason: str | None) -> None:
-    """A value filled from the registers may be changed only with a reason."""
+    """A value that differs from its register figure needs a reason; one equal to it is the
+    register's figure again (not an override, no reason kept)."""
     if value.register_number is None:
         value.source = Source.MANUAL
         return
@@ -167,27 +168,40 @@ def _check_override(indicator: Indicator, value: Value, content, reason: str | N
 @transaction.atomic
 def prefill_from_registers(user, report: Report) -> int:
     """Fill the indicators the template maps to register queries, over the period's window.
-    Values the user overrode keep their figure; the register's figure is stored beside them.
+
+    A register with no rows for the period gives no figure: an empty row stays empty, and a
+    figure taken from it earlier is cleared (nobody counted it any more). A value typed by
+    hand keeps its figure and gets the register's beside it: equal, it becomes the register's
+    figure; different, it is an override that needs a reason (ReportSheet reports it as an
+    error until one is given), whether it was typed before or after the register existed.
     Returns how many values changed."""
     _require(access.can_edit_report(user, report))
     changed = 0
     sourced = report.template.indicators.select_related("section").exclude(source="")
+    values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
     for indicator in sourced:
         number = register_value(
             indicator.source, report.unit, report.period.start, report.period.end
         )
+        value = values.get(indicator.pk) or Value(report=report, indicator=indicator)
+        before = display_value(indicator, value.content)
         if number is None:
-            continue
-        value = Value.objects.filter(report=report, indicator=indicator).first() or Value(
-            report=report, indicator=indicator
-        )
-        overridden = value.source == Source.MANUAL and value.content is not None
-        value.register_number = number
-        if not overridden and value.number != number:
-            before = display_value(indicator, value.content)
-            value.number, value.source = number, Source.REGISTER
+            if value.register_number is None:
+                continue
+            value.register_number = None
+            if value.source == Source.REGISTER:
+                value.set_content(None)
+                value.source = Source.MANUAL
+        else:
+            value.register_number = number
+            if value.content is None or value.source == Source.REGISTER:
+                value.number, value.source = number, Source.REGISTER
+            elif value.content == number:
+                value.source, value.override_reason = Source.REGISTER, ""
+        after = display_value(indicator, value.content)
+        if before != after:
             changed += 1
-            _audit_value(user, report, indicator, "value", before, display_value(indicator, number))
+            _audit_value(user, report, indicator, "value", before, after)
         value.save()
     _store_derived(report, ReportSheet(report))
     if changed:

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
-from cchc.catalog.models import Indicator, Section
+from cchc.catalog.models import Indicator, Section, Severity
 from cchc.catalog.values import display_value
 from cchc.reports.models import Evidence, Report, Value
 
@@ -36,6 +36,17 @@ class Row:
     def register_display(self) -> str:
         number = self.value.register_number if self.value else None
         return display_value(self.indicator, number)
+
+    @property
+    def overridden(self) -> bool:
+        """The value differs from the figure its register gives (typed before or after)."""
+        if self.value is None or self.value.register_number is None:
+            return False
+        return self.value.content != self.value.register_number
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.overridden and not self.value.override_reason.strip()  # type: ignore[union-attr]
 
     @property
     def note(self) -> str:
@@ -93,7 +104,28 @@ class ReportSheet:
             if (value := self.values.get(i.pk)) is not None and value.content is not None
         }
         rules = list(self.report.template.rules.all())
-        return check_values(self.indicators, rules, self.numbers, filled)
+        return check_values(self.indicators, rules, self.numbers, filled) + self._overrides()
+
+    def _overrides(self) -> list[Issue]:
+        """A value that differs from its register figure without a reason is an error,
+        whether it was typed before the register existed or after."""
+        issues = []
+        for indicator in self.indicators:
+            value = self.values.get(indicator.pk)
+            if value is None or value.register_number is None or value.override_reason.strip():
+                continue
+            if value.content != value.register_number:
+                typed = display_value(indicator, value.content) or "(trống)"
+                registered = display_value(indicator, value.register_number)
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        f"Chỉ tiêu {indicator.quoted_label} là {typed}, khác số liệu sổ theo "
+                        f"dõi ({registered}): ghi lý do hoặc sửa cho khớp sổ theo dõi.",
+                        (indicator.key,),
+                    )
+                )
+        return issues
 
     @property
     def errors(self) -> list[Issue]:
