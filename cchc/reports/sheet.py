@@ -11,7 +11,7 @@ from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import Indicator, Section
 from cchc.catalog.values import display_value
-from cchc.reports.models import Evidence, Report, Value
+from cchc.reports.models import Evidence, NarrativeText, Report, Value
 
 
 @dataclass
@@ -86,7 +86,16 @@ class ReportSheet:
         return {**self.entered_numbers, **self.derived}
 
     @cached_property
-    def issues(self) -> list[Issue]:
+    def by_key(self) -> dict[str, Indicator]:
+        return {i.key: i for i in self.indicators}
+
+    @cached_property
+    def narrative(self) -> list[NarrativeText]:
+        return list(self.report.narrative.select_related("section"))
+
+    @cached_property
+    def checked_issues(self) -> list[Issue]:
+        """The template's checks on the values (required, ranges, rules)."""
         filled = {
             i.key
             for i in self.indicators
@@ -95,9 +104,30 @@ class ReportSheet:
         rules = list(self.report.template.rules.all())
         return check_values(self.indicators, rules, self.numbers, filled)
 
+    @cached_property
+    def stale_sections(self) -> dict[int, Issue]:
+        """Drafted narrative sections whose figures changed since, by section id (warnings
+        that block submission until redrafted or confirmed)."""
+        from cchc.reports.narrative_basis import stale_issues
+
+        return stale_issues(self)
+
+    @property
+    def stale(self) -> list[Issue]:
+        return list(self.stale_sections.values())
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        return [*self.checked_issues, *self.stale]
+
     @property
     def errors(self) -> list[Issue]:
         return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def blocking(self) -> list[Issue]:
+        """What stops submission: errors, and narrative drafted from figures since changed."""
+        return [*self.errors, *self.stale]
 
     def rows(self) -> list[tuple[Section, list[Row]]]:
         grouped: dict[int, tuple[Section, list[Row]]] = {}
