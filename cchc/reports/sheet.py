@@ -41,6 +41,12 @@ class Row:
     def note(self) -> str:
         return self.value.note if self.value else ""
 
+    @property
+    def appendix_note(self) -> str:
+        """The appendix's Ghi chú: the value's note, then each cited document as officials
+        cite it ("Kế hoạch số 02/KH-STTTT ngày 27/01/2022 của Sở … về việc …"), one a line."""
+        return "\n".join(part for part in (self.note, *map(str, self.evidence)) if part)
+
 
 class ReportSheet:
     def __init__(self, report: Report) -> None:
