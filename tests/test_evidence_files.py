@@ -105,7 +105,7 @@ def test_evidence_in_xlsx_note_after_the_values_note(cited, reporter):
     book = openpyxl.load_workbook(io.BytesIO(exporters()["xlsx"](cited).render().content))
     sheet = book.worksheets[0]
     header = next(
-        (cell.column for row in sheet.iter_rows() for cell in row if cell.value == "Ghi chú")
+        cell.column for row in sheet.iter_rows() for cell in row if cell.value == "Ghi chú"
     )
     notes = [str(row[header - 1].value) for row in sheet.iter_rows() if row[header - 1].value]
     note = next(n for n in notes if CITATION in n)
