@@ -7,6 +7,7 @@ Production sets CCHC_DEBUG=0, CCHC_SECRET_KEY, CCHC_ALLOWED_HOSTS and DATABASE_U
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.registers",
     "cchc.records",
+    "cchc.consolidation",
     "cchc.web",
 ]
 
@@ -116,10 +118,10 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if url:
-        return dj_database_url.parse(url, conn_max_age=env_int("CCHC_DB_CONN_MAX_AGE", 60))
+        return dict(dj_database_url.parse(url, conn_max_age=env_int("CCHC_DB_CONN_MAX_AGE", 60)))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cchc.consolidation import province
+from cchc.consolidation import views as consolidation
 from cchc.documents import views as documents
-from cchc.registers import province
 from cchc.registers import views as registers
+from cchc.reports import draft_views as drafts
 from cchc.reports import views as reports
 from cchc.web import views as web
 
@@ -80,16 +82,16 @@ urlpatterns = [
     path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),
     path("reports/<int:report_id>/export/<str:fmt>/", documents.download, name="download"),
     path("reports/<int:report_id>/charts/<str:key>.png", documents.chart, name="chart"),
-    path("reports/<int:report_id>/draft/", documents.fill_drafts, name="fill_drafts"),
+    path("reports/<int:report_id>/draft/", drafts.fill_drafts, name="fill_drafts"),
     path("reports/<int:report_id>/prefill/", reports.prefill, name="prefill"),
     path(
         "reports/<int:report_id>/draft/<int:section_id>/",
-        documents.section_draft,
+        drafts.section_draft,
         name="section_draft",
     ),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
-    path("overview/", reports.overview_lookup, name="overview_lookup"),
-    path("overview/<str:period_code>/", reports.overview, name="overview"),
+    path("overview/", consolidation.overview_lookup, name="overview_lookup"),
+    path("overview/<str:period_code>/", consolidation.overview, name="overview"),
     path(
         "overview/<str:period_code>/dossiers/",
         province.dossier_overview,

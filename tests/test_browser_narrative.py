@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from cchc.documents.services import fill_empty_sections
 from cchc.reports import services
+from cchc.reports.drafts import fill_empty_sections
 from cchc.reports.models import Evidence, NarrativeText
 from cchc.reports.sheet import ReportSheet
 from tests.conftest import CHROMIUM

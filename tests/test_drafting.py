@@ -14,9 +14,9 @@ from django.contrib.auth.models import User
 
 from cchc.catalog.models import Indicator, ReportTemplate, ValueType
 from cchc.demo.loader import load_demo
-from cchc.documents.drafting import ENGINE, DraftContext, compare, draft_report, draft_section
 from cchc.periods.models import Period
 from cchc.reports import services
+from cchc.reports.drafting import ENGINE, DraftContext, compare, draft_report, draft_section
 from cchc.reports.models import Evidence, Report, Value
 
 PLAN_SENTENCE = (

@@ -15,9 +15,9 @@ from docx import Document
 from PIL import Image
 
 from cchc.audit.models import AuditEntry
-from cchc.documents.drafting import DraftContext
 from cchc.documents.registry import exporters
 from cchc.reports import evidence_files, services
+from cchc.reports.drafting import DraftContext
 from cchc.reports.evidence_files import EvidenceFileError
 from cchc.reports.models import Evidence
 from tests.conftest import PASSWORD

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from cchc.audit.models import AuditEntry
-from cchc.documents.services import fill_empty_sections
 from cchc.reports import services
+from cchc.reports.drafts import fill_empty_sections
 from cchc.reports.models import NarrativeText, Status
 from cchc.reports.sheet import ReportSheet
 from tests.conftest import PASSWORD

@@ -194,7 +194,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
     client, reporter, province, monkeypatch
 ):
     login(client, reporter)
-    monkeypatch.setattr("cchc.registers.imports.MAX_UPLOAD_BYTES", 1024 * 1024)
+    monkeypatch.setattr("cchc.base.tables.MAX_UPLOAD_BYTES", 1024 * 1024)
 
     def unread(*args, **kwargs):
         raise AssertionError("the upload was read")

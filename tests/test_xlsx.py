@@ -19,10 +19,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.catalog.models import Indicator, ReportTemplate, Section, ValueType
 from cchc.demo.loader import load_demo
-from cchc.documents.words import appendix_reference, appendix_title_lines
 from cchc.documents.xlsx import AppendixXlsx
 from cchc.reports import services
 from cchc.reports.models import Report
+from cchc.reports.words import appendix_reference, appendix_title_lines
 
 DEMO_DATA = Path(__file__).parent.parent / "cchc" / "demo" / "data" / "st-stttt-q3-2022.yaml"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

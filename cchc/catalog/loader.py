@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from cchc.base import sources as registry
 from cchc.catalog.formulas import FormulaError, dependency_order, expression_names
 from cchc.catalog.models import (
     Consolidation,
@@ -32,9 +33,7 @@ class TemplateFileError(ValueError):
 
 
 def register_sources() -> set[str]:
-    from cchc.registers.sources import SOURCES
-
-    return set(SOURCES)
+    return registry.names()
 
 
 def read_template_file(path: Path) -> dict[str, Any]:

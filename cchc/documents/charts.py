@@ -5,42 +5,20 @@ has none of the figures it needs. The keys are named by outline items (`chart: t
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 
-import matplotlib
-
-matplotlib.use("Agg")
-# Set once: Figure objects below never go through pyplot, whose global state is not safe
-# across the server's threads.
-matplotlib.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
-from matplotlib.figure import Figure  # noqa: E402
-
-from cchc.catalog.values import format_number  # noqa: E402
+from cchc.base.charts import new_figure, png
+from cchc.catalog.values import format_number
 
 Numbers = dict[str, Decimal | None]
 COLOURS = {"done": "#1e7b34", "late": "#c07a00", "open": "#b8c3cf", "other": "#1d4f91"}
 FONT = "Liberation Serif"
 
 
-def png(figure: Figure, dpi: int = 150) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
-
-
 def _count(numbers: Numbers, key: str) -> int | None:
     value = numbers.get(key)
     return int(value) if value is not None else None
-
-
-def new_figure(height: float = 2.6, width: float = 6.4) -> tuple[Figure, object]:
-    """A figure with one set of axes, without the top and right spines."""
-    figure = Figure(figsize=(width, height))
-    axes = figure.subplots()
-    axes.spines[["top", "right"]].set_visible(False)
-    return figure, axes
 
 
 def _stacked_rows(rows: list[tuple[str, list[tuple[str, int, str]]]], title: str) -> bytes:

@@ -9,12 +9,13 @@ import io
 from collections.abc import Iterable
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -26,7 +27,7 @@ LEFT_HEADER_WIDTH = Cm(6.3)
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
-def new_document() -> Document:
+def new_document() -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -119,7 +120,7 @@ def paragraph(
     return para
 
 
-def rule(cell: _Cell, width: Cm, column_width: Cm) -> None:
+def rule(cell: _Cell, width: Length, column_width: Length) -> None:
     """A short centred horizontal rule: an empty, narrowed paragraph's top border."""
     para = cell.add_paragraph()
     side = max((column_width - width) // 2, 0)
@@ -158,7 +159,7 @@ def _cell_paragraph(cell: _Cell, first: bool) -> Paragraph:
 def header_block(document, *, parent: str, agency: str, number: str, place_date: str) -> None:
     """The two columns under the top margin: agency on the left, Quốc hiệu on the right."""
     table = document.add_table(rows=1, cols=2)
-    right_width = TEXT_WIDTH - LEFT_HEADER_WIDTH
+    right_width = Length(TEXT_WIDTH - LEFT_HEADER_WIDTH)
     _borderless(table, (LEFT_HEADER_WIDTH, right_width))
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER

@@ -7,8 +7,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from cchc.documents.base import Exporter, Rendered
+from cchc.base.exporters import Exporter, Rendered
 from cchc.documents.report_docx import ReportDocx
+from cchc.reports.models import Report
 
 CANDIDATES = ("libreoffice", "soffice")
 TIMEOUT_SECONDS = 120
@@ -61,7 +62,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
         return target.read_bytes()
 
 
-class ReportPdf(Exporter):
+class ReportPdf(Exporter[Report]):
     format = "pdf"
     extension = "pdf"
     mimetype = "application/pdf"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from cchc.documents.base import Exporter
+from cchc.base.exporters import Exporter
 from cchc.documents.pdf import ReportPdf
 from cchc.documents.report_docx import ReportDocx
+from cchc.documents.xlsx import AppendixXlsx
 
 
 def exporters() -> dict[str, type[Exporter]]:
-    from cchc.documents.xlsx import AppendixXlsx
-
     return {"docx": ReportDocx, "xlsx": AppendixXlsx, "pdf": ReportPdf}

@@ -7,18 +7,18 @@ import io
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from cchc.base.exporters import Exporter, Rendered
 from cchc.documents import docx_layout as layout
-from cchc.documents import words
-from cchc.documents.base import Exporter, Rendered
 from cchc.documents.charts import draw
-from cchc.documents.drafting import section_texts
-from cchc.reports.models import Status
+from cchc.reports import words
+from cchc.reports.drafting import section_texts
+from cchc.reports.models import Report, Status
 from cchc.reports.sheet import ReportSheet
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class ReportDocx(Exporter):
+class ReportDocx(Exporter[Report]):
     format = "docx"
     extension = "docx"
     mimetype = DOCX_MIMETYPE

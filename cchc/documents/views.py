@@ -1,21 +1,16 @@
-"""Downloads, charts and drafts of a report."""
+"""Downloads and charts of a report."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
 
 from cchc.documents.charts import CHARTS, draw
-from cchc.documents.drafting import DraftContext, DraftError, draft_checked
 from cchc.documents.pdf import PdfUnavailable
 from cchc.documents.registry import exporters
-from cchc.documents.services import fill_empty_sections
-from cchc.org import access
-from cchc.reports.models import Report
-from cchc.reports.narrative_basis import sign_basis
 from cchc.reports.sheet import ReportSheet
 from cchc.reports.views import visible_report
 
@@ -45,33 +40,3 @@ def chart(request: HttpRequest, report_id: int, key: str) -> HttpResponse:
     if png is None:
         raise Http404("Báo cáo chưa có số liệu cho biểu đồ này")
     return HttpResponse(png, content_type="image/png")
-
-
-@login_required
-@require_GET
-def section_draft(request: HttpRequest, report_id: int, section_id: int) -> JsonResponse:
-    """The drafted text of one section, for the 'Soạn từ số liệu' button; nothing is saved."""
-    report = visible_report(request, report_id)
-    if not access.can_edit_report(request.user, report):
-        return JsonResponse({"error": "Bạn không sửa được báo cáo này."}, status=403)
-    section = get_object_or_404(report.template.outline, pk=section_id)
-    try:
-        text, basis = draft_checked(DraftContext(report), section)
-    except DraftError as exc:
-        return JsonResponse({"error": str(exc)}, status=422)
-    # The figures come back signed with the text; saving the text stores them as its basis.
-    return JsonResponse({"text": text, "basis": sign_basis(report, section, basis)})
-
-
-@login_required
-@require_POST
-def fill_drafts(request: HttpRequest, report_id: int) -> HttpResponse:
-    report: Report = visible_report(request, report_id)
-    filled, skipped = fill_empty_sections(request.user, report)
-    if filled:
-        messages.success(request, f"Đã soạn tự động {filled} mục còn trống từ số liệu.")
-    elif not skipped:
-        messages.info(request, "Không có mục nào còn trống mà soạn được từ số liệu.")
-    for refusal in skipped:
-        messages.warning(request, refusal)
-    return redirect(f"/reports/{report.pk}/#narrative")

@@ -14,14 +14,14 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.base.exporters import Exporter, Rendered
+from cchc.base.xlsx import print_landscape_a4
 from cchc.catalog.models import Section, ValueType
-from cchc.documents.base import Exporter, Rendered
-from cchc.documents.words import appendix_reference, appendix_title_lines
 from cchc.reports.models import Report
 from cchc.reports.sheet import ReportSheet, Row
+from cchc.reports.words import appendix_reference, appendix_title_lines
 
 SHEET_TITLE = "Phụ lục"
 FONT_NAME = "Times New Roman"
@@ -104,7 +104,7 @@ def is_heading(row: Row) -> bool:
     return row.indicator.is_group or row.indicator.level == 0
 
 
-class AppendixXlsx(Exporter):
+class AppendixXlsx(Exporter[Report]):
     format = "xlsx"
     extension = "xlsx"
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -250,23 +250,3 @@ class AppendixSheet:
             self.sheet, f"A{body_start}", f"{header_start}:{body_start - 1}", left_margin=0.6
         )
 
-
-def print_landscape_a4(
-    sheet: Worksheet, freeze: str, title_rows: str, left_margin: float = 0.4
-) -> None:
-    """A4 landscape, fitted to the page width, the header rows repeated on every page and
-    frozen on screen above `freeze`, "Trang 1/3" at the foot."""
-    sheet.freeze_panes = freeze
-    sheet.print_title_rows = title_rows
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins = PageMargins(
-        left=left_margin, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3
-    )
-    sheet.oddFooter.center.text = "Trang &P/&N"
-    sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
-    sheet.oddFooter.center.size = 11

@@ -6,16 +6,24 @@ ask these functions; nothing else looks at role assignments.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
 
 from cchc.org.models import Role, RoleAssignment, Unit
 
-if TYPE_CHECKING:
-    from cchc.reports.models import Report
-
 AnyUser = User | AnonymousUser
+
+
+class Report(Protocol):
+    """What the rules read of a report (cchc.reports.models.Report has it): org sits below
+    reports, so it names the attributes rather than the model."""
+
+    unit: Unit
+    unit_id: int
+
+    @property
+    def is_editable(self) -> bool: ...
 
 
 def _scope(user: AnyUser, roles: set[str]) -> set[int]:
@@ -25,7 +33,7 @@ def _scope(user: AnyUser, roles: set[str]) -> set[int]:
     cache = getattr(user, "_cchc_scope_cache", None)
     if cache is None:
         cache = {}
-        user._cchc_scope_cache = cache  # type: ignore[union-attr]
+        user._cchc_scope_cache = cache  # type: ignore[union-attr,attr-defined]
     key = frozenset(roles)
     if key not in cache:
         ids: set[int] = set()

@@ -5,3 +5,7 @@ class RecordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cchc.records"
     verbose_name = "Sổ theo dõi công tác CCHC"
+
+    def ready(self) -> None:
+        # Registers this app's `source:` queries in cchc.base.sources.
+        from cchc.records import sources  # noqa: F401

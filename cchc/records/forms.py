@@ -3,6 +3,9 @@ key checked so that the form refuses what a re-import would merge."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from django import forms
 from django.db import models
 
@@ -55,9 +58,12 @@ class RecordForm(forms.ModelForm):
 
 
 def form_class(spec: RegisterSpec) -> type[RecordForm]:
-    return forms.modelform_factory(
+    # django-stubs types the callback as never returning None, which Django allows.
+    callback = cast(Callable[[models.Field], forms.Field], _formfield)
+    form = forms.modelform_factory(
         spec.model,
         form=type(f"{spec.model.__name__}Form", (RecordForm,), {"spec": spec}),
         fields=spec.fields,
-        formfield_callback=_formfield,
+        formfield_callback=callback,
     )
+    return cast(type[RecordForm], form)

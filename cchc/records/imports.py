@@ -18,13 +18,13 @@ import pandas
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
+from cchc.base import tables as dossier_imports
+from cchc.base.tables import ImportRejected, ImportResult, RowError
 from cchc.org.models import Unit
 from cchc.periods.models import working_calendar
 from cchc.periods.workdays import EPOCH, LAST_DAY
 from cchc.records.models import DeadlineRecord
 from cchc.records.registry import BOOL, CHOICE, DATE, INT, Column, RegisterSpec
-from cchc.registers import imports as dossier_imports
-from cchc.registers.imports import ImportRejected, ImportResult, RowError
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"]
 YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": False}

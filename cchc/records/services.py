@@ -9,6 +9,7 @@ import numpy
 from django.db import models, transaction
 
 from cchc.audit.services import log_action
+from cchc.base.tables import ImportResult
 from cchc.org.models import Unit
 from cchc.periods.models import workday_table, working_calendar
 from cchc.periods.workdays import EPOCH, WorkdayTable, WorkingCalendar
@@ -16,7 +17,6 @@ from cchc.records.forms import RecordForm
 from cchc.records.imports import import_records
 from cchc.records.models import DeadlineRecord
 from cchc.records.registry import REGISTERS, RegisterSpec
-from cchc.registers.imports import ImportResult
 
 RECOMPUTE_CHUNK = 10_000
 

@@ -1,5 +1,5 @@
-"""Register queries over the CCHC work registers, for `source:` in the template YAML (merged
-into cchc.registers.sources.SOURCES).
+"""Register queries over the CCHC work registers, for `source:` in the template YAML
+(registered in cchc.base.sources when the app starts, RecordsConfig.ready()).
 
 Each source takes the unit and the period's window [start, end] and returns a number, or
 None when the unit keeps no such register (no record at all). Counts come in two kinds:
@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from cchc.base import sources as registry
 from cchc.org.models import Unit
 from cchc.periods.windows import CUT_OFF_DAY
 from cchc.records.models import (
@@ -315,3 +316,5 @@ SOURCES: dict[str, tuple[str, Source]] = {
         _staffing(StaffCategory.LEADERS_SUBUNIT, "actual"),
     ),
 }
+
+registry.register(SOURCES)

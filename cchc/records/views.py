@@ -10,7 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cchc.documents.base import Rendered
+from cchc.base import tables as dossier_imports
+from cchc.base.exporters import Rendered
+from cchc.base.sources import SOURCES
+from cchc.base.tables import ImportRejected
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.org.shortcuts import register_unit, visible_unit
@@ -21,9 +24,6 @@ from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
 from cchc.records.models import DeadlineRecord, Progress
 from cchc.records.registry import BOOL, CHOICE, DATE, INT, REGISTERS, Column, RegisterSpec
-from cchc.registers import imports as dossier_imports
-from cchc.registers.imports import ImportRejected
-from cchc.registers.sources import SOURCES
 
 STATUS_BADGE = {
     Progress.ON_TIME: "v-early",

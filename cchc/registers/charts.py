@@ -8,8 +8,8 @@ import datetime
 import textwrap
 from collections.abc import Callable
 
+from cchc.base.charts import new_figure, png
 from cchc.catalog.values import format_number
-from cchc.documents.charts import new_figure, png
 from cchc.org.models import Unit
 from cchc.registers.figures import field_stats, percent, unit_figures
 

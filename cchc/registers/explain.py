@@ -77,7 +77,8 @@ def explain(
         working = procedure.time_unit == TimeUnit.WORKING_DAYS
         unit = "ngày làm việc" if working else "ngày"
         lines.append(f"Thời hạn giải quyết TTHC {procedure.code}: {days} {unit}.")
-        base, remaining = start, days
+        base: datetime.date | None = start
+        remaining = days
         if dossier.supplement_count >= 1 and dossier.supplement_requested_at:
             asked = timezone.localtime(dossier.supplement_requested_at).date()
             if working:

@@ -203,10 +203,10 @@ def guess_mapping(headers: list[str], kind: str) -> Mapping:
     used: set[str] = set()
     for standard in STANDARD[kind]:
         for name in [standard, *SYNONYMS[kind].get(standard, [])]:
-            header = by_form.get(_compact(name))
-            if header is not None and header not in used:
-                guess[standard] = header
-                used.add(header)
+            found = by_form.get(_compact(name))
+            if found is not None and found not in used:
+                guess[standard] = found
+                used.add(found)
                 break
     return guess
 

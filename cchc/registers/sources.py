@@ -1,4 +1,5 @@
-"""Register queries a template indicator can be filled from (`source:` in the template YAML).
+"""Register queries a template indicator can be filled from (`source:` in the template YAML),
+registered in cchc.base.sources when the app starts (RegistersConfig.ready()).
 
 Each source takes the unit and the period's window and returns a number, or None when the unit
 keeps no such register in cchc (no record at all: that is "not kept", not zero). Which
@@ -11,8 +12,9 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from cchc.base import sources as registry
+from cchc.base.sources import register_value as register_value
 from cchc.org.models import Unit
-from cchc.records import sources as record_sources
 from cchc.registers.figures import Rates, on_time_rate, progress_rate, rates
 from cchc.registers.models import Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import grouped_stats, window_stats
@@ -146,10 +148,4 @@ SOURCES: dict[str, tuple[str, Source]] = {
     "procedures.postal": ("Số TTHC tiếp nhận, trả kết quả qua BCCI", _procedures(postal=True)),
 }
 
-SOURCES.update(record_sources.SOURCES)
-
-
-def register_value(
-    name: str, unit: Unit, start: datetime.date, end: datetime.date
-) -> Decimal | None:
-    return SOURCES[name][1](unit, start, end)
+registry.register(SOURCES)

@@ -8,6 +8,7 @@ after that day (or its clock is stopped), overdue otherwise or after several sup
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -39,7 +40,7 @@ def window_stats(
 
 def grouped_stats(
     dossiers: QuerySet[Dossier], start: datetime.date, end: datetime.date, by: str
-) -> dict[object, dict[str, int]]:
+) -> dict[Any, dict[str, int]]:
     """The same figures for each value of the field `by` (e.g. "unit_id", "procedure_code"),
     in one query; a value with no dossier in play gives all zeros and may be left out."""
     counts, in_play = _counts(start, end)

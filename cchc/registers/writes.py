@@ -93,9 +93,10 @@ def _fixed_offset(zone: datetime.tzinfo) -> numpy.timedelta64 | None:
         for hour in (0, 12)
         for step in (datetime.timedelta(days=n) for n in range((LAST_DAY - EPOCH).days + 2))
     }
-    if len(offsets) != 1:
+    offset = offsets.pop() if len(offsets) == 1 else None
+    if offset is None:
         return None
-    return numpy.timedelta64(int(offsets.pop().total_seconds()), "s")
+    return numpy.timedelta64(int(offset.total_seconds()), "s")
 
 
 def _nullable_bool(values: pandas.Series) -> numpy.ndarray:

@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.documents.base import Rendered
-from cchc.documents.xlsx import print_landscape_a4
+from cchc.base.exporters import Rendered
+from cchc.base.xlsx import print_landscape_a4
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.registers.figures import field_stats, unit_figures
@@ -103,7 +103,9 @@ class DossierStatsXlsx:
         self.rows = rows
         self.total = total
         self.row_header = row_header
-        self.reporter_name = reporter_name or unit.name
+        if unit is None and (rows is None or total is None or reporter_name is None):
+            raise ValueError("Biểu tổng hợp cần các dòng, dòng tổng và tên đơn vị báo cáo.")
+        self.reporter_name = reporter_name or (unit.name if unit else "")
 
     def filename(self) -> str:
         code = self.unit.code if self.unit else "tong-hop"
@@ -156,11 +158,17 @@ class DossierStatsXlsx:
                 cell.fill = HEADER_FILL
         sheet.row_dimensions[top + 3].height = 32
         row = numbers + 1
-        rows = self.rows if self.rows is not None else field_stats(self.unit, start, end)
+        rows = self.rows
+        if rows is None:
+            assert self.unit is not None  # checked in __init__
+            rows = field_stats(self.unit, start, end)
         for index, (label, figures) in enumerate(rows, start=1):
             self._body_row(sheet, row, index, label, _row_values(figures), bold=False)
             row += 1
-        total = self.total if self.total is not None else unit_figures(self.unit, start, end)
+        total = self.total
+        if total is None:
+            assert self.unit is not None  # checked in __init__
+            total = unit_figures(self.unit, start, end)
         self._body_row(sheet, row, None, "Tổng cộng", _row_values(total), bold=True)
         for column, width in enumerate(WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.audit.services import log_action
+from cchc.base.sources import register_value
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
@@ -157,8 +158,6 @@ def prefill_from_registers(user, report: Report) -> int:
     """Fill the indicators the template maps to register queries, over the period's window.
     Values the user overrode keep their figure; the register's figure is stored beside them.
     Returns how many values changed."""
-    from cchc.registers.sources import register_value
-
     _require(access.can_edit_report(user, report))
     changed = 0
     sourced = report.template.indicators.select_related("section").exclude(source="")

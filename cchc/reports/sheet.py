@@ -12,6 +12,7 @@ from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import Indicator, Section
 from cchc.catalog.values import display_value
 from cchc.reports.models import Evidence, NarrativeText, Report, Value
+from cchc.reports.narrative_basis import stale_issues
 
 
 @dataclass
@@ -114,8 +115,6 @@ class ReportSheet:
     def stale_sections(self) -> dict[int, Issue]:
         """Drafted narrative sections whose figures changed since, by section id (warnings
         that block submission until redrafted or confirmed)."""
-        from cchc.reports.narrative_basis import stale_issues
-
         return stale_issues(self)
 
     @property

@@ -13,18 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.catalog.values import InvalidValue
-from cchc.documents.words import outline_title
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
-from cchc.periods.windows import PeriodCodeError
 from cchc.reports import evidence_files, services
 from cchc.reports.evidence_files import EvidenceFileError
 from cchc.reports.models import Evidence, Report
 from cchc.reports.narrative_basis import read_basis
-from cchc.reports.overview import period_overview
 from cchc.reports.sheet import ReportSheet
+from cchc.reports.words import outline_title
 
 
 def visible_report(request: HttpRequest, report_id: int) -> Report:
@@ -315,25 +312,3 @@ def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = visible_report(request, report_id)
     entries = report.audit_entries.select_related("user")
     return render(request, "reports/audit.html", {"report": report, "entries": entries})
-
-
-@login_required
-def overview_lookup(request: HttpRequest) -> HttpResponse:
-    """The period typed on the home page: custom windows (01/01/2024-31/07/2024) included."""
-    if not access.can_consolidate(request.user):
-        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    try:
-        period = Period.objects.for_code(request.GET.get("period", ""))
-    except PeriodCodeError as exc:
-        messages.error(request, str(exc))
-        return redirect("home")
-    return redirect("overview", period_code=period.code)
-
-
-@login_required
-def overview(request: HttpRequest, period_code: str) -> HttpResponse:
-    if not access.can_consolidate(request.user):
-        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    period = period_or_404(period_code)
-    rows = period_overview(period, access.consolidated_unit_ids(request.user))
-    return render(request, "reports/overview.html", {"period": period, "overview": rows})

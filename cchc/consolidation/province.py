@@ -82,7 +82,7 @@ def dossier_overview(request: HttpRequest, period_code: str) -> HttpResponse:
     rows, totals = province_rows(period, access.consolidated_unit_ids(request.user))
     return render(
         request,
-        "web/dossier_overview.html",
+        "consolidation/dossier_overview.html",
         {
             "period": period,
             "rows": rows,

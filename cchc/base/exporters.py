@@ -1,15 +1,22 @@
 """Exporters turn a report into a file: render() -> (filename, mimetype, bytes).
 
-The layout of each format lives in its own module; the words (narrative, titles, the
-reference line) come from `cchc.documents.words`, shared by every format."""
+The layout of each format lives in cchc.documents; the words (narrative, titles, the
+reference line) come from `cchc.reports.words`, shared by every format. This base sits below
+the apps, so the report is described by the attributes it uses, not by the model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.http import HttpResponse
 
-from cchc.reports.models import Report
+
+class Report(Protocol):
+    """What an exporter needs of a report (cchc.reports.models.Report has it)."""
+
+    period: Any
+    unit: Any
 
 
 @dataclass(frozen=True)
@@ -25,12 +32,17 @@ class Rendered:
         return response
 
 
-class Exporter:
+ReportT = TypeVar("ReportT", bound=Report)
+
+
+class Exporter(Generic[ReportT]):
+    """Subclasses name the report model they export: `class ReportDocx(Exporter[Report])`."""
+
     format: str = ""
     extension: str = ""
     mimetype: str = ""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: ReportT) -> None:
         self.report = report
 
     def filename(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cchc.documents.drafting import DraftContext, DraftError, draft_checked
+from cchc.reports.drafting import DraftContext, DraftError, draft_checked
 from cchc.reports.models import Report
 from cchc.reports.services import save_narrative
 
