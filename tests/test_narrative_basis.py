@@ -124,6 +124,9 @@ def test_hand_written_text_is_never_stale(complete_report, reporter, plan_sectio
     services.save_narrative(reporter, complete_report, plan_section, "Viết tay.")
     services.save_value(reporter, complete_report, "plan_tasks_done", "30")
     assert ReportSheet(complete_report).stale == []
+    with pytest.raises(services.WorkflowError, match="không được soạn từ số liệu"):
+        services.confirm_narrative(reporter, complete_report, plan_section)
+    assert plan_text(complete_report).basis == {}
 
 
 def test_error_level_rule_blocks_drafting(complete_report, reporter, plan_section, logged_in):

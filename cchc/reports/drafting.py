@@ -170,7 +170,7 @@ def draft_checked(context: DraftContext, section: OutlineSection) -> tuple[str, 
     figure it prints has an error-level issue."""
     errors = blocking_errors(context.sheet, section)
     if errors:
-        raise DraftError(refusal(section, errors))
+        raise DraftError(refusal(section, errors, context.report))
     return draft_section(section, context.as_dict()), basis_for(context.sheet, section)
 
 

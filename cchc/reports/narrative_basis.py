@@ -15,6 +15,7 @@ from django.core import signing
 from cchc.catalog.checks import Issue
 from cchc.catalog.models import Indicator, OutlineSection, Severity
 from cchc.catalog.values import display_value
+from cchc.reports.words import outline_title
 
 if TYPE_CHECKING:
     from cchc.reports.models import NarrativeText
@@ -61,9 +62,14 @@ def blocking_errors(sheet: ReportSheet, section: OutlineSection) -> list[Issue]:
     ]
 
 
-def refusal(section: OutlineSection, errors: list[Issue]) -> str:
+def heading(section: OutlineSection, report) -> str:
+    """'1.1.1. Về kế hoạch CCHC', with the period filled in as the page shows it."""
+    return f"{section.number} {outline_title(section.title, report)}"
+
+
+def refusal(section: OutlineSection, errors: list[Issue], report) -> str:
     return (
-        f"Chưa soạn được mục {section.number} {section.title} vì số liệu của mục còn lỗi: "
+        f"Chưa soạn được mục {heading(section, report)} vì số liệu của mục còn lỗi: "
         + " ".join(issue.message for issue in errors)
         + " Hãy sửa số liệu trước."
     )

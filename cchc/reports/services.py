@@ -20,6 +20,7 @@ from cchc.periods.models import Period
 from cchc.reports import evidence_files
 from cchc.reports.citations import parse_citation
 from cchc.reports.models import Evidence, NarrativeText, Report, Source, Status, Value
+from cchc.reports.narrative_basis import basis_for, changes, heading
 from cchc.reports.sheet import ReportSheet
 
 
@@ -223,13 +224,14 @@ def save_narrative(
 def confirm_narrative(user, report: Report, section: OutlineSection) -> NarrativeText:
     """The reporter confirms a drafted section still reads true after its figures changed:
     the figures as they are now become its new basis."""
-    from cchc.reports.narrative_basis import basis_for, changes
-
     report = _lock(report)
     _require(access.can_edit_report(user, report))
     item = NarrativeText.objects.filter(report=report, section=section).first()
+    title = heading(section, report)
     if item is None or not item.text.strip():
-        raise WorkflowError(f"Mục {section.number} {section.title} chưa có nội dung để xác nhận.")
+        raise WorkflowError(f"Mục {title} chưa có nội dung để xác nhận.")
+    if not item.basis:
+        raise WorkflowError(f"Mục {title} không được soạn từ số liệu nên không cần xác nhận.")
     sheet = ReportSheet(report)
     changed = changes(sheet, item)
     item.basis = {**item.basis, **basis_for(sheet, section)}
@@ -241,7 +243,7 @@ def confirm_narrative(user, report: Report, section: OutlineSection) -> Narrativ
     log_action(
         user,
         "narrative.confirm",
-        f"Xác nhận nội dung mục {section.number} {section.title} vẫn đúng"
+        f"Xác nhận nội dung mục {title} vẫn đúng"
         + (f" sau khi số liệu đổi ({figures})" if figures else ""),
         report=report,
         data={
