@@ -20,6 +20,7 @@ from cchc.reports import evidence_files, services
 from cchc.reports.drafting import DraftContext
 from cchc.reports.evidence_files import EvidenceFileError
 from cchc.reports.models import Evidence
+from cchc.reports.sheet import ReportSheet
 from tests.conftest import PASSWORD
 
 KEY = "plan_completion_rate"
@@ -111,6 +112,14 @@ def test_evidence_in_xlsx_note_after_the_values_note(cited, reporter):
     note = next(n for n in notes if CITATION in n)
     assert note.startswith("Theo báo cáo quý\n" + CITATION)
     assert "Công văn số 15/STTTT-VP ngày 10/02/2022 về việc đôn đốc" in note
+
+
+def test_a_note_that_cites_the_document_does_not_repeat_it(cited, reporter):
+    services.save_value(reporter, cited, KEY, note="Theo Kế hoạch số 02/KH-STTTT")
+    (row,) = [r for _, rows in ReportSheet(cited).rows() for r in rows if r.indicator.key == KEY]
+    assert row.appendix_note == (
+        "Theo Kế hoạch số 02/KH-STTTT\nCông văn số 15/STTTT-VP ngày 10/02/2022 về việc đôn đốc"
+    )
 
 
 def test_drafting_context_has_all_evidence(cited):

@@ -46,7 +46,15 @@ class Row:
     def appendix_note(self) -> str:
         """The appendix's Ghi chú: the value's note, then each cited document as officials
         cite it ("Kế hoạch số 02/KH-STTTT ngày 27/01/2022 của Sở … về việc …"), one a line."""
-        return "\n".join(part for part in (self.note, *map(str, self.evidence)) if part)
+        note = self.note
+        # A note that already cites a document by its number and symbol (as the seeds' notes
+        # do: "Đề án 02/ĐA-STTTT ngày …") does not repeat it.
+        cited = [
+            str(item)
+            for item in self.evidence
+            if not item.number_symbol or item.number_symbol.casefold() not in note.casefold()
+        ]
+        return "\n".join(part for part in (note, *cited) if part)
 
 
 class ReportSheet:
