@@ -63,12 +63,22 @@ urlpatterns = [
         reports.save_narrative,
         name="save_narrative",
     ),
+    path(
+        "reports/<int:report_id>/narrative/<int:section_id>/confirm/",
+        reports.confirm_narrative,
+        name="confirm_narrative",
+    ),
     path("reports/<int:report_id>/citation/", reports.parse_citation, name="parse_citation"),
     path("reports/<int:report_id>/evidence/", reports.add_evidence, name="add_evidence"),
     path(
         "reports/<int:report_id>/evidence/<int:evidence_id>/remove/",
         reports.remove_evidence,
         name="remove_evidence",
+    ),
+    path(
+        "reports/<int:report_id>/evidence/<int:evidence_id>/file/",
+        reports.evidence_file,
+        name="evidence_file",
     ),
     path("reports/<int:report_id>/header/", reports.update_header, name="update_header"),
     path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),

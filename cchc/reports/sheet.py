@@ -11,7 +11,8 @@ from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import Indicator, Section, Severity
 from cchc.catalog.values import display_value
-from cchc.reports.models import Evidence, Report, Value
+from cchc.reports.models import Evidence, NarrativeText, Report, Value
+from cchc.reports.narrative_basis import stale_issues
 
 
 @dataclass
@@ -51,6 +52,20 @@ class Row:
     @property
     def note(self) -> str:
         return self.value.note if self.value else ""
+
+    @property
+    def appendix_note(self) -> str:
+        """The appendix's Ghi chú: the value's note, then each cited document as officials
+        cite it ("Kế hoạch số 02/KH-STTTT ngày 27/01/2022 của Sở … về việc …"), one a line."""
+        note = self.note
+        # A note that already cites a document by its number and symbol (as the seeds' notes
+        # do: "Đề án 02/ĐA-STTTT ngày …") does not repeat it.
+        cited = [
+            str(item)
+            for item in self.evidence
+            if not item.number_symbol or item.number_symbol.casefold() not in note.casefold()
+        ]
+        return "\n".join(part for part in (note, *cited) if part)
 
 
 class ReportSheet:
@@ -97,7 +112,16 @@ class ReportSheet:
         return {**self.entered_numbers, **self.derived}
 
     @cached_property
-    def issues(self) -> list[Issue]:
+    def by_key(self) -> dict[str, Indicator]:
+        return {i.key: i for i in self.indicators}
+
+    @cached_property
+    def narrative(self) -> list[NarrativeText]:
+        return list(self.report.narrative.select_related("section"))
+
+    @cached_property
+    def checked_issues(self) -> list[Issue]:
+        """The template's checks on the values (required, ranges, rules)."""
         filled = {
             i.key
             for i in self.indicators
@@ -127,9 +151,28 @@ class ReportSheet:
                 )
         return issues
 
+    @cached_property
+    def stale_sections(self) -> dict[int, Issue]:
+        """Drafted narrative sections whose figures changed since, by section id (warnings
+        that block submission until redrafted or confirmed)."""
+        return stale_issues(self)
+
+    @property
+    def stale(self) -> list[Issue]:
+        return list(self.stale_sections.values())
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        return [*self.checked_issues, *self.stale]
+
     @property
     def errors(self) -> list[Issue]:
         return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def blocking(self) -> list[Issue]:
+        """What stops submission: errors, and narrative drafted from figures since changed."""
+        return [*self.errors, *self.stale]
 
     def rows(self) -> list[tuple[Section, list[Row]]]:
         grouped: dict[int, tuple[Section, list[Row]]] = {}
