@@ -21,7 +21,8 @@ from cchc.catalog.models import ReportTemplate
 from cchc.org import services as org_services
 from cchc.org.models import Role, RoleAssignment, Unit
 from cchc.records.models import Post
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier
 from cchc.registers.services import record_apology
 from cchc.reports import services

@@ -14,7 +14,8 @@ from cchc.audit.models import AuditEntry
 from cchc.periods.models import CalendarOverride, Period
 from cchc.records import calendar as services
 from cchc.records.models import Feedback
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier
 from cchc.reports.models import Report, Status
 from tests.conftest import PASSWORD

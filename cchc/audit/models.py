@@ -39,7 +39,9 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         The decision is the Unit queryset's (org's access rules), reached through the `unit`
         relation: org sits above audit (role changes are audited), so audit does not import it.
         """
-        units = self.model._meta.get_field("unit").related_model._default_manager
+        unit_model = self.model._meta.get_field("unit").related_model
+        assert isinstance(unit_model, type)
+        units: Any = unit_model._default_manager
         if units.sees_all(user):
             return self.all()
         return self.filter(unit__in=units.visible_to(user))

@@ -108,7 +108,7 @@ def _raw(value: Any) -> str:
 
 
 def _load_units(rows: list[dict[str, Any]]) -> None:
-    created = {}
+    created: dict[str, Unit] = {}
     for row in rows:
         created[row["code"]] = Unit.objects.create(
             code=row["code"],
@@ -232,6 +232,7 @@ def _registers() -> None:
     user = User.objects.get(username="stp")
     late = Dossier.objects.filter(unit__code="ST-STP", verdict=Verdict.LATE).order_by("received_at")
     for number, dossier in enumerate(late[:2], start=41):
+        assert dossier.due_on is not None and dossier.result_on is not None  # late: both known
         written = dossier.due_on + datetime.timedelta(days=1)
         new_date = max(dossier.result_on, written + datetime.timedelta(days=1))
         services_registers.record_apology(user, dossier, f"{number}/STP-VP", written, new_date)

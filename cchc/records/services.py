@@ -144,7 +144,7 @@ def recompute_due_dates(user, units: list[Unit] | None = None) -> dict[str, tupl
             due = _due_dates(model, table, calendar, list(starts))
             changed = numpy.flatnonzero(due != numpy.array(stored, dtype="datetime64[D]"))
             model.objects.bulk_update(
-                [model(pk=pks[i], due_on=due[i].item()) for i in changed],
+                [_with_due(model(), pks[i], due[i].item()) for i in changed],
                 ["due_on"],
                 batch_size=1000,
             )
@@ -164,6 +164,12 @@ def recompute_due_dates(user, units: list[Unit] | None = None) -> dict[str, tupl
         },
     )
     return figures
+
+
+def _with_due(record: DeadlineRecord, pk: int, due_on: datetime.date) -> DeadlineRecord:
+    """An unsaved stand-in of a stored row, for bulk_update of its due date."""
+    record.pk, record.due_on = pk, due_on
+    return record
 
 
 def _due_dates(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +37,12 @@ STATUS_BADGE = {
 }
 CELL_CLASS = {DATE: "nowrap", INT: "number"}
 MAX_SHOWN_ERRORS = 30
+
+
+def _rows_visible(spec: RegisterSpec, request: HttpRequest) -> QuerySet:
+    """The register's rows the user may see (every register model has visible_to)."""
+    manager: Any = spec.model._default_manager
+    return manager.visible_to(request.user)
 
 
 def _spec(slug: str) -> RegisterSpec:
@@ -72,7 +81,7 @@ def index(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     period = _period(request)
     registers = [
-        (spec, spec.model.objects.visible_to(request.user).filter(unit=unit).count())
+        (spec, _rows_visible(spec, request).filter(unit=unit).count())
         for spec in REGISTERS.values()
     ]
     return render(
@@ -88,7 +97,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
     spec = _spec(register)
     period = _period(request)
     rows = spec.in_period(
-        spec.model.objects.visible_to(request.user).filter(unit=unit), period.start, period.end
+        _rows_visible(spec, request).filter(unit=unit), period.start, period.end
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     lines = []
@@ -102,7 +111,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
                     for column in spec.columns
                 ],
                 "status": status,
-                "badge": STATUS_BADGE.get(status, ""),
+                "badge": STATUS_BADGE.get(status, "") if status else "",
                 "due_on": getattr(record, "due_on", None),
             }
         )
@@ -121,7 +130,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
             "page": page,
             "lines": lines,
             "summary": summary,
-            "total": spec.model.objects.filter(unit=unit).count(),
+            "total": spec.model._default_manager.filter(unit=unit).count(),
             "can_edit": access.can_edit_registers(request.user, unit),
         },
     )
@@ -218,10 +227,11 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
         messages.error(request, "Chưa chọn tệp để nhập.")
         return back
     limit = dossier_imports.MAX_UPLOAD_BYTES
-    if upload.size > limit:
+    size, name = upload.size or 0, upload.name or "tải lên"
+    if size > limit:
         messages.error(
             request,
-            f"Tệp {upload.name} có {upload.size / (1024 * 1024):.1f} MB, lớn hơn giới hạn "
+            f"Tệp {name} có {size / (1024 * 1024):.1f} MB, lớn hơn giới hạn "
             f"{limit // (1024 * 1024)} MB; hãy chia nhỏ tệp rồi nhập từng phần.",
         )
         return back
@@ -231,7 +241,7 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
             spec,
             unit,
             upload.read(),
-            upload.name,
+            name,
             good_rows_only=request.POST.get("mode") == "good_rows",
         )
     except ImportRejected as exc:

@@ -184,29 +184,30 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     if upload is None:
         messages.error(request, "Chưa chọn tệp để nhập.")
         return back
-    if upload.size > MAX_UPLOAD_BYTES:
+    size, name = upload.size or 0, upload.name or "tải lên"
+    if size > MAX_UPLOAD_BYTES:
         messages.error(
             request,
-            f"Tệp {upload.name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp.",
+            f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp.",
         )
         return back
     what = ImportKind(kind).label
     good_rows_only = request.POST.get("mode") == "good_rows"
     data = upload.read()
     try:
-        headers = read_headers(data, upload.name)
+        headers = read_headers(data, name)
         mapping = None
         if not is_standard(headers, kind):
             saved = saved_mapping_for(headers, kind)
             if saved is None:
-                pending = keep_upload(data, upload.name, unit, kind, request.user, good_rows_only)
+                pending = keep_upload(data, name, unit, kind, request.user, good_rows_only)
                 url = reverse("map_upload", args=[unit.code, pending.token])
                 return redirect(f"{url}?period={period_code}")
             messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
             mapping = saved.columns
         result = import_file(
             data,
-            upload.name,
+            name,
             unit,
             kind,
             mapping,

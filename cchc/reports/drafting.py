@@ -20,7 +20,7 @@ from cchc.reports.sheet import ReportSheet
 
 ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     UnitKind.PROVINCE: "UBND tỉnh",
     UnitKind.DEPARTMENT: "Sở",
     UnitKind.DIVISION: "Phòng",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -260,7 +262,9 @@ def evidence_file(request: HttpRequest, report_id: int, evidence_id: int) -> Fil
 def update_header(request: HttpRequest, report_id: int) -> HttpResponse:
     """Number, date, signer and recipients of the document (only the fields posted)."""
     report = visible_report(request, report_id)
-    fields = {name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST}
+    fields: dict[str, Any] = {
+        name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST
+    }
     raw_date = fields.get("report_date", "").strip()
     try:
         fields["report_date"] = (
@@ -285,7 +289,7 @@ def prefill(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("report", report_id=report.pk)
 
 
-WORKFLOW_ACTIONS = {
+WORKFLOW_ACTIONS: dict[str, tuple[Callable[..., Report], str]] = {
     "submit": (services.submit_report, "Đã gửi báo cáo."),
     "approve": (services.approve_report, "Đã phê duyệt báo cáo."),
     "return": (services.return_report, "Đã trả lại báo cáo cho đơn vị."),
