@@ -39,6 +39,7 @@ test-postgres: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check cchc tests
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy cchc
 
 ## Debian packages for the browser tests (Chromium) and documents (fonts).
 system-deps:

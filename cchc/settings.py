@@ -152,6 +152,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Uploaded evidence files and imports are refused above this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# An evidence file (PDF, DOCX, XLSX, PNG, JPEG) is refused above this many megabytes; the
+# files are kept in CCHC_DATA_DIR/evidence.
+CCHC_EVIDENCE_MAX_MB = env_int("CCHC_EVIDENCE_MAX_MB", 10)
+if CCHC_EVIDENCE_MAX_MB < 1:
+    raise ImproperlyConfigured("CCHC_EVIDENCE_MAX_MB must be at least 1")
 
 # Cookies only over HTTPS in production; the demo (DEBUG off, plain http on 127.0.0.1) sets
 # CCHC_SECURE_COOKIES=0.

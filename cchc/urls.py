@@ -8,6 +8,7 @@ from cchc.documents import views as documents
 from cchc.registers import views as registers
 from cchc.reports import draft_views as drafts
 from cchc.reports import views as reports
+from cchc.web import history
 from cchc.web import views as web
 
 admin.site.site_header = "Quản trị hệ thống báo cáo CCHC"
@@ -20,6 +21,7 @@ urlpatterns = [
     path(
         "units/<str:unit_code>/periods/<str:period_code>/", reports.unit_period, name="unit_period"
     ),
+    path("units/<str:unit_code>/history/", history.unit_history, name="unit_history"),
     path("units/<str:unit_code>/dossiers/", registers.dossiers, name="dossiers"),
     path(
         "units/<str:unit_code>/dossiers/import/", registers.upload_dossiers, name="upload_dossiers"
@@ -61,12 +63,22 @@ urlpatterns = [
         reports.save_narrative,
         name="save_narrative",
     ),
+    path(
+        "reports/<int:report_id>/narrative/<int:section_id>/confirm/",
+        reports.confirm_narrative,
+        name="confirm_narrative",
+    ),
     path("reports/<int:report_id>/citation/", reports.parse_citation, name="parse_citation"),
     path("reports/<int:report_id>/evidence/", reports.add_evidence, name="add_evidence"),
     path(
         "reports/<int:report_id>/evidence/<int:evidence_id>/remove/",
         reports.remove_evidence,
         name="remove_evidence",
+    ),
+    path(
+        "reports/<int:report_id>/evidence/<int:evidence_id>/file/",
+        reports.evidence_file,
+        name="evidence_file",
     ),
     path("reports/<int:report_id>/header/", reports.update_header, name="update_header"),
     path("reports/<int:report_id>/audit/", reports.audit_trail, name="audit_trail"),

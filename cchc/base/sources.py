@@ -12,7 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-# (unit, start, end) -> the figure, or None when the unit keeps no such register.
+# (unit, start, end) -> the figure, or None when the register holds no rows for the period
+# (what that means is written in each source module's docstring).
 Source = Callable[[Any, datetime.date, datetime.date], Decimal | None]
 
 SOURCES: dict[str, tuple[str, Source]] = {}

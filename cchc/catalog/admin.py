@@ -1,33 +1,34 @@
+"""Templates are loaded (and audited) from YAML files with `cchc template`; a loaded version
+is what reports were filled against, so the admin only shows it."""
+
 from django.contrib import admin
 
+from cchc.audit.admin import ReadOnlyAdmin, ReadOnlyInline
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate, Rule, Section
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(ReadOnlyInline):
     model = Section
-    extra = 0
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(ReadOnlyInline):
     model = Rule
-    extra = 0
 
 
-class OutlineInline(admin.TabularInline):
+class OutlineInline(ReadOnlyInline):
     model = OutlineSection
-    extra = 0
     fields = ["order", "number", "title", "level", "hint"]
 
 
 @admin.register(ReportTemplate)
-class ReportTemplateAdmin(admin.ModelAdmin):
+class ReportTemplateAdmin(ReadOnlyAdmin):
     list_display = ["code", "version", "name", "is_active", "deadline_working_days"]
     list_filter = ["is_active"]
     inlines = [SectionInline, RuleInline, OutlineInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ["key", "stt", "label", "unit", "value_type", "required", "formula", "template"]
     list_filter = ["template", "section__code", "value_type", "required"]
     search_fields = ["key", "label"]

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from cchc.audit.services import log_action
 from cchc.base import sources as registry
 from cchc.catalog.formulas import FormulaError, dependency_order, expression_names
 from cchc.catalog.models import (
@@ -123,8 +124,9 @@ def _flatten_outline(items: list[dict[str, Any]], level: int = 1) -> list[tuple[
 
 
 @transaction.atomic
-def load_template(path: Path) -> ReportTemplate:
-    """Create a template version from a file; refuses a (code, version) that exists."""
+def load_template(path: Path, user=None) -> ReportTemplate:
+    """Create a template version from a file; refuses a (code, version) that exists.
+    Audited as done by `user` (None: the system, e.g. the command line)."""
     data = read_template_file(path)
     validate_template_data(data, path.name)
     if ReportTemplate.objects.filter(code=data["code"], version=data["version"]).exists():
@@ -194,14 +196,29 @@ def load_template(path: Path) -> ReportTemplate:
         )
         for index, (level, item) in enumerate(_flatten_outline(data.get("outline", [])), start=1)
     )
+    counts = {
+        "sections": len(data["sections"]),
+        "indicators": len(indicators),
+        "rules": len(data.get("rules", [])),
+        "outline": len(_flatten_outline(data.get("outline", []))),
+    }
+    log_action(
+        user,
+        "template.load",
+        f"Nạp biểu mẫu {template.code} phiên bản {template.version} từ tệp {path.name}: "
+        f"{counts['sections']} phần, {counts['indicators']} chỉ tiêu, {counts['rules']} quy tắc "
+        f"kiểm tra, {counts['outline']} mục đề cương",
+        data={"code": template.code, "version": template.version, "file": path.name, **counts},
+        obj=template,
+    )
     return template
 
 
-def load_builtin_templates() -> list[ReportTemplate]:
+def load_builtin_templates(user=None) -> list[ReportTemplate]:
     """Load every built-in template that is not in the database yet."""
     loaded = []
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
         data = read_template_file(path)
         if not ReportTemplate.objects.filter(code=data["code"], version=data["version"]).exists():
-            loaded.append(load_template(path))
+            loaded.append(load_template(path, user))
     return loaded

@@ -1,8 +1,12 @@
-"""The demo province: units, users of every role, and Q3-2022 reports in every state.
+"""The demo province: units, users of every role, registers, and Q3-2022 reports in every
+state.
 
-The report of Sở TT&TT Sóc Trăng holds every value and note of seed 004's appendix and
-its narrative; it is entered, submitted and approved through the same services a user
-goes through, so its audit trail is real. Other units' figures are illustrative.
+Registers load first. The Q3-2022 report of Sở TT&TT Sóc Trăng is then started from its
+registers (start_report pre-fills every row the template maps to a register), which hold
+what seed 004 reports; only the rows no register feeds, the notes and the narrative are typed
+through save_value, and it is submitted and approved through the services with `at=` for
+those past events. Nothing writes audit entries behind the services: the audit trail is
+the one of the demo's own actions. Other units' figures are illustrative.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import yaml
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cchc.audit.models import AuditEntry
 from cchc.catalog.loader import SafeLoader, load_builtin_templates
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
@@ -35,7 +38,8 @@ HERE = Path(__file__).parent
 PASSWORD = "demo1234"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# Illustrative figures for the other departments' Q3-2022 reports.
+# Illustrative figures for the other departments' Q3-2022 reports. Sở Tư pháp and UBND huyện
+# Châu Thành keep dossier registers, so their dossier rows come from them, not from here.
 OTHER_REPORTS: list[dict[str, Any]] = [
     {
         "unit": "ST-STP",
@@ -47,8 +51,6 @@ OTHER_REPORTS: list[dict[str, Any]] = [
             "ppc_tasks_assigned": 6,
             "ppc_tasks_on_time": 5,
             "ppc_tasks_late": 0,
-            "dossiers_received": 1284,
-            "dossiers_returned": 1251,
             "staff_quota": 38,
             "staff_present": 35,
         },
@@ -85,8 +87,6 @@ OTHER_REPORTS: list[dict[str, Any]] = [
             "ppc_tasks_assigned": 15,
             "ppc_tasks_on_time": 13,
             "ppc_tasks_late": 1,
-            "dossiers_received": 9350,
-            "dossiers_returned": 9207,
             "staff_quota": 96,
             "staff_present": 91,
         },
@@ -108,7 +108,7 @@ def _raw(value: Any) -> str:
 
 
 def _load_units(rows: list[dict[str, Any]]) -> None:
-    created = {}
+    created: dict[str, Unit] = {}
     for row in rows:
         created[row["code"]] = Unit.objects.create(
             code=row["code"],
@@ -146,17 +146,30 @@ def _load_users(rows: list[dict[str, Any]]) -> None:
             )
 
 
-def _enter(user: User, report: Report, values: dict[str, Any], when: datetime.datetime) -> None:
+def _enter(user: User, report: Report, values: dict[str, Any]) -> None:
+    """Type what no register fed: values of the rows the pre-fill left empty, and every note.
+    A row a register filled is checked, not typed: the demo fails to load rather than show a
+    register figure that differs from the figure its data claims (seed 004's)."""
+    filled = {
+        v.indicator.key: v
+        for v in report.values.select_related("indicator").filter(register_number__isnull=False)
+    }
     for key, item in values.items():
         item = item if isinstance(item, dict) else {"value": item}
-        if "value" in item:
+        if "value" in item and key in filled:
+            figure = filled[key].content
+            if figure != Decimal(str(item["value"])):
+                raise ValueError(
+                    f"Sổ theo dõi của {report.unit.code} cho chỉ tiêu {key} số liệu {figure}, "
+                    f"khác {item['value']} của dữ liệu mẫu."
+                )
+        elif "value" in item:
             services.save_value(user, report, key, raw=_raw(item["value"]))
         if item.get("note"):
             services.save_value(user, report, key, note=item["note"])
             evidence = services.evidence_from_citation(item["note"], report)
             if evidence:
                 services.add_evidence(user, report, key, evidence)
-    AuditEntry.objects.filter(report=report).update(at=when, updated_at=when)
 
 
 def _seed_report(template: ReportTemplate) -> None:
@@ -166,8 +179,8 @@ def _seed_report(template: ReportTemplate) -> None:
     reporter, approver = User.objects.get(username="bctuyen"), User.objects.get(username="gdhanh")
     unit = Unit.objects.get(code=data["unit"])
     period = Period.objects.for_code(data["period"])
-    report = services.start_report(reporter, unit, period, template)
-    _enter(reporter, report, data["values"], _at("2022-09-14 15:00"))
+    report = services.start_report(reporter, unit, period, template)  # pre-filled from registers
+    _enter(reporter, report, data["values"])
     services.update_document_details(
         reporter,
         report,
@@ -178,9 +191,6 @@ def _seed_report(template: ReportTemplate) -> None:
     by_number = {s.number: s for s in template.outline.all()}
     for number, text in data.get("narrative", {}).items():
         services.save_narrative(reporter, report, by_number[number], text)
-    AuditEntry.objects.filter(report=report).update(
-        at=_at("2022-09-14 16:00"), updated_at=_at("2022-09-14 16:00")
-    )
     report = services.submit_report(reporter, report, at=_at("2022-09-15 09:10"))
     services.approve_report(approver, report, at=_at("2022-09-15 14:20"))
     # The next quarter's draft shows these figures as "last period" beside each field.
@@ -194,7 +204,7 @@ def _other_reports(template: ReportTemplate) -> None:
         report = services.start_report(
             reporter, Unit.objects.get(code=spec["unit"]), period, template
         )
-        _enter(reporter, report, spec["values"], _at("2022-09-14 10:00"))
+        _enter(reporter, report, spec["values"])
         if "submit_at" in spec:
             report = services.submit_report(reporter, report, at=_at(spec["submit_at"]))
         if "return" in spec:
@@ -205,10 +215,14 @@ def _other_reports(template: ReportTemplate) -> None:
 
 
 def _registers() -> None:
-    """TTHC catalogues and dossiers: Sở TT&TT's 15 online dossiers of Q3-2022 (all early, as
-    the seed reports) plus two still open in Q4-2022; illustrative dossiers of Sở Tư pháp and
+    """TTHC catalogues and dossiers. Sở TT&TT's catalogue holds what seed 004 reports: 43
+    procedures in force, all offered fully online (mức độ 4), 10 with BCCI; the seed gives
+    only those counts, so the procedures without demo dossiers carry local codes (TTTT-…)
+    rather than national codes the demo cannot vouch for. Its 15 online dossiers of Q3-2022
+    belong to 2 procedures and are all early, as the seed reports, plus two still open in
+    Q4-2022; illustrative dossiers of Sở Tư pháp and
     UBND huyện Châu Thành from June to September 2022 (some late, some overdue, by every
-    channel), loaded after their reports so the reports keep the figures entered."""
+    channel). Loaded before the reports, which are started from them."""
     data = HERE / "data"
     for code, prefix in (("ST-STTTT", "st-stttt"), ("ST-STP", "st-stp"), ("ST-HCT", "st-hct")):
         unit = Unit.objects.get(code=code)
@@ -218,6 +232,7 @@ def _registers() -> None:
     user = User.objects.get(username="stp")
     late = Dossier.objects.filter(unit__code="ST-STP", verdict=Verdict.LATE).order_by("received_at")
     for number, dossier in enumerate(late[:2], start=41):
+        assert dossier.due_on is not None and dossier.result_on is not None  # late: both known
         written = dossier.due_on + datetime.timedelta(days=1)
         new_date = max(dossier.result_on, written + datetime.timedelta(days=1))
         services_registers.record_apology(user, dossier, f"{number}/STP-VP", written, new_date)
@@ -233,8 +248,8 @@ def load_demo() -> bool:
     province = yaml.load((HERE / "province.yaml").read_text(encoding="utf-8"), Loader=SafeLoader)
     _load_units(province["units"])
     _load_users(province["users"])
-    _seed_report(template)
-    _other_reports(template)
     _registers()
     load_records()
+    _seed_report(template)
+    _other_reports(template)
     return True

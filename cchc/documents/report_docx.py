@@ -89,7 +89,7 @@ class ReportDocx(Exporter[Report]):
                         row.indicator.label,
                         row.indicator.unit,
                         row.display,
-                        row.note,
+                        row.appendix_note,
                     ]
                 )
         layout.appendix_table(document, rows, bold_rows, section_starts)

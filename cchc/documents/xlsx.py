@@ -96,7 +96,7 @@ def line_count(row: Row, content: CellValue, bold: bool) -> int:
         text_lines(indicator.label, label_width * (BOLD_WIDTH if bold else 1)),
         text_lines(indicator.unit, COLUMN_WIDTHS[UNIT]),
         text_lines(content, COLUMN_WIDTHS[VALUE]) if isinstance(content, str) else 1,
-        text_lines(row.note, COLUMN_WIDTHS[NOTE]),
+        text_lines(row.appendix_note, COLUMN_WIDTHS[NOTE]),
     )
 
 
@@ -222,7 +222,7 @@ class AppendixSheet:
         self.put(UNIT, indicator.unit, alignment=align("center"))
         value = self.put(VALUE, content, alignment=align() if is_text else align("center"))
         value.number_format = NUMBER_FORMATS.get(indicator.value_type, value.number_format)
-        self.put(NOTE, row.note)
+        self.put(NOTE, row.appendix_note)
         self.fit_height(line_count(row, content, bold))
 
     def fit_height(self, lines: int) -> None:

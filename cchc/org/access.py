@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
 
 from cchc.org.models import Role, RoleAssignment, Unit
 
@@ -48,6 +49,15 @@ def _scope(user: AnyUser, roles: set[str]) -> set[int]:
 
 def is_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or _scope(user, {Role.ADMIN})))
+
+
+def visible_filter_for_units(user: AnyUser) -> Q:
+    """Unit.objects.visible_to's condition: everything for an admin, else the role scope."""
+    return (
+        Q()
+        if is_admin(user)
+        else Q(pk__in=_scope(user, {Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR}))
+    )
 
 
 def visible_unit_ids(user: AnyUser) -> set[int]:

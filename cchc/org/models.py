@@ -18,6 +18,21 @@ class UnitKind(models.TextChoices):
     COMMUNE = "commune", "UBND xã"
 
 
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def visible_to(self, user) -> UnitQuerySet:
+        """The units `user` may see (see cchc.org.scoped for the other models)."""
+        # access.py is built on these models, so it can only be imported once they exist.
+        from cchc.org.access import visible_filter_for_units
+
+        return self.filter(visible_filter_for_units(user))
+
+    def sees_all(self, user) -> bool:
+        """Whether `user` sees every unit (and so every unit-less row, e.g. of the trail)."""
+        from cchc.org.access import is_admin
+
+        return is_admin(user)
+
+
 class Unit(models.Model):
     """An agency as it was between valid_from and valid_to.
 
@@ -60,6 +75,8 @@ class Unit(models.Model):
         related_name="predecessors",
         verbose_name="đơn vị kế thừa",
     )
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -1,5 +1,8 @@
+"""Register rows change through the register pages and imports (audited); shown here only."""
+
 from django.contrib import admin
 
+from cchc.audit.admin import ReadOnlyAdmin
 from cchc.periods.models import CalendarOverride
 from cchc.records import calendar as services
 from cchc.records.registry import REGISTERS
@@ -9,6 +12,7 @@ for spec in REGISTERS.values():
         continue  # e.g. the TTHC catalogue: its own app registers it
     admin.site.register(
         spec.model,
+        ReadOnlyAdmin,
         list_display=["unit", *spec.fields[:4]],
         list_filter=["unit"],
     )

@@ -81,9 +81,8 @@ def _parse_column(
     if column.kind == CHOICE:
         accepted = spec.choices(column)
         value = raw.str.lower().map(accepted)
-        labels = ", ".join(
-            str(label) for _, label in spec.model._meta.get_field(column.field).choices
-        )
+        choices = getattr(spec.model._meta.get_field(column.field), "choices", None) or []
+        labels = ", ".join(str(label) for _, label in choices)
         fail(value.isna() & ~blank, lambda v: f"'{v}' không hợp lệ; dùng một trong: {labels}")
         return [None if pandas.isna(v) else v for v in value]
     if column.kind == BOOL:
@@ -133,8 +132,8 @@ def parse_records(
             record.full_clean(exclude=["unit"], validate_unique=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                column = headers.get(name) or headers[spec.key[0]]
-                errors.extend(RowError(line, column, m) for m in messages)
+                header = headers.get(name) or headers[spec.key[0]]
+                errors.extend(RowError(line, header, m) for m in messages)
             continue
         key = tuple(getattr(record, name) for name in spec.key)
         if key in seen:
@@ -173,7 +172,7 @@ def import_records(
     first = spec.key[0]
     existing = {
         tuple(row[1:]): row[0]
-        for row in spec.model.objects.filter(
+        for row in spec.model._default_manager.filter(
             unit=unit, **{f"{first}__in": {getattr(r, first) for r in records.values()}}
         ).values_list("pk", *spec.key)
     }
@@ -208,8 +207,8 @@ def _write(spec: RegisterSpec, records: dict[int, models.Model]) -> list[RowErro
     fields = spec.fields + (["due_on"] if spec.has_status else [])
     try:
         with transaction.atomic():
-            spec.model.objects.bulk_create(new)
-            spec.model.objects.bulk_update(known, fields, batch_size=1000)
+            spec.model._default_manager.bulk_create(new)
+            spec.model._default_manager.bulk_update(known, fields, batch_size=1000)
         return []
     except DatabaseError:
         for record in new:

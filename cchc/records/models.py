@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import MD5
 
 from cchc.org.models import Unit
+from cchc.org.scoped import UnitScopedQuerySet
 from cchc.periods.workdays import WorkdayTable, WorkingCalendar
 
 # Working days a unit has to handle a phản ánh, kiến nghị after receiving it; QĐ 766/QĐ-TTg
@@ -44,6 +45,8 @@ class DeadlineRecord(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField("hạn (ngày làm việc)", editable=False)
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -200,6 +203,8 @@ class Post(models.Model):
     title = models.CharField("tên tin, bài", max_length=500)
     link = models.URLField("đường dẫn", max_length=500, blank=True)
 
+    objects = UnitScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["unit", "published_on", "pk"]
         constraints = [
@@ -229,6 +234,8 @@ class OutgoingDocument(models.Model):
     digitally_signed = models.BooleanField("có ký số", default=False)
     cchc_directive = models.BooleanField("văn bản chỉ đạo, điều hành CCHC", default=False)
 
+    objects = UnitScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["unit", "issued_on", "pk"]
         constraints = [
@@ -257,9 +264,12 @@ class Inspection(models.Model):
         "loại đơn vị được kiểm tra", max_length=10, choices=InspectedKind.choices
     )
     scope = models.CharField("nội dung kiểm tra", max_length=300, blank=True)
-    issues_found = models.PositiveIntegerField("số vấn đề phát hiện", default=0)
-    issues_fixed = models.PositiveIntegerField("số vấn đề đã xử lý xong", default=0)
+    # Blank when the inspection record does not say (not 0): a sum over blanks is no figure.
+    issues_found = models.PositiveIntegerField("số vấn đề phát hiện", null=True, blank=True)
+    issues_fixed = models.PositiveIntegerField("số vấn đề đã xử lý xong", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "inspected_on", "pk"]
@@ -298,6 +308,8 @@ class Training(models.Model):
     participants = models.PositiveIntegerField("số người của đơn vị tham gia")
     note = models.TextField("ghi chú", blank=True)
 
+    objects = UnitScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["unit", "held_on", "pk"]
         constraints = [
@@ -327,6 +339,8 @@ class StaffingSnapshot(models.Model):
     category = models.CharField("loại", max_length=20, choices=StaffCategory.choices)
     quota = models.PositiveIntegerField("số được giao", null=True, blank=True)
     actual = models.PositiveIntegerField("số có mặt")
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "-as_of", "category"]

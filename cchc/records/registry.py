@@ -5,9 +5,10 @@ sample files are generic over these specs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -44,7 +45,7 @@ CATALOGUE_KINDS = {
     "time_unit": CHOICE,
     "postal": BOOL,
 }
-CATALOGUE_SHORT = {
+CATALOGUE_SHORT: dict[str, dict[str, str]] = {
     "online_level": {
         OnlineLevel.FULL: "Toàn trình",
         OnlineLevel.PARTIAL: "Một phần",
@@ -60,9 +61,9 @@ class Column:
     kind: str = TEXT
     required: bool = False
     # CHOICE: extra spellings accepted in files, lower case → value
-    aliases: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = dataclasses.field(default_factory=dict)
     # CHOICE: value → the short text a list shows instead of the full label
-    short: dict[str, str] = field(default_factory=dict)
+    short: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ def _whole_register(rows: QuerySet, start: datetime.date, end: datetime.date) ->
     return rows
 
 
-def _procedure_in_use(procedure: Procedure) -> str | None:
+def _procedure_in_use(procedure: models.Model) -> str | None:
+    assert isinstance(procedure, Procedure)
     count = Dossier.objects.filter(unit_id=procedure.unit_id, procedure_code=procedure.code).count()
     if not count:
         return None

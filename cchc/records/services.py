@@ -51,6 +51,8 @@ def save_record(user, spec: RegisterSpec, unit: Unit, form: RecordForm) -> model
         "records.create" if creating else "records.update",
         f"{verb} {spec.verbose_name} «{record}» trong sổ của {unit.name}",
         data={"register": spec.slug, "unit": unit.code, "id": record.pk, "changes": changes},
+        obj=record,
+        unit=unit,
     )
     _changed(spec, unit)
     return record
@@ -71,13 +73,16 @@ def delete_record(user, spec: RegisterSpec, unit: Unit, record: models.Model) ->
     if blocked:
         raise RecordInUse(blocked)
     snapshot, pk, text = _snapshot(spec, record), record.pk, str(record)
-    record.delete()
+    # Logged before the delete so the entry still names the row (the repr outlives it).
     log_action(
         user,
         "records.delete",
         f"Xóa {spec.verbose_name} «{text}» khỏi sổ của {unit.name}",
         data={"register": spec.slug, "unit": unit.code, "id": pk, "before": snapshot},
+        obj=record,
+        unit=unit,
     )
+    record.delete()
     _changed(spec, unit)
 
 
@@ -107,6 +112,7 @@ def import_register(
             "updated": result.updated,
             "skipped": [str(error) for error in result.skipped],
         },
+        unit=unit,
     )
     _changed(spec, unit)
     return result
@@ -138,7 +144,7 @@ def recompute_due_dates(user, units: list[Unit] | None = None) -> dict[str, tupl
             due = _due_dates(model, table, calendar, list(starts))
             changed = numpy.flatnonzero(due != numpy.array(stored, dtype="datetime64[D]"))
             model.objects.bulk_update(
-                [model(pk=pks[i], due_on=due[i].item()) for i in changed],
+                [_with_due(model(), pks[i], due[i].item()) for i in changed],
                 ["due_on"],
                 batch_size=1000,
             )
@@ -158,6 +164,12 @@ def recompute_due_dates(user, units: list[Unit] | None = None) -> dict[str, tupl
         },
     )
     return figures
+
+
+def _with_due(record: DeadlineRecord, pk: int, due_on: datetime.date) -> DeadlineRecord:
+    """An unsaved stand-in of a stored row, for bulk_update of its due date."""
+    record.pk, record.due_on = pk, due_on
+    return record
 
 
 def _due_dates(

@@ -1,11 +1,25 @@
 """Register queries over the CCHC work registers, for `source:` in the template YAML
 (registered in cchc.base.sources when the app starts, RecordsConfig.ready()).
 
-Each source takes the unit and the period's window [start, end] and returns a number, or
-None when the unit keeps no such register (no record at all). Counts come in two kinds:
-"in the period" (the window) and "lũy kế" (from the start of the reporting year, 15/12 of
-the year before, to the cut-off), as the quarterly reports count their activity. Tasks
-belong to the plan year of their deadline; their status is judged at the cut-off."""
+Each source takes the unit and the period's window [start, end] and returns a number, or None
+when the register holds no rows for the period: then the report row stays empty (and, when
+required, must be typed), never 0 that nobody counted. Counts come in two kinds: "in the
+period" (the window) and "lũy kế" (from the start of the reporting year, 15/12 of the year
+before, to the cut-off), as the quarterly reports count their activity.
+
+What "no rows for the period" means, per register:
+- tasks: no task of the kind (plan / UBND tỉnh) of the plan year of the cut-off that was
+  assigned by the cut-off. Tasks belong to the plan year of their deadline; their status is
+  judged at the cut-off, so "0 done late" out of ten tasks is a figure;
+- posts, outgoing documents, inspections, trainings: no row dated in the source's window
+  (the period, or the year to the cut-off) of the kind the row counts (a channel, a form, a
+  flag, a kind of inspected unit): a count of one kind gives a figure only when the register
+  holds a row of that kind. A sum (issues found, participants) is no figure when no row of
+  the window states it;
+- feedback: none in play in the window (received in it, or received before and still open
+  at its start);
+- staffing: no snapshot of the category taken within the look-back declared with the source
+  (see `_staffing`)."""
 
 from __future__ import annotations
 
@@ -55,7 +69,8 @@ def plan_year(tasks: QuerySet[Task], start: datetime.date, end: datetime.date) -
 def latest_snapshots(
     rows: QuerySet[StaffingSnapshot], start: datetime.date, end: datetime.date
 ) -> QuerySet[StaffingSnapshot]:
-    """For each category, its latest row on or before `end`: a snapshot may list only the
+    """For each category, its latest row on or before `end` (the register page's view of a
+    period; the report sources apply their look-back on top): a snapshot may list only the
     categories that changed."""
     latest = rows.filter(as_of__lte=end).values("category").annotate(day=Max("as_of"))
     wanted = Q(pk__in=[])
@@ -65,71 +80,96 @@ def latest_snapshots(
 
 
 def _tasks(kind: str, status: Progress | None = None, done: bool = False) -> Source:
+    """Tasks of the plan year by their status at the cut-off; None without a task of the
+    plan year (a register kept for 2022 says nothing about 2026)."""
+
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        if not Task.objects.filter(unit=unit, kind=kind).exists():
-            return None
         tasks = plan_year(Task.objects.filter(unit=unit, kind=kind), start, end)
         states = Task.status_q(end)
+        wanted = Q()
         if done:
-            tasks = tasks.filter(states[Progress.ON_TIME] | states[Progress.LATE])
+            wanted = states[Progress.ON_TIME] | states[Progress.LATE]
         elif status is not None:
-            tasks = tasks.filter(states[status])
-        return Decimal(tasks.count())
+            wanted = states[status]
+        figures = tasks.aggregate(rows=Count("pk"), counted=Count("pk", filter=wanted))
+        return Decimal(figures["counted"]) if figures["rows"] else None
 
     return source
 
 
 def _count(model, date_field: str, cumulative: bool, total: str | None = None, **filters):
-    """Rows (or the sum of `total`) dated in the window, or from the year's start."""
+    """Rows of the kind `filters` select dated in the window (or from the year's start), or
+    the sum of `total` over them; None when there is no such row, or no row states `total`."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = model.objects.filter(unit=unit)
-        if not register.exists():
-            return None
         first = year_start(end) if cumulative else start
-        rows = register.filter(**{f"{date_field}__range": (first, end)}, **filters)
+        rows = model.objects.filter(unit=unit, **{f"{date_field}__range": (first, end)}, **filters)
         if total is None:
-            return Decimal(rows.count())
-        return Decimal(rows.aggregate(total=Sum(total))["total"] or 0)
+            count = rows.count()
+            return Decimal(count) if count else None
+        summed = rows.aggregate(total=Sum(total))["total"]  # NULL when no row states it
+        return None if summed is None else Decimal(summed)
 
     return source
 
 
 def _inspected_units(cumulative: bool, **filters) -> Source:
-    """Distinct units inspected: one unit inspected twice counts once."""
+    """Distinct units inspected: one unit inspected twice counts once. None when no unit of
+    the kind was inspected in the window."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = Inspection.objects.filter(unit=unit)
-        if not register.exists():
-            return None
         first = year_start(end) if cumulative else start
-        rows = register.filter(inspected_on__range=(first, end), **filters)
-        return Decimal(rows.aggregate(n=Count("inspected_unit", distinct=True))["n"])
+        rows = Inspection.objects.filter(unit=unit, inspected_on__range=(first, end), **filters)
+        count = rows.aggregate(n=Count("inspected_unit", distinct=True))["n"]
+        return Decimal(count) if count else None
+
+    return source
+
+
+def _feedback_in_play(unit: Unit, first: datetime.date, end: datetime.date) -> QuerySet[Feedback]:
+    """Feedback received in [first, end], or before it and still open at `first`."""
+    open_at_first = Q(received_on__lt=first) & (
+        Q(handled_on__isnull=True) | Q(handled_on__gte=first)
+    )
+    return Feedback.objects.filter(unit=unit).filter(
+        Q(received_on__range=(first, end)) | open_at_first
+    )
+
+
+def _feedback_count(date_field: str, cumulative: bool) -> Source:
+    """Feedback received (or handled) in the window; None when none was in play in it."""
+
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        first = year_start(end) if cumulative else start
+        in_play = _feedback_in_play(unit, first, end)
+        figures = in_play.aggregate(
+            rows=Count("pk"),
+            counted=Count("pk", filter=Q(**{f"{date_field}__range": (first, end)})),
+        )
+        return Decimal(figures["counted"]) if figures["rows"] else None
 
     return source
 
 
 def _feedback(status: Progress, handled_in_window: bool = False) -> Source:
     """Feedback in `status` at the cut-off; with `handled_in_window`, only those handled
-    inside the window (ON_TIME or LATE: within or after the deadline)."""
+    inside the window (ON_TIME or LATE: within or after the deadline). None when no feedback
+    was in play in the window."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = Feedback.objects.filter(unit=unit)
-        if not register.exists():
-            return None
-        rows = register.filter(received_on__lte=end).filter(Feedback.status_q(end)[status])
+        wanted = Feedback.status_q(end)[status]
         if handled_in_window:
-            rows = rows.filter(handled_on__gte=start)
-        return Decimal(rows.count())
+            wanted &= Q(handled_on__gte=start)
+        figures = _feedback_in_play(unit, start, end).aggregate(
+            rows=Count("pk"), counted=Count("pk", filter=wanted)
+        )
+        return Decimal(figures["counted"]) if figures["rows"] else None
 
     return source
 
 
 def _electronic_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-    register = OutgoingDocument.objects.filter(unit=unit)
-    if not register.exists():
-        return None
-    figures = register.filter(issued_on__range=(start, end)).aggregate(
+    figures = OutgoingDocument.objects.filter(unit=unit, issued_on__range=(start, end)).aggregate(
         total=Count("pk"),
         electronic=Count("pk", filter=~Q(form=DocumentForm.PAPER)),
     )
@@ -139,13 +179,18 @@ def _electronic_rate(unit: Unit, start: datetime.date, end: datetime.date) -> De
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _staffing(category: str, field: str) -> Source:
-    """From the category's latest row on or before the cut-off; None when the category was
-    never entered by then (not 0: a snapshot may leave out what did not change)."""
+def _staffing(category: str, field: str, look_back_days: int) -> Source:
+    """From the category's latest snapshot taken in [end - look_back_days, end]: a snapshot
+    may leave out what did not change, but one older than the look-back says nothing about
+    the cut-off (a 2026 report does not reuse 2022 staffing). None without such a snapshot,
+    or when it leaves `field` blank."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        oldest = end - datetime.timedelta(days=look_back_days)
         row = (
-            StaffingSnapshot.objects.filter(unit=unit, category=category, as_of__lte=end)
+            StaffingSnapshot.objects.filter(
+                unit=unit, category=category, as_of__range=(oldest, end)
+            )
             .order_by("-as_of")
             .values_list(field, flat=True)
             .first()
@@ -153,6 +198,12 @@ def _staffing(category: str, field: str) -> Source:
         return None if row is None else Decimal(row)
 
     return source
+
+
+# How far back before the cut-off a staffing snapshot may lie and still give a figure:
+# staffing is assigned once a year (the UBND tỉnh decision giving each unit its biên chế, in
+# January), and a snapshot lists only the categories that changed, so one year.
+STAFFING_LOOK_BACK_DAYS = 366
 
 
 def _ytd(label: str) -> str:
@@ -188,19 +239,19 @@ SOURCES: dict[str, tuple[str, Source]] = {
     ),
     "feedback.received": (
         "Số phản ánh, kiến nghị tiếp nhận trong kỳ",
-        _count(Feedback, "received_on", cumulative=False),
+        _feedback_count("received_on", cumulative=False),
     ),
     "feedback.handled": (
         "Số phản ánh, kiến nghị đã giải quyết trong kỳ",
-        _count(Feedback, "handled_on", cumulative=False),
+        _feedback_count("handled_on", cumulative=False),
     ),
     "feedback.received_ytd": (
         _ytd("Số phản ánh, kiến nghị đã tiếp nhận"),
-        _count(Feedback, "received_on", cumulative=True),
+        _feedback_count("received_on", cumulative=True),
     ),
     "feedback.handled_ytd": (
         _ytd("Số phản ánh, kiến nghị đã giải quyết"),
-        _count(Feedback, "handled_on", cumulative=True),
+        _feedback_count("handled_on", cumulative=True),
     ),
     "feedback.handled_on_time": (
         "Số phản ánh, kiến nghị giải quyết xong trong kỳ, đúng hạn",
@@ -285,35 +336,35 @@ SOURCES: dict[str, tuple[str, Source]] = {
     ),
     "staffing.civil_servants_quota": (
         "Biên chế công chức được giao",
-        _staffing(StaffCategory.CIVIL_SERVANTS, "quota"),
+        _staffing(StaffCategory.CIVIL_SERVANTS, "quota", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.civil_servants_actual": (
         "Biên chế công chức có mặt tại ngày chốt",
-        _staffing(StaffCategory.CIVIL_SERVANTS, "actual"),
+        _staffing(StaffCategory.CIVIL_SERVANTS, "actual", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.contract_actual": (
         "Số hợp đồng lao động tại cơ quan hành chính",
-        _staffing(StaffCategory.CONTRACT, "actual"),
+        _staffing(StaffCategory.CONTRACT, "actual", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.public_employees_quota": (
         "Số người làm việc tại đơn vị sự nghiệp được giao",
-        _staffing(StaffCategory.PUBLIC_EMPLOYEES, "quota"),
+        _staffing(StaffCategory.PUBLIC_EMPLOYEES, "quota", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.public_employees_actual": (
         "Số người làm việc tại đơn vị sự nghiệp có mặt",
-        _staffing(StaffCategory.PUBLIC_EMPLOYEES, "actual"),
+        _staffing(StaffCategory.PUBLIC_EMPLOYEES, "actual", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.leaders_department": (
         "Số lãnh đạo cấp sở, ngành",
-        _staffing(StaffCategory.LEADERS_DEPARTMENT, "actual"),
+        _staffing(StaffCategory.LEADERS_DEPARTMENT, "actual", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.leaders_division": (
         "Số lãnh đạo cấp phòng thuộc sở, ngành",
-        _staffing(StaffCategory.LEADERS_DIVISION, "actual"),
+        _staffing(StaffCategory.LEADERS_DIVISION, "actual", STAFFING_LOOK_BACK_DAYS),
     ),
     "staffing.leaders_subunit": (
         "Số lãnh đạo cấp phòng trong đơn vị trực thuộc",
-        _staffing(StaffCategory.LEADERS_SUBUNIT, "actual"),
+        _staffing(StaffCategory.LEADERS_SUBUNIT, "actual", STAFFING_LOOK_BACK_DAYS),
     ),
 }
 

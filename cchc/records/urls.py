@@ -29,6 +29,11 @@ urlpatterns = [
         name="record_edit",
     ),
     path(
+        "units/<str:unit_code>/records/<slug:register>/<int:pk>/history/",
+        views.history,
+        name="record_history",
+    ),
+    path(
         "units/<str:unit_code>/records/<slug:register>/<int:pk>/delete/",
         views.delete,
         name="record_delete",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.audit.services import trail_of
 from cchc.base import tables as dossier_imports
 from cchc.base.exporters import Rendered
 from cchc.base.sources import SOURCES
@@ -33,6 +37,12 @@ STATUS_BADGE = {
 }
 CELL_CLASS = {DATE: "nowrap", INT: "number"}
 MAX_SHOWN_ERRORS = 30
+
+
+def _rows_visible(spec: RegisterSpec, request: HttpRequest) -> QuerySet:
+    """The register's rows the user may see (every register model has visible_to)."""
+    manager: Any = spec.model._default_manager
+    return manager.visible_to(request.user)
 
 
 def _spec(slug: str) -> RegisterSpec:
@@ -71,7 +81,8 @@ def index(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     period = _period(request)
     registers = [
-        (spec, spec.model.objects.filter(unit=unit).count()) for spec in REGISTERS.values()
+        (spec, _rows_visible(spec, request).filter(unit=unit).count())
+        for spec in REGISTERS.values()
     ]
     return render(
         request,
@@ -85,7 +96,9 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
     unit = visible_unit(request, unit_code)
     spec = _spec(register)
     period = _period(request)
-    rows = spec.in_period(spec.model.objects.filter(unit=unit), period.start, period.end)
+    rows = spec.in_period(
+        _rows_visible(spec, request).filter(unit=unit), period.start, period.end
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     lines = []
     for record in page:
@@ -98,7 +111,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
                     for column in spec.columns
                 ],
                 "status": status,
-                "badge": STATUS_BADGE.get(status, ""),
+                "badge": STATUS_BADGE.get(status, "") if status else "",
                 "due_on": getattr(record, "due_on", None),
             }
         )
@@ -117,7 +130,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
             "page": page,
             "lines": lines,
             "summary": summary,
-            "total": spec.model.objects.filter(unit=unit).count(),
+            "total": spec.model._default_manager.filter(unit=unit).count(),
             "can_edit": access.can_edit_registers(request.user, unit),
         },
     )
@@ -133,7 +146,14 @@ def _edit(request: HttpRequest, unit: Unit, spec: RegisterSpec, record) -> HttpR
     return render(
         request,
         "records/form.html",
-        {"unit": unit, "spec": spec, "period": period, "form": form, "record": record},
+        {
+            "unit": unit,
+            "spec": spec,
+            "period": period,
+            "form": form,
+            "record": record,
+            "lines": trail_of(record, request.user) if record is not None else [],
+        },
     )
 
 
@@ -150,6 +170,26 @@ def edit(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpRe
     unit = register_unit(request, unit_code)
     spec = _spec(register)
     return _edit(request, unit, spec, _record(spec, unit, pk))
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, unit_code: str, register: str, pk: int) -> HttpResponse:
+    """A row's trail, for everyone who may see the unit (its edit page is for reporters)."""
+    unit = visible_unit(request, unit_code)
+    spec = _spec(register)
+    record = _record(spec, unit, pk)
+    return render(
+        request,
+        "records/history.html",
+        {
+            "unit": unit,
+            "spec": spec,
+            "period": _period(request),
+            "record": record,
+            "lines": trail_of(record, request.user),
+        },
+    )
 
 
 @login_required
@@ -187,10 +227,11 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
         messages.error(request, "Chưa chọn tệp để nhập.")
         return back
     limit = dossier_imports.MAX_UPLOAD_BYTES
-    if upload.size > limit:
+    size, name = upload.size or 0, upload.name or "tải lên"
+    if size > limit:
         messages.error(
             request,
-            f"Tệp {upload.name} có {upload.size / (1024 * 1024):.1f} MB, lớn hơn giới hạn "
+            f"Tệp {name} có {size / (1024 * 1024):.1f} MB, lớn hơn giới hạn "
             f"{limit // (1024 * 1024)} MB; hãy chia nhỏ tệp rồi nhập từng phần.",
         )
         return back
@@ -200,7 +241,7 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
             spec,
             unit,
             upload.read(),
-            upload.name,
+            name,
             good_rows_only=request.POST.get("mode") == "good_rows",
         )
     except ImportRejected as exc:

@@ -9,6 +9,7 @@ ones listed. Re-importing a file updates dossiers by their code instead of addin
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -96,8 +97,16 @@ class _Errors:
         if not len(rows):
             return
         for index in rows:
-            text = message(values.iat[index]) if callable(message) else message
+            if callable(message):
+                assert values is not None, "a message made from the cell needs its values"
+                text = message(values.iat[index])
+            else:
+                text = message
             self.items.append(RowError(int(self.lines[index]), column, text))
+
+
+def _not_a_date(value: str, suffix: str) -> str:
+    return f"'{value.strip()}' không phải ngày dd/mm/yyyy{suffix}"
 
 
 def _parse_dates(raw: pandas.Series, with_time: bool) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -243,7 +252,7 @@ def _parse(
         errors.add(
             missing & ~blank,
             header,
-            lambda value, suffix=suffix: f"'{value.strip()}' không phải ngày dd/mm/yyyy{suffix}",
+            functools.partial(_not_a_date, suffix=suffix),
             raw[name],
         )
         outside = ~missing & ((parsed < first) | (parsed > last))

@@ -171,6 +171,7 @@ def _log_import(
             "skipped_rows": sorted({error.row for error in result.skipped}),
             "mapping": mapping,
         },
+        unit=unit,
     )
 
 
@@ -319,6 +320,7 @@ def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMap
         "column_mapping.save",
         f"{'Lưu' if created else 'Cập nhật'} cách ghép cột «{name}» ({saved.get_kind_display()})",
         data={"kind": kind, "name": name, "columns": columns},
+        obj=saved,
     )
     return saved
 

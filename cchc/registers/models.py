@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from cchc.org.models import Unit
+from cchc.org.scoped import UnitScopedQuerySet
 
 
 class OnlineLevel(models.TextChoices):
@@ -35,6 +36,8 @@ class Procedure(models.Model):
     time_unit = models.CharField(
         "đơn vị thời hạn", max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "code"]
@@ -100,6 +103,8 @@ class Dossier(models.Model):
     apology_number = models.CharField("số văn bản xin lỗi", max_length=80, blank=True)
     apology_on = models.DateField("ngày văn bản xin lỗi", null=True, blank=True)
     new_due_on = models.DateField("ngày hẹn trả mới", null=True, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "received_at"]

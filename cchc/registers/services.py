@@ -67,6 +67,7 @@ def record_apology(
         "dossier.apology",
         summary,
         data={"unit": dossier.unit.code, "dossier": dossier.code, "before": before, "after": after},
+        obj=dossier,
     )
 
 

@@ -1,10 +1,20 @@
 """Register queries a template indicator can be filled from (`source:` in the template YAML),
 registered in cchc.base.sources when the app starts (RegistersConfig.ready()).
 
-Each source takes the unit and the period's window and returns a number, or None when the unit
-keeps no such register in cchc (no record at all: that is "not kept", not zero). Which
-indicator uses which source is template data, so a province maps its own form without code
-changes."""
+Each source takes the unit and the period's window and returns a number, or None when the
+register holds no rows for the period: the report row then stays empty (and required rows
+must be typed), never a 0 nobody counted. Which indicator uses which source is template data,
+so a province maps its own form without code changes.
+
+What "no rows for the period" means here:
+- dossiers: no dossier in play in the window (received in it, or carried over: received
+  before and unfinished at its start). Their outcome (early, on time, late, overdue) is then
+  counted among them, 0 included; a count of one channel (online, by post) gives a figure
+  only when a dossier of that channel was received in the window;
+- rates: no dossier in the rate's denominator (resolved, received, new);
+- apology letters: no overdue dossier in the window;
+- catalogue: no procedure in the unit's catalogue; a count of one kind (full online, BCCI)
+  gives a figure only when the catalogue holds a procedure of that kind."""
 
 from __future__ import annotations
 
@@ -21,31 +31,31 @@ from cchc.registers.stats import grouped_stats, window_stats
 
 Source = Callable[[Unit, datetime.date, datetime.date], Decimal | None]
 
+# Figures of window_stats that count dossiers of one channel: no such dossier, no figure.
+CHANNEL_KEYS = {"new_online", "new_direct", "new_postal"}
+
 
 def _stat(key: str) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = Dossier.objects.filter(unit=unit)
-        if not register.exists():
+        figures = window_stats(Dossier.objects.filter(unit=unit), start, end)
+        if not figures["received"] or (key in CHANNEL_KEYS and not figures[key]):
             return None
-        return Decimal(window_stats(register, start, end)[key])
+        return Decimal(figures[key])
 
     return source
 
 
 def _figures_rate(rate: Callable[[dict[str, int]], Decimal | None]) -> Source:
+    """A rate of the window's Biểu II.06a figures; None when its denominator is 0."""
+
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = Dossier.objects.filter(unit=unit)
-        if not register.exists():
-            return None
-        return rate(window_stats(register, start, end))
+        return rate(window_stats(Dossier.objects.filter(unit=unit), start, end))
 
     return source
 
 
 def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        if not Dossier.objects.filter(unit=unit).exists():
-            return None
         value = read(rates(unit, start, end))
         return None if value is None else Decimal(value)
 
@@ -53,20 +63,19 @@ def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
 
 
 def _by_procedure(count: Callable[[dict[str, dict[str, int]], set[str]], int]) -> Source:
-    """A figure from the window's statistics per procedure code and the codes of the
-    procedures offered online (toàn trình or một phần, the former levels 3 and 4)."""
+    """A count from the window's statistics per procedure code and the codes of the
+    procedures offered online (toàn trình or một phần, the former levels 3 and 4); None
+    when it counts nothing (no dossier of the kind it counts in the window)."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        register = Dossier.objects.filter(unit=unit)
-        if not register.exists():
-            return None
-        per_code = grouped_stats(register, start, end, "procedure_code")
+        per_code = grouped_stats(Dossier.objects.filter(unit=unit), start, end, "procedure_code")
         online = set(
             Procedure.objects.filter(unit=unit)
             .exclude(online_level=OnlineLevel.NONE)
             .values_list("code", flat=True)
         )
-        return Decimal(count(per_code, online))
+        counted = count(per_code, online)
+        return Decimal(counted) if counted else None
 
     return source
 
@@ -76,11 +85,11 @@ def _new(figures: dict[str, int]) -> int:
 
 
 def _procedures(**filters) -> Source:
+    """Procedures of the catalogue (of one kind); None when the catalogue holds none."""
+
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        catalogue = Procedure.objects.filter(unit=unit)
-        if not catalogue.exists():
-            return None
-        return Decimal(catalogue.filter(**filters).count())
+        count = Procedure.objects.filter(unit=unit, **filters).count()
+        return Decimal(count) if count else None
 
     return source
 
@@ -138,7 +147,7 @@ SOURCES: dict[str, tuple[str, Source]] = {
     ),
     "dossiers.apology_letters": (
         "Hồ sơ quá hạn trong kỳ đã có văn bản xin lỗi (Mẫu 04)",
-        _rate(lambda r: r.overdue_with_apology),
+        _rate(lambda r: r.overdue_with_apology if r.overdue else None),
     ),
     "procedures.total": ("Số TTHC trong danh mục", _procedures()),
     "procedures.online_full": (

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.audit.services import trail_of
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.org.shortcuts import register_unit, visible_unit
@@ -61,7 +62,7 @@ def _page_url(unit: Unit, period_code: str) -> str:
 def dossiers(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
     period = period_or_404(request.GET.get("period"))
-    register = Dossier.objects.filter(unit=unit)
+    register = Dossier.objects.visible_to(request.user).filter(unit=unit)
     figures = window_stats(register, period.start, period.end)
     in_window = register.filter(received_by(period.end)).order_by("-received_at")
     page = Paginator(in_window, 50).get_page(request.GET.get("page"))
@@ -128,6 +129,7 @@ def _detail(
             "procedure": procedure,
             "lines": explain(dossier, procedure, working_calendar()),
             "form": form if can_edit else None,
+            "history": trail_of(dossier, request.user),
         },
         status=status,
     )
@@ -182,29 +184,30 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     if upload is None:
         messages.error(request, "Chưa chọn tệp để nhập.")
         return back
-    if upload.size > MAX_UPLOAD_BYTES:
+    size, name = upload.size or 0, upload.name or "tải lên"
+    if size > MAX_UPLOAD_BYTES:
         messages.error(
             request,
-            f"Tệp {upload.name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp.",
+            f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp.",
         )
         return back
     what = ImportKind(kind).label
     good_rows_only = request.POST.get("mode") == "good_rows"
     data = upload.read()
     try:
-        headers = read_headers(data, upload.name)
+        headers = read_headers(data, name)
         mapping = None
         if not is_standard(headers, kind):
             saved = saved_mapping_for(headers, kind)
             if saved is None:
-                pending = keep_upload(data, upload.name, unit, kind, request.user, good_rows_only)
+                pending = keep_upload(data, name, unit, kind, request.user, good_rows_only)
                 url = reverse("map_upload", args=[unit.code, pending.token])
                 return redirect(f"{url}?period={period_code}")
             messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
             mapping = saved.columns
         result = import_file(
             data,
-            upload.name,
+            name,
             unit,
             kind,
             mapping,

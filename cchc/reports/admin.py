@@ -1,20 +1,32 @@
+"""Reports in the admin are for looking only: values, evidence, narrative and the workflow change
+through the report page's services, which check who may and write the audit trail."""
+
 from django.contrib import admin
 
+from cchc.audit.admin import ReadOnlyAdmin
 from cchc.reports.models import Evidence, NarrativeText, Report, Value
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    """Read-mostly: report changes go through the report page so that they are audited."""
-
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ["unit", "period", "status", "submitted_at", "approved_at"]
     list_filter = ["status", "period"]
     search_fields = ["unit__code", "unit__name", "number"]
-    readonly_fields = [f.name for f in Report._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
-for model in (Value, Evidence, NarrativeText):
-    admin.site.register(model, admin.ModelAdmin)
+@admin.register(Value)
+class ValueAdmin(ReadOnlyAdmin):
+    list_display = ["report", "indicator", "source"]
+    list_select_related = ["report__unit", "report__period", "indicator"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["report", "indicator", "doc_type", "number_symbol"]
+    list_select_related = ["report__unit", "report__period", "indicator"]
+
+
+@admin.register(NarrativeText)
+class NarrativeTextAdmin(ReadOnlyAdmin):
+    list_display = ["report", "section"]
+    list_select_related = ["report__unit", "report__period", "section"]

@@ -15,11 +15,12 @@ from cchc.catalog.models import Indicator, OutlineSection, ValueType
 from cchc.catalog.values import display_value, format_number
 from cchc.org.models import UnitKind
 from cchc.reports.models import Report
+from cchc.reports.narrative_basis import basis_for, blocking_errors, refusal
 from cchc.reports.sheet import ReportSheet
 
 ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     UnitKind.PROVINCE: "UBND tỉnh",
     UnitKind.DEPARTMENT: "Sở",
     UnitKind.DIVISION: "Phòng",
@@ -75,6 +76,7 @@ class DraftContext:
         self.zero: dict[str, str] = {}
         self.notes: dict[str, str] = {}
         self.docs: dict[str, str] = {}
+        self.evidence: dict[str, list[str]] = {}
         for indicator in self.sheet.indicators:
             value = self.sheet.value_of(indicator)
             content = (
@@ -90,7 +92,10 @@ class DraftContext:
             )
             self.notes[indicator.key] = value.note if value else ""
             evidence = self.sheet.evidence.get(indicator.pk, [])
-            self.docs[indicator.key] = _short_citation(evidence[0]) if evidence else ""
+            # Every document cited for the value: "Kế hoạch số 02/KH-STTTT ngày 27/01/2022;
+            # Công văn số ..." (short), and each in full for sentences that quote them.
+            self.docs[indicator.key] = "; ".join(_short_citation(item) for item in evidence)
+            self.evidence[indicator.key] = [str(item) for item in evidence]
         self.numbers = numbers
         self.previous = self._comparisons(self.sheet.previous_report)
         last_year_period = report.period.same_period_last_year()
@@ -126,6 +131,7 @@ class DraftContext:
             "n": self.numbers,
             "note": self.notes,
             "doc": self.docs,
+            "evidence": self.evidence,
             "cmp": self.previous,
             "cmp_year": self.last_year,
         }
@@ -157,6 +163,15 @@ def draft_section(section: OutlineSection, context: dict) -> str:
     except TemplateSyntaxError as exc:
         raise DraftError(f"Mẫu soạn của mục {section.number} sai cú pháp: {exc}") from exc
     return tidy(template.render(Context(context)))
+
+
+def draft_checked(context: DraftContext, section: OutlineSection) -> tuple[str, dict[str, str]]:
+    """The section's draft and the figures it is drafted from; refused (DraftError) while a
+    figure it prints has an error-level issue."""
+    errors = blocking_errors(context.sheet, section)
+    if errors:
+        raise DraftError(refusal(section, errors, context.report))
+    return draft_section(section, context.as_dict()), basis_for(context.sheet, section)
 
 
 def draft_report(report: Report) -> dict[int, str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.org.models import Unit
+from cchc.org.scoped import UnitScopedQuerySet
 from cchc.periods.models import Period
 from cchc.periods.workdays import WorkingCalendar
 
@@ -69,6 +70,8 @@ class Report(models.Model):
         "đoạn mở đầu", blank=True, help_text="Căn cứ, lý do báo cáo; để trống để hệ thống soạn."
     )
     closing = models.TextField("đoạn kết", blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__end", "unit__code"]
@@ -182,6 +185,12 @@ class Evidence(models.Model):
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
     issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True)
     summary = models.TextField("trích yếu", blank=True)
+    # An uploaded copy of the document (cchc/reports/evidence_files.py): stored under
+    # CCHC_DATA_DIR with a generated name; the user's file name is kept for the download.
+    file_path = models.CharField("tệp lưu trữ", max_length=255, blank=True)
+    file_name = models.CharField("tên tệp", max_length=255, blank=True)
+    file_type = models.CharField("loại tệp", max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField("dung lượng", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -206,6 +215,9 @@ class NarrativeText(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="narrative")
     section = models.ForeignKey(OutlineSection, on_delete=models.PROTECT, related_name="+")
     text = models.TextField("nội dung", blank=True)
+    # The figures the text was drafted from, as printed then ({indicator key: "46"}); empty
+    # for text written by hand. A figure that no longer prints so makes the section stale.
+    basis = models.JSONField("số liệu dùng để soạn", default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

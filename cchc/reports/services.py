@@ -17,8 +17,10 @@ from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
+from cchc.reports import evidence_files
 from cchc.reports.citations import parse_citation
 from cchc.reports.models import Evidence, NarrativeText, Report, Source, Status, Value
+from cchc.reports.narrative_basis import basis_for, changes, heading
 from cchc.reports.sheet import ReportSheet
 
 
@@ -147,7 +149,8 @@ def save_value(
 
 
 def _check_override(indicator: Indicator, value: Value, content, reason: str | None) -> None:
-    """A value filled from the registers may be changed only with a reason."""
+    """A value that differs from its register figure needs a reason; one equal to it is the
+    register's figure again (not an override, no reason kept)."""
     if value.register_number is None:
         value.source = Source.MANUAL
         return
@@ -167,27 +170,40 @@ def _check_override(indicator: Indicator, value: Value, content, reason: str | N
 @transaction.atomic
 def prefill_from_registers(user, report: Report) -> int:
     """Fill the indicators the template maps to register queries, over the period's window.
-    Values the user overrode keep their figure; the register's figure is stored beside them.
+
+    A register with no rows for the period gives no figure: an empty row stays empty, and a
+    figure taken from it earlier is cleared (nobody counted it any more). A value typed by
+    hand keeps its figure and gets the register's beside it: equal, it becomes the register's
+    figure; different, it is an override that needs a reason (ReportSheet reports it as an
+    error until one is given), whether it was typed before or after the register existed.
     Returns how many values changed."""
     _require(access.can_edit_report(user, report))
     changed = 0
     sourced = report.template.indicators.select_related("section").exclude(source="")
+    values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
     for indicator in sourced:
         number = register_value(
             indicator.source, report.unit, report.period.start, report.period.end
         )
+        value = values.get(indicator.pk) or Value(report=report, indicator=indicator)
+        before = display_value(indicator, value.content)
         if number is None:
-            continue
-        value = Value.objects.filter(report=report, indicator=indicator).first() or Value(
-            report=report, indicator=indicator
-        )
-        overridden = value.source == Source.MANUAL and value.content is not None
-        value.register_number = number
-        if not overridden and value.number != number:
-            before = display_value(indicator, value.content)
-            value.number, value.source = number, Source.REGISTER
+            if value.register_number is None:
+                continue
+            value.register_number = None
+            if value.source == Source.REGISTER:
+                value.set_content(None)
+                value.source = Source.MANUAL
+        else:
+            value.register_number = number
+            if value.content is None or value.source == Source.REGISTER:
+                value.number, value.source = number, Source.REGISTER
+            elif value.content == number:
+                value.source, value.override_reason = Source.REGISTER, ""
+        after = display_value(indicator, value.content)
+        if before != after:
             changed += 1
-            _audit_value(user, report, indicator, "value", before, display_value(indicator, number))
+            _audit_value(user, report, indicator, "value", before, after)
         value.save()
     _store_derived(report, ReportSheet(report))
     if changed:
@@ -196,15 +212,27 @@ def prefill_from_registers(user, report: Report) -> int:
 
 
 @transaction.atomic
-def save_narrative(user, report: Report, section: OutlineSection, text: str) -> NarrativeText:
+def save_narrative(
+    user,
+    report: Report,
+    section: OutlineSection,
+    text: str,
+    basis: dict[str, str] | None = None,
+) -> NarrativeText:
+    """Store a section's text. `basis` (the figures a draft was made from) is given when the
+    text comes from drafting; text saved without it keeps the basis it had."""
     _require(access.can_edit_report(user, report))
     if section.template_id != report.template_id:
         raise WorkflowError("Mục đề cương không thuộc biểu mẫu của báo cáo.")
     item, _ = NarrativeText.objects.get_or_create(report=report, section=section)
+    fields = []
+    if basis is not None and item.basis != basis:
+        item.basis = basis
+        fields.append("basis")
     if item.text != text:
         before = item.text
         item.text = text
-        item.save(update_fields=["text", "updated_at"])
+        fields.append("text")
         log_action(
             user,
             "narrative.edit",
@@ -213,6 +241,45 @@ def save_narrative(user, report: Report, section: OutlineSection, text: str) -> 
             coalesce_key=f"narrative.{section.pk}",
             data={"section": section.number, "before": before, "after": text},
         )
+    if fields:
+        item.save(update_fields=[*fields, "updated_at"])
+    return item
+
+
+@transaction.atomic
+def confirm_narrative(user, report: Report, section: OutlineSection) -> NarrativeText:
+    """The reporter confirms a drafted section still reads true after its figures changed:
+    the figures as they are now become its new basis."""
+    report = _lock(report)
+    _require(access.can_edit_report(user, report))
+    item = NarrativeText.objects.filter(report=report, section=section).first()
+    title = heading(section, report)
+    if item is None or not item.text.strip():
+        raise WorkflowError(f"Mục {title} chưa có nội dung để xác nhận.")
+    if not item.basis:
+        raise WorkflowError(f"Mục {title} không được soạn từ số liệu nên không cần xác nhận.")
+    sheet = ReportSheet(report)
+    changed = changes(sheet, item)
+    item.basis = {**item.basis, **basis_for(sheet, section)}
+    item.save(update_fields=["basis", "updated_at"])
+    figures = "; ".join(
+        f"{indicator.quoted_label} {before or '(trống)'} → {now or '(trống)'}"
+        for indicator, before, now in changed
+    )
+    log_action(
+        user,
+        "narrative.confirm",
+        f"Xác nhận nội dung mục {title} vẫn đúng"
+        + (f" sau khi số liệu đổi ({figures})" if figures else ""),
+        report=report,
+        data={
+            "section": section.number,
+            "changes": [
+                {"indicator": indicator.key, "before": before, "after": now}
+                for indicator, before, now in changed
+            ],
+        },
+    )
     return item
 
 
@@ -250,21 +317,43 @@ def update_document_details(user, report: Report, **fields: Any) -> Report:
 
 
 @transaction.atomic
-def add_evidence(user, report: Report, key: str, fields: dict[str, Any]) -> Evidence:
+def add_evidence(
+    user,
+    report: Report,
+    key: str,
+    fields: dict[str, Any],
+    upload: tuple[str, bytes] | None = None,
+) -> Evidence:
+    """Cite a document for a value; `upload` (file name, content) attaches a copy of it.
+    A refused file raises EvidenceFileError and nothing is written."""
     _require(access.can_edit_report(user, report))
     indicator = report.template.indicators.filter(key=key).first()
     if indicator is None:
         raise WorkflowError(f"Biểu mẫu không có chỉ tiêu mã '{key}'.")
     if not fields.get("doc_type") or not fields.get("number_symbol"):
         raise WorkflowError("Văn bản minh chứng cần có loại văn bản và số, ký hiệu.")
-    evidence = Evidence.objects.create(report=report, indicator=indicator, **fields)
-    log_action(
-        user,
-        "evidence.add",
-        f"Thêm minh chứng cho {indicator.quoted_label}: {evidence}",
-        report=report,
-        data={"indicator": key, "after": str(evidence)},
-    )
+    evidence = Evidence(report=report, indicator=indicator, **fields)
+    if upload is not None:
+        checked = evidence_files.check_file(*upload)
+        evidence.file_name = checked.name
+        evidence.file_type = checked.content_type
+        evidence.file_size = len(checked.content)
+        evidence.file_path = evidence_files.store(report.pk, checked)
+    try:
+        evidence.save()
+        attached = f" (kèm tệp {evidence.file_name})" if evidence.file_name else ""
+        log_action(
+            user,
+            "evidence.add",
+            f"Thêm minh chứng cho {indicator.quoted_label}: {evidence}{attached}",
+            report=report,
+            data={"indicator": key, "after": str(evidence), "file": evidence.file_name},
+            obj=evidence,
+        )
+    except BaseException:
+        # Nothing half-written: a row that could not be stored leaves no file behind.
+        evidence_files.delete(evidence.file_path)
+        raise
     return evidence
 
 
@@ -290,16 +379,22 @@ def evidence_from_citation(text: str, report: Report) -> dict[str, Any] | None:
 
 @transaction.atomic
 def remove_evidence(user, evidence: Evidence) -> None:
+    """Remove a cited document and its uploaded file (the file once the removal commits)."""
     report = evidence.report
     _require(access.can_edit_report(user, report))
+    attached = f" (kèm tệp {evidence.file_name})" if evidence.file_name else ""
     log_action(
         user,
         "evidence.remove",
-        f"Xóa minh chứng {evidence}",
+        f"Xóa minh chứng {evidence}{attached}",
         report=report,
-        data={"before": str(evidence)},
+        data={"before": str(evidence), "file": evidence.file_name},
+        obj=evidence,
     )
+    stored = evidence.file_path
     evidence.delete()
+    if stored:
+        transaction.on_commit(lambda: evidence_files.delete(stored))
 
 
 def _lock(report: Report) -> Report:
@@ -311,7 +406,7 @@ def submit_report(user, report: Report, at: datetime.datetime | None = None) -> 
     """Send the report to the province. `at` records a submission made earlier (imports, demo)."""
     report = _lock(report)
     _require(access.can_submit_report(user, report))
-    errors = ReportSheet(report).errors
+    errors = ReportSheet(report).blocking
     if errors:
         raise WorkflowError(
             "Chưa gửi được báo cáo vì còn lỗi: "

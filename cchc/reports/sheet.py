@@ -9,9 +9,10 @@ from functools import cached_property
 
 from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
-from cchc.catalog.models import Indicator, Section
+from cchc.catalog.models import Indicator, Section, Severity
 from cchc.catalog.values import display_value
-from cchc.reports.models import Evidence, Report, Value
+from cchc.reports.models import Evidence, NarrativeText, Report, Value
+from cchc.reports.narrative_basis import stale_issues
 
 
 @dataclass
@@ -38,8 +39,33 @@ class Row:
         return display_value(self.indicator, number)
 
     @property
+    def overridden(self) -> bool:
+        """The value differs from the figure its register gives (typed before or after)."""
+        if self.value is None or self.value.register_number is None:
+            return False
+        return self.value.content != self.value.register_number
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.overridden and not self.value.override_reason.strip()  # type: ignore[union-attr]
+
+    @property
     def note(self) -> str:
         return self.value.note if self.value else ""
+
+    @property
+    def appendix_note(self) -> str:
+        """The appendix's Ghi chú: the value's note, then each cited document as officials
+        cite it ("Kế hoạch số 02/KH-STTTT ngày 27/01/2022 của Sở … về việc …"), one a line."""
+        note = self.note
+        # A note that already cites a document by its number and symbol (as the seeds' notes
+        # do: "Đề án 02/ĐA-STTTT ngày …") does not repeat it.
+        cited = [
+            str(item)
+            for item in self.evidence
+            if not item.number_symbol or item.number_symbol.casefold() not in note.casefold()
+        ]
+        return "\n".join(part for part in (note, *cited) if part)
 
 
 class ReportSheet:
@@ -86,18 +112,67 @@ class ReportSheet:
         return {**self.entered_numbers, **self.derived}
 
     @cached_property
-    def issues(self) -> list[Issue]:
+    def by_key(self) -> dict[str, Indicator]:
+        return {i.key: i for i in self.indicators}
+
+    @cached_property
+    def narrative(self) -> list[NarrativeText]:
+        return list(self.report.narrative.select_related("section"))
+
+    @cached_property
+    def checked_issues(self) -> list[Issue]:
+        """The template's checks on the values (required, ranges, rules)."""
         filled = {
             i.key
             for i in self.indicators
             if (value := self.values.get(i.pk)) is not None and value.content is not None
         }
         rules = list(self.report.template.rules.all())
-        return check_values(self.indicators, rules, self.numbers, filled)
+        return check_values(self.indicators, rules, self.numbers, filled) + self._overrides()
+
+    def _overrides(self) -> list[Issue]:
+        """A value that differs from its register figure without a reason is an error,
+        whether it was typed before the register existed or after."""
+        issues = []
+        for indicator in self.indicators:
+            value = self.values.get(indicator.pk)
+            if value is None or value.register_number is None or value.override_reason.strip():
+                continue
+            if value.content != value.register_number:
+                typed = display_value(indicator, value.content) or "(trống)"
+                registered = display_value(indicator, value.register_number)
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        f"Chỉ tiêu {indicator.quoted_label} là {typed}, khác số liệu sổ theo "
+                        f"dõi ({registered}): ghi lý do hoặc sửa cho khớp sổ theo dõi.",
+                        (indicator.key,),
+                    )
+                )
+        return issues
+
+    @cached_property
+    def stale_sections(self) -> dict[int, Issue]:
+        """Drafted narrative sections whose figures changed since, by section id (warnings
+        that block submission until redrafted or confirmed)."""
+        return stale_issues(self)
+
+    @property
+    def stale(self) -> list[Issue]:
+        return list(self.stale_sections.values())
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        return [*self.checked_issues, *self.stale]
 
     @property
     def errors(self) -> list[Issue]:
         return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def blocking(self) -> list[Issue]:
+        """What stops submission: errors, and narrative drafted from figures since changed."""
+        return [*self.errors, *self.stale]
 
     def rows(self) -> list[tuple[Section, list[Row]]]:
         grouped: dict[int, tuple[Section, list[Row]]] = {}

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.audit.models import AuditEntry
+from cchc.audit.services import coalesced
 from cchc.catalog.values import InvalidValue
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.shortcuts import period_or_404
-from cchc.reports import services
+from cchc.reports import evidence_files, services
+from cchc.reports.evidence_files import EvidenceFileError
 from cchc.reports.models import Evidence, Report
+from cchc.reports.narrative_basis import read_basis
 from cchc.reports.sheet import ReportSheet
 from cchc.reports.words import outline_title
 
@@ -64,8 +70,14 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     sheet = ReportSheet(report)
     texts = {t.section_id: t.text for t in report.narrative.all()}
     sections = list(report.template.outline.all())
+    stale = sheet.stale_sections
     outline = [
-        (section, outline_title(section.title, report), texts.get(section.pk, ""))
+        (
+            section,
+            outline_title(section.title, report),
+            texts.get(section.pk, ""),
+            stale.get(section.pk),
+        )
         for section in sections
     ]
     charts = list(dict.fromkeys(section.chart for section in sections if section.chart))
@@ -137,14 +149,34 @@ def save_narrative(request: HttpRequest, report_id: int, section_id: int) -> Jso
     report = visible_report(request, report_id)
     section = get_object_or_404(report.template.outline, pk=section_id)
     try:
-        text = json.loads(request.body or b"{}").get("text", "")
-    except ValueError:
+        payload = json.loads(request.body or b"{}")
+        text = payload.get("text", "")
+        token = payload.get("basis")
+    except (ValueError, AttributeError):
         return JsonResponse({"error": "Yêu cầu không hợp lệ."}, status=400)
+    # A drafted text arrives with the signed figures it was drafted from (section_draft).
+    basis = read_basis(str(token), report, section) if token else None
+    if token and basis is None:
+        return JsonResponse({"error": "Bản soạn không hợp lệ; hãy soạn lại mục này."}, status=400)
     try:
-        services.save_narrative(request.user, report, section, str(text))
+        services.save_narrative(request.user, report, section, str(text), basis=basis)
     except PermissionDenied as exc:
         return JsonResponse({"error": str(exc)}, status=403)
-    return JsonResponse({"saved": True})
+    return JsonResponse({"saved": True, **_sheet_state(ReportSheet(report))})
+
+
+@login_required
+@require_POST
+def confirm_narrative(request: HttpRequest, report_id: int, section_id: int) -> HttpResponse:
+    """'Xác nhận nội dung vẫn đúng': the section's current figures become its basis."""
+    report = visible_report(request, report_id)
+    section = get_object_or_404(report.template.outline, pk=section_id)
+    try:
+        services.confirm_narrative(request.user, report, section)
+        messages.success(request, f"Đã xác nhận nội dung mục {section.number} vẫn đúng.")
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"/reports/{report.pk}/#narr-{section.pk}")
 
 
 @login_required
@@ -180,10 +212,17 @@ def add_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
         "issuer": request.POST.get("issuer", "").strip(),
         "summary": request.POST.get("summary", "").strip(),
     }
+    upload = request.FILES.get("file")
     try:
-        services.add_evidence(request.user, report, key, fields)
+        services.add_evidence(
+            request.user,
+            report,
+            key,
+            fields,
+            (upload.name or "", upload.read()) if upload is not None else None,
+        )
         messages.success(request, "Đã thêm văn bản minh chứng.")
-    except services.WorkflowError as exc:
+    except (services.WorkflowError, EvidenceFileError) as exc:
         messages.error(request, str(exc))
     return redirect(f"/reports/{report.pk}/#row-{key}")
 
@@ -200,11 +239,32 @@ def remove_evidence(request: HttpRequest, report_id: int, evidence_id: int) -> H
 
 
 @login_required
+@require_GET
+def evidence_file(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
+    """The uploaded copy of a cited document, for whoever may see the report (404 otherwise)."""
+    report = visible_report(request, report_id)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
+    if not evidence.file_path:
+        raise Http404("Minh chứng này không kèm tệp")
+    try:
+        handle = evidence_files.path_of(evidence.file_path).open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Không tìm thấy tệp minh chứng") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.file_name, content_type=evidence.file_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 @require_POST
 def update_header(request: HttpRequest, report_id: int) -> HttpResponse:
     """Number, date, signer and recipients of the document (only the fields posted)."""
     report = visible_report(request, report_id)
-    fields = {name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST}
+    fields: dict[str, Any] = {
+        name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST
+    }
     raw_date = fields.get("report_date", "").strip()
     try:
         fields["report_date"] = (
@@ -229,7 +289,7 @@ def prefill(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("report", report_id=report.pk)
 
 
-WORKFLOW_ACTIONS = {
+WORKFLOW_ACTIONS: dict[str, tuple[Callable[..., Report], str]] = {
     "submit": (services.submit_report, "Đã gửi báo cáo."),
     "approve": (services.approve_report, "Đã phê duyệt báo cáo."),
     "return": (services.return_report, "Đã trả lại báo cáo cho đơn vị."),
@@ -258,5 +318,5 @@ def workflow(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
 @login_required
 def audit_trail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = visible_report(request, report_id)
-    entries = report.audit_entries.select_related("user")
-    return render(request, "reports/audit.html", {"report": report, "entries": entries})
+    lines = coalesced(AuditEntry.objects.filter(report=report))
+    return render(request, "reports/audit.html", {"report": report, "lines": lines})

@@ -8,7 +8,7 @@ import datetime
 from cchc.org.models import Unit, UnitKind
 from cchc.reports.models import Report
 
-HEAD_TITLES = {
+HEAD_TITLES: dict[str, str] = {
     UnitKind.PROVINCE: "CHỦ TỊCH",
     UnitKind.DISTRICT: "CHỦ TỊCH",
     UnitKind.COMMUNE: "CHỦ TỊCH",

@@ -27,12 +27,11 @@ def current_period_codes(today) -> list[str]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    unit_ids = access.visible_unit_ids(user)
     units = Unit.objects.filter(pk__in=access.reporting_unit_ids(user), must_report=True).order_by(
         "code"
     )
     reports = list(
-        Report.objects.filter(unit_id__in=unit_ids)
+        Report.objects.visible_to(user)
         .select_related("unit", "period", "template")
         .order_by("-period__end", "unit__code")[:50]
     )

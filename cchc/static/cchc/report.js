@@ -82,7 +82,9 @@
     try {
       let result;
       if (id.startsWith("narr:")) {
-        result = await post(item.url, { text: item.text });
+        const body = { text: item.text };
+        if (item.basis) body.basis = item.basis;  // the signed figures of a draft
+        result = await post(item.url, body);
       } else {
         const body = { key: item.key };
         body[item.field] = item.text;
@@ -118,7 +120,7 @@
     const id = fieldId(el);
     const pending = loadPending();
     const item = { t: Date.now(), text: el.value };
-    if (el.classList.contains("narr")) item.url = el.dataset.url;
+    if (el.classList.contains("narr")) { item.url = el.dataset.url; if (el.dataset.basis) item.basis = el.dataset.basis; }
     else { item.key = el.dataset.key; item.field = el.classList.contains("note") ? "note" : "value"; }
     const reason = document.querySelector('input.reason[data-key="' + el.dataset.key + '"]');
     if (item.field === "value" && reason) item.reason = reason.value;
@@ -197,7 +199,10 @@
       const data = await response.json();
       if (!response.ok) { setState(data.error || "Không soạn được", "bad"); return; }
       area.value = data.text;
+      area.dataset.basis = data.basis;  // saved with the text: the figures it was drafted from
       area.dispatchEvent(new Event("input"));
+      const stale = document.getElementById("stale-" + button.dataset.target.slice(2));
+      if (stale) stale.remove();
     });
   });
 
