@@ -70,7 +70,11 @@ def test_reporter_fills_and_submits_consolidator_sees_it(
 
     # A value that is not a number gets a message at the field, naming it.
     type_value(page, "ppc_tasks_assigned", "mười")
-    expect(page.locator("#msg-ppc_tasks_assigned")).to_contain_text("không phải là số")
+    # The answer waits behind the autosaves of the fields before it: on a loaded machine
+    # that takes longer than Playwright's 5 s default.
+    expect(page.locator("#msg-ppc_tasks_assigned")).to_contain_text(
+        "không phải là số", timeout=20_000
+    )
     type_value(page, "ppc_tasks_assigned", "10")
     expect(page.locator("#msg-ppc_tasks_assigned")).to_have_text("")
     for key, text in [
