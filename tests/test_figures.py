@@ -14,7 +14,8 @@ from django.urls import reverse
 from cchc.periods.models import Period
 from cchc.records.models import Post, StaffingSnapshot, TaskKind
 from cchc.records.sources import STAFFING_LOOK_BACK_DAYS
-from cchc.registers.imports import import_dossiers, import_procedures
+from cchc.registers.catalogue import import_procedures
+from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier
 from cchc.registers.sources import register_value
 from cchc.reports import services
