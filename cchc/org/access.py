@@ -1,7 +1,8 @@
 """The one place that decides who may see or change what.
 
 A role held on a unit covers that unit and all units below it. Views and services
-ask these functions; nothing else looks at role assignments.
+ask these functions; nothing else decides. The role scope itself (which units a user's roles
+cover) is computed in cchc.org.models, where Unit.objects.visible_to uses it too.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q
 
-from cchc.org.models import Role, RoleAssignment, Unit
+from cchc.org.models import VIEWING_ROLES, Role, RoleAssignment, Unit, holds_admin, role_scope
 
 AnyUser = User | AnonymousUser
 
@@ -28,42 +28,17 @@ class Report(Protocol):
 
 
 def _scope(user: AnyUser, roles: set[str]) -> set[int]:
-    """Ids of the units on which the user holds one of `roles` (directly or above)."""
-    if not user.is_authenticated:
-        return set()
-    cache = getattr(user, "_cchc_scope_cache", None)
-    if cache is None:
-        cache = {}
-        user._cchc_scope_cache = cache  # type: ignore[union-attr,attr-defined]
-    key = frozenset(roles)
-    if key not in cache:
-        ids: set[int] = set()
-        assignments = RoleAssignment.objects.filter(user=user, role__in=roles).select_related(
-            "unit"
-        )
-        for assignment in assignments:
-            ids |= assignment.unit.descendant_ids()
-        cache[key] = ids
-    return cache[key]
+    return role_scope(user, roles)
 
 
 def is_admin(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or _scope(user, {Role.ADMIN})))
-
-
-def visible_filter_for_units(user: AnyUser) -> Q:
-    """Unit.objects.visible_to's condition: everything for an admin, else the role scope."""
-    return (
-        Q()
-        if is_admin(user)
-        else Q(pk__in=_scope(user, {Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR}))
-    )
+    return holds_admin(user)
 
 
 def visible_unit_ids(user: AnyUser) -> set[int]:
     if is_admin(user):
         return set(Unit.objects.values_list("pk", flat=True))
-    return _scope(user, {Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR})
+    return _scope(user, set(VIEWING_ROLES))
 
 
 def reporting_unit_ids(user: AnyUser) -> set[int]:
