@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -499,7 +498,3 @@ def _back_to_unit(
         at=at,
     )
     return report
-
-
-def numbers_of(report: Report) -> dict[str, Decimal | None]:
-    return ReportSheet(report).numbers
