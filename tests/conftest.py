@@ -15,6 +15,14 @@ from cchc.periods.models import Period
 from cchc.reports import services
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "mat-khau-thu"
 
 
@@ -166,3 +174,14 @@ def demo_documents(django_db_setup, django_db_blocker) -> dict[str, bytes]:
         rendered["draft_docx"] = exporters()["docx"](draft).render().content
         transaction.set_rollback(True)
     return rendered
+
+
+@pytest.fixture
+def browser():
+    """Debian's headless Chromium driven by Playwright (imported here, for the browser tests)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

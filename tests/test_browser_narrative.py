@@ -6,25 +6,16 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from cchc.reports import services
 from cchc.reports.drafts import fill_empty_sections
 from cchc.reports.models import Evidence, NarrativeText
 from cchc.reports.sheet import ReportSheet
-from tests.conftest import CHROMIUM
-from tests.test_browser import CHROMIUM_ARGS, login
+from tests.test_browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_redraft_clears_out_of_date_section(live_server, browser, complete_report, reporter):

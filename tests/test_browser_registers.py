@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cchc.records.models import Feedback
 from cchc.registers.catalogue import import_procedures
 from cchc.registers.models import ColumnMapping, Dossier
-from tests.test_browser import browser, login  # noqa: F401  (the fixture and the helper)
+from tests.test_browser import login
 from tests.test_dossier_import import CATALOGUE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ EXPORT = """STT;Số hồ sơ;Mã thủ tục;Hình thức nộp;Ngày nhận;H�
 """
 
 
-def test_mapping_page_then_feedback_register(live_server, browser, reporter, province, tmp_path):  # noqa: F811
+def test_mapping_page_then_feedback_register(live_server, browser, reporter, province, tmp_path):
     import_procedures(CATALOGUE.encode(), "tthc.csv", province["ST-STTTT"])
     export = tmp_path / "motcua.csv"
     export.write_text(EXPORT.replace(";", ","), encoding="utf-8")
