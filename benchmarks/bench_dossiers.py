@@ -247,6 +247,7 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
     import cchc.registers.writes as writes
     from cchc.org.models import Unit, UnitKind
     from cchc.periods.windows import parse_period
+    from cchc.registers.catalogue import import_procedures
     from cchc.registers.models import Dossier
     from cchc.registers.stats import window_stats
 
@@ -270,7 +271,7 @@ def run_cchc(args, folder: Path, result: dict, save) -> dict:
     units = list(Unit.objects.filter(code__in=codes).order_by("code"))
     for unit in units:
         path = folder / "tthc" / f"{unit.code}.csv"
-        imports.import_procedures(path, path.name, unit)
+        import_procedures(path, path.name, unit)
     result["setup_s"] = time.perf_counter() - began
     save()
 
