@@ -9,20 +9,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cchc.org.models import Role, RoleAssignment
+from cchc.org.models import Role
 from cchc.registers.models import Procedure
 from cchc.reports import services
 from cchc.reports.models import Status
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, _user
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = "Mã TTHC,Tên TTHC,Thời hạn giải quyết\n1.0001,Thủ tục A,10\n"
-
-
-def _user(django_user_model, username: str, role: str, unit):
-    user = django_user_model.objects.create_user(username, password=PASSWORD)
-    RoleAssignment.objects.create(user=user, unit=unit, role=role)
-    return user
 
 
 @pytest.fixture
