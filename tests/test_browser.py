@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # a thread with a running loop unless told it is safe (the test owns both).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
 def login(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)

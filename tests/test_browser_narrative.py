@@ -8,11 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cchc.registers.catalogue import import_procedures
 from cchc.reports import services
 from cchc.reports.drafts import fill_empty_sections
-from cchc.reports.models import Evidence, NarrativeText
+from cchc.reports.models import Evidence, NarrativeText, Value
 from cchc.reports.sheet import ReportSheet
 from tests.test_browser import login
+from tests.test_dossier_import import CATALOGUE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -58,3 +60,40 @@ def test_upload_evidence_file_from_the_row(
     row.get_by_role("button", name="Thêm minh chứng").click()
     expect(page.locator("#row-plan_completion_rate a.ev-file")).to_contain_text("ke-hoach.pdf")
     assert Evidence.objects.get(report=report).file_type == "application/pdf"
+
+
+def test_page_marks_changes_as_they_are_saved(live_server, browser, complete_report, reporter):
+    """Without reloading: a figure typed on the page marks the section drafted from it as out
+    of date (with its confirm button), and a register figure overridden with a reason shows
+    as overridden beside the value."""
+    report = complete_report
+    import_procedures(CATALOGUE.encode(), "tthc.csv", report.unit)
+    services.prefill_from_registers(reporter, report)
+    fill_empty_sections(reporter, report)
+    section = report.template.outline.get(number="1.1.1.")
+    page = browser.new_page()
+    login(page, live_server.url, reporter.username)
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    expect(page.locator(f"#stale-{section.pk}")).to_have_count(0)
+    expect(page.locator("#src-procedures_in_force")).to_have_text("Từ sổ theo dõi")
+
+    page.locator("#v-plan_tasks_done").fill("30")
+    stale = page.locator(f"#stale-{section.pk}")
+    expect(stale).to_contain_text("40 → 30", timeout=20_000)
+    expect(page.locator(f"#narr-{section.pk}")).to_have_class(re.compile("stale"))
+
+    page.locator("#v-procedures_in_force").fill("3")
+    expect(page.locator("#msg-procedures_in_force")).to_contain_text("ghi lý do", timeout=20_000)
+    page.locator('input.reason[data-key="procedures_in_force"]').fill("01 TTHC mới công bố")
+    source = page.locator("#src-procedures_in_force")
+    expect(source).to_have_text("Đã sửa; sổ theo dõi: 2", timeout=20_000)
+    expect(source).to_have_class(re.compile("overridden"))
+
+    catalogue = report.template.outline.get(number="1.3.1.")
+    expect(page.locator(f"#stale-{catalogue.pk}")).to_contain_text("2 → 3")
+
+    stale.get_by_role("button", name="Xác nhận nội dung vẫn đúng").click()
+    expect(page.get_by_text("Đã xác nhận nội dung mục 1.1.1. vẫn đúng.")).to_be_visible()
+    expect(page.locator(f"#stale-{section.pk}")).to_have_count(0)
+    assert set(ReportSheet(report).stale_sections) == {catalogue.pk}
+    assert Value.objects.get(report=report, indicator__key="procedures_in_force").number == 3

@@ -118,7 +118,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableAuditEntry()
-
-    @property
-    def recorded_later(self) -> bool:
-        return self.occurred_at is not None

@@ -21,7 +21,19 @@ def _repr(obj: Any, limit: int = 255) -> str:
     return str(obj)[:limit] if obj is not None else ""
 
 
-def log_action(
+def log_action(*args, **kwargs) -> AuditEntry:
+    """Record a change as a new row (see audit_entry for the arguments)."""
+    entry = audit_entry(*args, **kwargs)
+    entry.save()
+    return entry
+
+
+def log_actions(entries: list[AuditEntry]) -> None:
+    """Record several changes of one step (a pre-fill) in one insert."""
+    AuditEntry.objects.bulk_create(entries)
+
+
+def audit_entry(
     user,
     action: str,
     summary: str,
@@ -33,7 +45,7 @@ def log_action(
     obj: models.Model | None = None,
     unit=None,
 ) -> AuditEntry:
-    """Record a change as a new row; nothing stored is ever edited.
+    """The entry recording a change, not yet stored; nothing stored is ever edited.
 
     `obj` is what changed (defaults to the report); `unit` defaults from the report or from the
     object (its `unit`, or the object itself when it is a unit). `coalesce_key` names the field an
@@ -60,7 +72,7 @@ def log_action(
             unit = obj
         elif obj is not None:
             unit = getattr(obj, "unit", None)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         user=user,
         user_repr=_repr(user and (user.get_full_name() or user.username), 150),
         action=action,

@@ -7,10 +7,14 @@ and the reports pre-fill values without importing those apps."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # (unit, start, end) -> the figure, or None when the register holds no rows for the period
 # (what that means is written in each source module's docstring).
@@ -36,3 +40,40 @@ def register_value(
     name: str, unit: Any, start: datetime.date, end: datetime.date
 ) -> Decimal | None:
     return SOURCES[name][1](unit, start, end)
+
+
+def register_values(
+    names: Iterable[str], unit: Any, start: datetime.date, end: datetime.date
+) -> dict[str, Decimal | None]:
+    """Several sources over one window, sharing their queries: sources reading the same
+    register aggregate (the window's dossier figures, one model's counts…) run it once, so
+    a whole template costs one query per register aggregate, not one per indicator."""
+    with shared_queries():
+        return {name: register_value(name, unit, start, end) for name in names}
+
+
+# The results of register aggregates while a shared_queries() block runs; None outside one,
+# where every source reads the database afresh (registers change between two calls).
+_shared: contextvars.ContextVar[dict[Hashable, Any] | None] = contextvars.ContextVar(
+    "shared_register_queries", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_queries() -> Iterator[None]:
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, run once per key inside a shared_queries() block. The key must name
+    everything the result depends on (the aggregate, the unit, the window)."""
+    cache = _shared.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

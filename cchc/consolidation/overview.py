@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from cchc.org.models import Unit, UnitKind
+from cchc.org.models import Unit, UnitKind, UnitQuerySet
 from cchc.periods.models import Period, working_calendar
 from cchc.reports.models import Report, Status
 
@@ -58,26 +58,22 @@ class Overview:
         )
 
 
-def period_overview(period: Period, unit_ids: set[int]) -> Overview:
+def period_overview(period: Period, units: UnitQuerySet) -> Overview:
     """Units that must report and were open during the period (or have a report for it)."""
     calendar = working_calendar()
     reports = {
         r.unit_id: r
-        for r in Report.objects.filter(
-            period__code=period.code, unit_id__in=unit_ids
-        ).select_related("period", "template")
+        for r in Report.objects.filter(period__code=period.code, unit__in=units).select_related(
+            "period", "template"
+        )
     }
     for report in reports.values():
         report.use_calendar(calendar)  # lateness on today's calendar, read once
-    units = (
-        Unit.objects.filter(pk__in=unit_ids)
-        .filter(
-            Q(must_report=True, valid_from__lte=period.end)
-            & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
-            | Q(pk__in=reports.keys())
-        )
-        .select_related("parent")
-    )
+    units = units.filter(
+        Q(must_report=True, valid_from__lte=period.end)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        | Q(pk__in=reports.keys())
+    ).select_related("parent")
     kind_rank = {kind: rank for rank, kind in enumerate(UnitKind.values)}
     ordered = sorted(units, key=lambda unit: (kind_rank[unit.kind], unit.code))
     return Overview([OverviewRow(unit, reports.get(unit.pk)) for unit in ordered])

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cchc.org import access
-from cchc.org.models import Unit, UnitKind
+from cchc.org.models import Unit, UnitKind, UnitQuerySet
 from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
 from cchc.registers.figures import on_time_rate
@@ -32,13 +32,13 @@ class UnitRow:
         return on_time_rate(self.figures)
 
 
-def province_rows(period: Period, unit_ids: set[int]) -> tuple[list[UnitRow], dict[str, int]]:
+def province_rows(period: Period, units: UnitQuerySet) -> tuple[list[UnitRow], dict[str, int]]:
     """One row per unit that keeps a dossier register or had to report in the period (open
     during it), and the totals of the units that keep one."""
-    dossiers = Dossier.objects.filter(unit_id__in=unit_ids)
+    dossiers = Dossier.objects.filter(unit__in=units)
     figures = grouped_stats(dossiers, period.start, period.end, "unit_id")
     kept = set(dossiers.order_by().values_list("unit_id", flat=True).distinct())
-    units = Unit.objects.filter(pk__in=unit_ids).filter(
+    units = units.filter(
         Q(pk__in=kept)
         | Q(must_report=True, valid_from__lte=period.end)
         & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
@@ -63,7 +63,7 @@ def _consolidator_period(request: HttpRequest, period_code: str) -> Period:
 def dossier_overview_xlsx(request: HttpRequest, period_code: str) -> HttpResponse:
     """Biểu II.06a with a row per unit that keeps a dossier register, and the total."""
     period = _consolidator_period(request, period_code)
-    rows, totals = province_rows(period, access.consolidated_unit_ids(request.user))
+    rows, totals = province_rows(period, Unit.objects.consolidated_by(request.user))
     scope = access.consolidation_roots(request.user)
     rendered = DossierStatsXlsx(
         scope[0] if len(scope) == 1 else None,
@@ -79,7 +79,7 @@ def dossier_overview_xlsx(request: HttpRequest, period_code: str) -> HttpRespons
 @login_required
 def dossier_overview(request: HttpRequest, period_code: str) -> HttpResponse:
     period = _consolidator_period(request, period_code)
-    rows, totals = province_rows(period, access.consolidated_unit_ids(request.user))
+    rows, totals = province_rows(period, Unit.objects.consolidated_by(request.user))
     return render(
         request,
         "consolidation/dossier_overview.html",

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from cchc.consolidation.overview import period_overview
 from cchc.org import access
+from cchc.org.models import Unit
 from cchc.periods.shortcuts import period_or_404
 from cchc.periods.windows import PeriodCodeError, parse_period
 from cchc.reports.services import template_deadline
@@ -33,7 +34,7 @@ def overview(request: HttpRequest, period_code: str) -> HttpResponse:
     if not access.can_consolidate(request.user):
         raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
     period = period_or_404(period_code)
-    rows = period_overview(period, access.consolidated_unit_ids(request.user))
+    rows = period_overview(period, Unit.objects.consolidated_by(request.user))
     return render(
         request,
         "consolidation/overview.html",

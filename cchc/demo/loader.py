@@ -25,7 +25,8 @@ from cchc.catalog.loader import SafeLoader, load_builtin_templates
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
 from cchc.demo.records import load_records
-from cchc.org.models import RoleAssignment, Unit
+from cchc.org.models import Unit
+from cchc.org.services import assign_role
 from cchc.periods.models import Period
 from cchc.registers import services as services_registers
 from cchc.registers.catalogue import import_procedures
@@ -130,9 +131,12 @@ def _load_units(rows: list[dict[str, Any]]) -> None:
 
 
 def _load_users(rows: list[dict[str, Any]]) -> None:
+    """The demo's accounts; their roles are handed out by the demo's administrator through
+    the role service, so the trail shows who gave whom which role."""
+    users = {}
     for row in rows:
         first, _, last = row["name"].rpartition(" ")
-        user = User.objects.create_user(
+        users[row["username"]] = User.objects.create_user(
             row["username"],
             password=PASSWORD,
             first_name=first,
@@ -140,10 +144,10 @@ def _load_users(rows: list[dict[str, Any]]) -> None:
             is_staff=row.get("superuser", False),
             is_superuser=row.get("superuser", False),
         )
+    admin = next(users[row["username"]] for row in rows if row.get("superuser"))
+    for row in rows:
         for role, unit_code in row.get("roles", []):
-            RoleAssignment.objects.create(
-                user=user, unit=Unit.objects.get(code=unit_code), role=role
-            )
+            assign_role(admin, users[row["username"]], Unit.objects.get(code=unit_code), role)
 
 
 def _enter(user: User, report: Report, values: dict[str, Any]) -> None:

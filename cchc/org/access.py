@@ -87,9 +87,7 @@ def can_edit_registers(user: AnyUser, unit: Unit) -> bool:
 
 def consolidated_unit_ids(user: AnyUser) -> set[int]:
     """Units whose reporting status the user watches as consolidator."""
-    if is_admin(user):
-        return set(Unit.objects.values_list("pk", flat=True))
-    return _scope(user, {Role.CONSOLIDATOR})
+    return set(Unit.objects.consolidated_by(user).values_list("pk", flat=True))
 
 
 def consolidation_roots(user: AnyUser) -> list[Unit]:

@@ -26,6 +26,12 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             return self.all()
         return self.filter(pk__in=role_scope(user, VIEWING_ROLES))
 
+    def consolidated_by(self, user: Any) -> UnitQuerySet:
+        """The units whose reporting `user` follows as consolidator (all, for an admin)."""
+        if self.sees_all(user):
+            return self.all()
+        return self.filter(pk__in=role_scope(user, {Role.CONSOLIDATOR}))
+
     def sees_all(self, user: Any) -> bool:
         """Whether `user` sees every unit (and so every unit-less row, e.g. of the trail)."""
         return holds_admin(user)

@@ -26,8 +26,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Max, Q, QuerySet, Sum
 
 from cchc.base import sources as registry
 from cchc.org.models import Unit
@@ -79,48 +80,123 @@ def latest_snapshots(
     return rows.filter(wanted)
 
 
+# A member of a group: the aggregate expression it adds, given the window (start, end).
+Expression = Callable[[datetime.date, datetime.date], Aggregate]
+Rows = Callable[[Unit, datetime.date, datetime.date], QuerySet]
+
+
+class Group:
+    """Sources that aggregate the same rows (one register over one window), read in one
+    query: each source adds its expression as a member, and the first member read inside a
+    shared_queries() block (a pre-fill) computes every member's figure at once."""
+
+    def __init__(self, name: str, rows: Rows):
+        self.name, self.rows = name, rows
+        self.members: dict[str, Expression] = {}
+
+    def member(self, expression: Expression) -> Callable[[Unit, datetime.date, datetime.date], Any]:
+        alias = f"m{len(self.members)}"
+        self.members[alias] = expression
+
+        def read(unit: Unit, start: datetime.date, end: datetime.date) -> Any:
+            figures = registry.shared(
+                (self.name, unit.pk, start, end),
+                lambda: self.rows(unit, start, end).aggregate(
+                    **{name: member(start, end) for name, member in self.members.items()}
+                ),
+            )
+            return figures[alias]
+
+        return read
+
+
+def _count_or_none(read: Callable[[Unit, datetime.date, datetime.date], Any], rows) -> Source:
+    """A count that is a figure only when the window holds rows (`rows`, a member counting
+    what the count is taken among): no such row, no figure."""
+
+    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        return Decimal(read(unit, start, end)) if rows(unit, start, end) else None
+
+    return source
+
+
+def _plan_year_tasks(kind: str) -> Group:
+    return Group(
+        f"tasks.{kind}",
+        lambda unit, start, end: plan_year(Task.objects.filter(unit=unit, kind=kind), start, end),
+    )
+
+
+TASKS = {kind: _plan_year_tasks(kind) for kind in TaskKind}
+
+
 def _tasks(kind: str, status: Progress | None = None, done: bool = False) -> Source:
     """Tasks of the plan year by their status at the cut-off; None without a task of the
     plan year (a register kept for 2022 says nothing about 2026)."""
 
-    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        tasks = plan_year(Task.objects.filter(unit=unit, kind=kind), start, end)
+    def wanted(start: datetime.date, end: datetime.date) -> Aggregate:
         states = Task.status_q(end)
-        wanted = Q()
         if done:
-            wanted = states[Progress.ON_TIME] | states[Progress.LATE]
-        elif status is not None:
-            wanted = states[status]
-        figures = tasks.aggregate(rows=Count("pk"), counted=Count("pk", filter=wanted))
-        return Decimal(figures["counted"]) if figures["rows"] else None
+            return Count("pk", filter=states[Progress.ON_TIME] | states[Progress.LATE])
+        if status is not None:
+            return Count("pk", filter=states[status])
+        return Count("pk")
 
-    return source
+    group = TASKS[TaskKind(kind)]
+    return _count_or_none(group.member(wanted), group.member(lambda start, end: Count("pk")))
+
+
+# The rows of one register dated in the window (or from the year's start), by model, date
+# field and window kind; each group is read in one aggregate.
+DATED: dict[tuple[type, str, bool], Group] = {}
+
+
+def _dated(model, date_field: str, cumulative: bool) -> Group:
+    def rows(unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet:
+        first = year_start(end) if cumulative else start
+        return model.objects.filter(unit=unit, **{f"{date_field}__range": (first, end)})
+
+    key = (model, date_field, cumulative)
+    if key not in DATED:
+        window = "ytd" if cumulative else "period"
+        DATED[key] = Group(f"{model._meta.label_lower}.{date_field}.{window}", rows)
+    return DATED[key]
+
+
+def _only(filters: dict) -> Q | None:
+    return Q(**filters) if filters else None
 
 
 def _count(model, date_field: str, cumulative: bool, total: str | None = None, **filters):
     """Rows of the kind `filters` select dated in the window (or from the year's start), or
     the sum of `total` over them; None when there is no such row, or no row states `total`."""
+    group = _dated(model, date_field, cumulative)
+    if total is None:
+        read = group.member(lambda start, end: Count("pk", filter=_only(filters)))
 
-    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        first = year_start(end) if cumulative else start
-        rows = model.objects.filter(unit=unit, **{f"{date_field}__range": (first, end)}, **filters)
-        if total is None:
-            count = rows.count()
+        def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+            count = read(unit, start, end)
             return Decimal(count) if count else None
-        summed = rows.aggregate(total=Sum(total))["total"]  # NULL when no row states it
-        return None if summed is None else Decimal(summed)
 
-    return source
+        return source
+    summed = group.member(lambda start, end: Sum(total, filter=_only(filters)))
+
+    def sum_source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+        value = summed(unit, start, end)  # NULL when no row states it
+        return None if value is None else Decimal(value)
+
+    return sum_source
 
 
 def _inspected_units(cumulative: bool, **filters) -> Source:
     """Distinct units inspected: one unit inspected twice counts once. None when no unit of
     the kind was inspected in the window."""
+    read = _dated(Inspection, "inspected_on", cumulative).member(
+        lambda start, end: Count("inspected_unit", distinct=True, filter=_only(filters))
+    )
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        first = year_start(end) if cumulative else start
-        rows = Inspection.objects.filter(unit=unit, inspected_on__range=(first, end), **filters)
-        count = rows.aggregate(n=Count("inspected_unit", distinct=True))["n"]
+        count = read(unit, start, end)
         return Decimal(count) if count else None
 
     return source
@@ -136,47 +212,64 @@ def _feedback_in_play(unit: Unit, first: datetime.date, end: datetime.date) -> Q
     )
 
 
+def _feedback_group(cumulative: bool) -> Group:
+    def rows(unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[Feedback]:
+        return _feedback_in_play(unit, year_start(end) if cumulative else start, end)
+
+    return Group(f"feedback.{'ytd' if cumulative else 'period'}", rows)
+
+
+FEEDBACK = {cumulative: _feedback_group(cumulative) for cumulative in (False, True)}
+
+
 def _feedback_count(date_field: str, cumulative: bool) -> Source:
     """Feedback received (or handled) in the window; None when none was in play in it."""
+    group = FEEDBACK[cumulative]
 
-    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+    def counted(start: datetime.date, end: datetime.date) -> Aggregate:
         first = year_start(end) if cumulative else start
-        in_play = _feedback_in_play(unit, first, end)
-        figures = in_play.aggregate(
-            rows=Count("pk"),
-            counted=Count("pk", filter=Q(**{f"{date_field}__range": (first, end)})),
-        )
-        return Decimal(figures["counted"]) if figures["rows"] else None
+        return Count("pk", filter=Q(**{f"{date_field}__range": (first, end)}))
 
-    return source
+    return _count_or_none(group.member(counted), group.member(lambda start, end: Count("pk")))
 
 
 def _feedback(status: Progress, handled_in_window: bool = False) -> Source:
     """Feedback in `status` at the cut-off; with `handled_in_window`, only those handled
     inside the window (ON_TIME or LATE: within or after the deadline). None when no feedback
     was in play in the window."""
+    group = FEEDBACK[False]
 
-    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
+    def counted(start: datetime.date, end: datetime.date) -> Aggregate:
         wanted = Feedback.status_q(end)[status]
         if handled_in_window:
             wanted &= Q(handled_on__gte=start)
-        figures = _feedback_in_play(unit, start, end).aggregate(
-            rows=Count("pk"), counted=Count("pk", filter=wanted)
-        )
-        return Decimal(figures["counted"]) if figures["rows"] else None
+        return Count("pk", filter=wanted)
 
-    return source
+    return _count_or_none(group.member(counted), group.member(lambda start, end: Count("pk")))
+
+
+_documents = _dated(OutgoingDocument, "issued_on", False)
+_documents_total = _documents.member(lambda start, end: Count("pk"))
+_documents_electronic = _documents.member(
+    lambda start, end: Count("pk", filter=~Q(form=DocumentForm.PAPER))
+)
 
 
 def _electronic_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-    figures = OutgoingDocument.objects.filter(unit=unit, issued_on__range=(start, end)).aggregate(
-        total=Count("pk"),
-        electronic=Count("pk", filter=~Q(form=DocumentForm.PAPER)),
-    )
-    if not figures["total"]:
+    total = _documents_total(unit, start, end)
+    if not total:
         return None
-    rate = Decimal(figures["electronic"]) / figures["total"] * 100
+    rate = Decimal(_documents_electronic(unit, start, end)) / total * 100
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _snapshots(unit: Unit, oldest: datetime.date, end: datetime.date) -> dict[str, dict]:
+    """Each category's latest snapshot taken in [oldest, end]."""
+    latest: dict[str, dict] = {}
+    rows = StaffingSnapshot.objects.filter(unit=unit, as_of__range=(oldest, end))
+    for row in rows.order_by("-as_of").values("category", "quota", "actual"):
+        latest.setdefault(row["category"], dict(row))
+    return latest
 
 
 def _staffing(category: str, field: str, look_back_days: int) -> Source:
@@ -187,15 +280,11 @@ def _staffing(category: str, field: str, look_back_days: int) -> Source:
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         oldest = end - datetime.timedelta(days=look_back_days)
-        row = (
-            StaffingSnapshot.objects.filter(
-                unit=unit, category=category, as_of__range=(oldest, end)
-            )
-            .order_by("-as_of")
-            .values_list(field, flat=True)
-            .first()
+        latest = registry.shared(
+            ("staffing", unit.pk, oldest, end), lambda: _snapshots(unit, oldest, end)
         )
-        return None if row is None else Decimal(row)
+        row = latest.get(category)
+        return None if row is None or row[field] is None else Decimal(row[field])
 
     return source
 

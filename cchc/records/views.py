@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.audit.services import trail_of
 from cchc.base import tables as dossier_imports
 from cchc.base.exporters import Rendered
-from cchc.base.sources import SOURCES
+from cchc.base.sources import SOURCES, register_values
 from cchc.base.tables import ImportRejected
 from cchc.org import access
 from cchc.org.models import Unit
@@ -96,9 +96,7 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
     unit = visible_unit(request, unit_code)
     spec = _spec(register)
     period = _period(request)
-    rows = spec.in_period(
-        _rows_visible(spec, request).filter(unit=unit), period.start, period.end
-    )
+    rows = spec.in_period(_rows_visible(spec, request).filter(unit=unit), period.start, period.end)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     lines = []
     for record in page:
@@ -115,10 +113,8 @@ def register_list(request: HttpRequest, unit_code: str, register: str) -> HttpRe
                 "due_on": getattr(record, "due_on", None),
             }
         )
-    summary = [
-        (SOURCES[name][0], SOURCES[name][1](unit, period.start, period.end))
-        for name in spec.summary
-    ]
+    figures = register_values(spec.summary, unit, period.start, period.end)
+    summary = [(SOURCES[name][0], figures[name]) for name in spec.summary]
     return render(
         request,
         "records/list.html",

@@ -22,6 +22,8 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from cchc.base import sources as registry
 from cchc.base.sources import register_value as register_value
 from cchc.org.models import Unit
@@ -35,9 +37,16 @@ Source = Callable[[Unit, datetime.date, datetime.date], Decimal | None]
 CHANNEL_KEYS = {"new_online", "new_direct", "new_postal"}
 
 
+def _window_figures(unit: Unit, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    return registry.shared(
+        ("dossiers.window", unit.pk, start, end),
+        lambda: window_stats(Dossier.objects.filter(unit=unit), start, end),
+    )
+
+
 def _stat(key: str) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        figures = window_stats(Dossier.objects.filter(unit=unit), start, end)
+        figures = _window_figures(unit, start, end)
         if not figures["received"] or (key in CHANNEL_KEYS and not figures[key]):
             return None
         return Decimal(figures[key])
@@ -49,30 +58,44 @@ def _figures_rate(rate: Callable[[dict[str, int]], Decimal | None]) -> Source:
     """A rate of the window's Biểu II.06a figures; None when its denominator is 0."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        return rate(window_stats(Dossier.objects.filter(unit=unit), start, end))
+        return rate(_window_figures(unit, start, end))
 
     return source
 
 
 def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        value = read(rates(unit, start, end))
+        figures = registry.shared(
+            ("dossiers.rates", unit.pk, start, end), lambda: rates(unit, start, end)
+        )
+        value = read(figures)
         return None if value is None else Decimal(value)
 
     return source
 
 
+def _per_procedure(
+    unit: Unit, start: datetime.date, end: datetime.date
+) -> tuple[dict[str, dict[str, int]], set[str]]:
+    """The window's statistics per procedure code, and the codes of the procedures offered
+    online (toàn trình or một phần, the former levels 3 and 4)."""
+    per_code = grouped_stats(Dossier.objects.filter(unit=unit), start, end, "procedure_code")
+    online = set(
+        Procedure.objects.filter(unit=unit)
+        .exclude(online_level=OnlineLevel.NONE)
+        .values_list("code", flat=True)
+    )
+    return per_code, online
+
+
 def _by_procedure(count: Callable[[dict[str, dict[str, int]], set[str]], int]) -> Source:
-    """A count from the window's statistics per procedure code and the codes of the
-    procedures offered online (toàn trình or một phần, the former levels 3 and 4); None
-    when it counts nothing (no dossier of the kind it counts in the window)."""
+    """A count from _per_procedure; None when it counts nothing (no dossier of the kind it
+    counts in the window)."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        per_code = grouped_stats(Dossier.objects.filter(unit=unit), start, end, "procedure_code")
-        online = set(
-            Procedure.objects.filter(unit=unit)
-            .exclude(online_level=OnlineLevel.NONE)
-            .values_list("code", flat=True)
+        per_code, online = registry.shared(
+            ("dossiers.per_procedure", unit.pk, start, end),
+            lambda: _per_procedure(unit, start, end),
         )
         counted = count(per_code, online)
         return Decimal(counted) if counted else None
@@ -84,12 +107,23 @@ def _new(figures: dict[str, int]) -> int:
     return figures["new_online"] + figures["new_direct"] + figures["new_postal"]
 
 
-def _procedures(**filters) -> Source:
+# The catalogue counts, all taken in one aggregate.
+CATALOGUE_COUNTS = {
+    "total": Count("pk"),
+    "online_full": Count("pk", filter=Q(online_level=OnlineLevel.FULL)),
+    "postal": Count("pk", filter=Q(postal=True)),
+}
+
+
+def _procedures(kind: str) -> Source:
     """Procedures of the catalogue (of one kind); None when the catalogue holds none."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        count = Procedure.objects.filter(unit=unit, **filters).count()
-        return Decimal(count) if count else None
+        counts = registry.shared(
+            ("procedures", unit.pk),
+            lambda: Procedure.objects.filter(unit=unit).aggregate(**CATALOGUE_COUNTS),
+        )
+        return Decimal(counts[kind]) if counts[kind] else None
 
     return source
 
@@ -149,12 +183,12 @@ SOURCES: dict[str, tuple[str, Source]] = {
         "Hồ sơ quá hạn trong kỳ đã có văn bản xin lỗi (Mẫu 04)",
         _rate(lambda r: r.overdue_with_apology if r.overdue else None),
     ),
-    "procedures.total": ("Số TTHC trong danh mục", _procedures()),
+    "procedures.total": ("Số TTHC trong danh mục", _procedures("total")),
     "procedures.online_full": (
         "Số TTHC cung cấp DVC trực tuyến toàn trình",
-        _procedures(online_level=OnlineLevel.FULL),
+        _procedures("online_full"),
     ),
-    "procedures.postal": ("Số TTHC tiếp nhận, trả kết quả qua BCCI", _procedures(postal=True)),
+    "procedures.postal": ("Số TTHC tiếp nhận, trả kết quả qua BCCI", _procedures("postal")),
 }
 
 registry.register(SOURCES)

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.audit.services import log_action
-from cchc.base.sources import register_value
+from cchc.audit.models import AuditEntry
+from cchc.audit.services import audit_entry, log_action, log_actions
+from cchc.base.sources import register_values
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
@@ -74,22 +75,28 @@ def start_report(
 def _store_derived(report: Report, sheet: ReportSheet) -> None:
     """Keep the computed values of derived indicators stored beside the entered ones."""
     by_key = {i.key: i for i in sheet.indicators}
+    created: list[Value] = []
+    updated: list[Value] = []
     for key, number in sheet.derived.items():
         indicator = by_key[key]
         value = sheet.values.get(indicator.pk)
         if value is None:
-            if number is None:
-                continue
-            value = Value(report=report, indicator=indicator, source=Source.FORMULA)
+            if number is not None:
+                created.append(
+                    Value(report=report, indicator=indicator, number=number, source=Source.FORMULA)
+                )
+            continue
         if value.number == number and value.source == Source.FORMULA:
             continue
-        value.number, value.source = number, Source.FORMULA
-        value.save()
+        value.number, value.source, value.updated_at = number, Source.FORMULA, timezone.now()
+        updated.append(value)
+    Value.objects.bulk_create(created)
+    Value.objects.bulk_update(updated, ["number", "source", "updated_at"])
 
 
-def _audit_value(user, report: Report, indicator: Indicator, field: str, before: Any, after: Any):
+def _value_entry(user, report: Report, indicator: Indicator, field: str, before, after):
     label = "ghi chú" if field == "note" else "số liệu"
-    log_action(
+    return audit_entry(
         user,
         f"value.{field}",
         f"Sửa {label} {indicator.quoted_label}: {before or '(trống)'} → {after or '(trống)'}",
@@ -97,6 +104,10 @@ def _audit_value(user, report: Report, indicator: Indicator, field: str, before:
         coalesce_key=f"{indicator.key}.{field}",
         data={"indicator": indicator.key, "field": field, "before": before, "after": after},
     )
+
+
+def _audit_value(user, report: Report, indicator: Indicator, field: str, before: Any, after: Any):
+    _value_entry(user, report, indicator, field, before, after).save()
 
 
 @transaction.atomic
@@ -177,18 +188,21 @@ def prefill_from_registers(user, report: Report) -> int:
     error until one is given), whether it was typed before or after the register existed.
     Returns how many values changed."""
     _require(access.can_edit_report(user, report))
-    changed = 0
-    sourced = report.template.indicators.select_related("section").exclude(source="")
+    sourced = list(report.template.indicators.select_related("section").exclude(source=""))
+    period = report.period
+    numbers = register_values(
+        {indicator.source for indicator in sourced}, report.unit, period.start, period.end
+    )
     values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
+    created: list[Value] = []
+    updated: list[Value] = []
+    entries: list[AuditEntry] = []
     for indicator in sourced:
-        number = register_value(
-            indicator.source, report.unit, report.period.start, report.period.end
-        )
+        number = numbers[indicator.source]
         value = values.get(indicator.pk) or Value(report=report, indicator=indicator)
+        stored = _stored_fields(value)
         before = display_value(indicator, value.content)
         if number is None:
-            if value.register_number is None:
-                continue
             value.register_number = None
             if value.source == Source.REGISTER:
                 value.set_content(None)
@@ -201,13 +215,30 @@ def prefill_from_registers(user, report: Report) -> int:
                 value.source, value.override_reason = Source.REGISTER, ""
         after = display_value(indicator, value.content)
         if before != after:
-            changed += 1
-            _audit_value(user, report, indicator, "value", before, after)
-        value.save()
+            entries.append(_value_entry(user, report, indicator, "value", before, after))
+        if value.pk is None:
+            if _stored_fields(value) != _stored_fields(Value()):
+                created.append(value)
+        elif _stored_fields(value) != stored:
+            value.updated_at = timezone.now()
+            updated.append(value)
+    Value.objects.bulk_create(created)
+    Value.objects.bulk_update(updated, [*PREFILLED_FIELDS, "updated_at"])
+    log_actions(entries)
     _store_derived(report, ReportSheet(report))
-    if changed:
-        log_action(user, "report.prefill", f"Lấy {changed} số liệu từ sổ theo dõi", report=report)
-    return changed
+    if entries:
+        log_action(
+            user, "report.prefill", f"Lấy {len(entries)} số liệu từ sổ theo dõi", report=report
+        )
+    return len(entries)
+
+
+# What a pre-fill may change on a value.
+PREFILLED_FIELDS = ["number", "text", "date", "source", "override_reason", "register_number"]
+
+
+def _stored_fields(value: Value) -> tuple:
+    return tuple(getattr(value, field) for field in PREFILLED_FIELDS)
 
 
 @transaction.atomic

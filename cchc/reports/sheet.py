@@ -50,6 +50,18 @@ class Row:
         return self.overridden and not self.value.override_reason.strip()  # type: ignore[union-attr]
 
     @property
+    def source_label(self) -> str:
+        """Beside a value its register feeds: where the figure comes from ("" when the
+        register gave none)."""
+        if self.value is None or self.value.register_number is None:
+            return ""
+        if self.needs_reason:
+            return f"Khác sổ theo dõi ({self.register_display}): cần ghi lý do"
+        if self.overridden:
+            return f"Đã sửa; sổ theo dõi: {self.register_display}"
+        return "Từ sổ theo dõi"
+
+    @property
     def note(self) -> str:
         return self.value.note if self.value else ""
 

@@ -102,6 +102,8 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
 def _sheet_state(sheet: ReportSheet) -> dict:
     return {
         "derived": sheet.derived_display(),
+        # The drafted sections whose figures changed since: {section id: what changed}.
+        "stale": {str(pk): issue.message for pk, issue in sheet.stale_sections.items()},
         "issues": [
             {"severity": issue.severity, "message": issue.message, "keys": list(issue.keys)}
             for issue in sheet.issues
@@ -138,6 +140,10 @@ def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
             "saved": True,
             "key": key,
             "display": row_value.display if row_value else "",
+            "source": {
+                "label": row_value.source_label if row_value else "",
+                "overridden": bool(row_value and row_value.overridden),
+            },
             **_sheet_state(sheet),
         }
     )

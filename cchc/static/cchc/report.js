@@ -58,12 +58,53 @@
     }
   }
 
+  // A drafted section whose figures changed since: the warning and its confirm button.
+  function renderStale(stale) {
+    document.querySelectorAll("#narrative .outline[data-section]").forEach((div) => {
+      const message = stale[div.dataset.section];
+      let box = document.getElementById("stale-" + div.dataset.section);
+      div.classList.toggle("stale", !!message);
+      if (!message) { if (box) box.remove(); return; }
+      if (!box) {
+        box = document.createElement("div");
+        box.className = "stale-msg warning"; box.id = "stale-" + div.dataset.section;
+        box.setAttribute("role", "alert");
+        box.appendChild(document.createElement("span"));
+        if (div.dataset.confirmUrl) {
+          const form = document.createElement("form");
+          form.method = "post"; form.action = div.dataset.confirmUrl; form.className = "inline";
+          const token = document.createElement("input");
+          token.type = "hidden"; token.name = "csrfmiddlewaretoken"; token.value = csrf;
+          const button = document.createElement("button");
+          button.type = "submit"; button.className = "confirm-narrative";
+          button.textContent = "Xác nhận nội dung vẫn đúng";
+          form.append(token, button);
+          flushBeforeSubmit(form);
+          box.appendChild(form);
+        }
+        div.querySelector("label").after(box);
+      }
+      const text = box.querySelector("span") || box.insertBefore(document.createElement("span"), box.firstChild);
+      text.textContent = "⚠ " + message + " ";
+    });
+  }
+
+  // Beside a register-fed value: whether it is the register's figure or an override.
+  function renderSource(key, source) {
+    const small = document.getElementById("src-" + key);
+    if (!small || !source) return;
+    small.textContent = source.label;
+    small.classList.toggle("overridden", !!source.overridden);
+  }
+
   function applyServerState(data) {
     for (const [key, text] of Object.entries(data.derived || {})) {
       const out = document.getElementById("v-" + key);
       if (out && out.tagName === "OUTPUT") out.textContent = text;
     }
     if (data.issues) renderIssues(data.issues);
+    if (data.stale) renderStale(data.stale);
+    if (data.key && data.source) renderSource(data.key, data.source);
   }
 
   function showFieldError(key, message) {
@@ -207,13 +248,14 @@
   });
 
   // Forms that leave the page wait until every typed value is saved.
-  document.querySelectorAll("form[data-flush]").forEach((form) => {
+  function flushBeforeSubmit(form) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       await flushAll();
       form.submit();  // no second submit event: the form's own checks already ran
     });
-  });
+  }
+  document.querySelectorAll("form[data-flush]").forEach(flushBeforeSubmit);
 
   window.addEventListener("beforeunload", (event) => {
     if (Object.keys(loadPending()).length || inFlight) { event.preventDefault(); event.returnValue = ""; }
