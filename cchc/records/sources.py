@@ -93,6 +93,7 @@ class Group:
     def __init__(self, name: str, rows: Rows):
         self.name, self.rows = name, rows
         self.members: dict[str, Expression] = {}
+        self.row_count = self.member(lambda start, end: Count("pk"))
 
     def member(self, expression: Expression) -> Callable[[Unit, datetime.date, datetime.date], Any]:
         alias = f"m{len(self.members)}"
@@ -112,7 +113,8 @@ class Group:
 
 def _count_or_none(read: Callable[[Unit, datetime.date, datetime.date], Any], rows) -> Source:
     """A count that is a figure only when the window holds rows (`rows`, a member counting
-    what the count is taken among): no such row, no figure."""
+    what the count is taken among; the count itself for a count of one kind): no such row,
+    no figure."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         return Decimal(read(unit, start, end)) if rows(unit, start, end) else None
@@ -143,7 +145,7 @@ def _tasks(kind: str, status: Progress | None = None, done: bool = False) -> Sou
         return Count("pk")
 
     group = TASKS[TaskKind(kind)]
-    return _count_or_none(group.member(wanted), group.member(lambda start, end: Count("pk")))
+    return _count_or_none(group.member(wanted), group.row_count)
 
 
 # The rows of one register dated in the window (or from the year's start), by model, date
@@ -173,12 +175,7 @@ def _count(model, date_field: str, cumulative: bool, total: str | None = None, *
     group = _dated(model, date_field, cumulative)
     if total is None:
         read = group.member(lambda start, end: Count("pk", filter=_only(filters)))
-
-        def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-            count = read(unit, start, end)
-            return Decimal(count) if count else None
-
-        return source
+        return _count_or_none(read, read)
     summed = group.member(lambda start, end: Sum(total, filter=_only(filters)))
 
     def sum_source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
@@ -194,12 +191,7 @@ def _inspected_units(cumulative: bool, **filters) -> Source:
     read = _dated(Inspection, "inspected_on", cumulative).member(
         lambda start, end: Count("inspected_unit", distinct=True, filter=_only(filters))
     )
-
-    def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-        count = read(unit, start, end)
-        return Decimal(count) if count else None
-
-    return source
+    return _count_or_none(read, read)
 
 
 def _feedback_in_play(unit: Unit, first: datetime.date, end: datetime.date) -> QuerySet[Feedback]:
@@ -230,7 +222,7 @@ def _feedback_count(date_field: str, cumulative: bool) -> Source:
         first = year_start(end) if cumulative else start
         return Count("pk", filter=Q(**{f"{date_field}__range": (first, end)}))
 
-    return _count_or_none(group.member(counted), group.member(lambda start, end: Count("pk")))
+    return _count_or_none(group.member(counted), group.row_count)
 
 
 def _feedback(status: Progress, handled_in_window: bool = False) -> Source:
@@ -245,18 +237,17 @@ def _feedback(status: Progress, handled_in_window: bool = False) -> Source:
             wanted &= Q(handled_on__gte=start)
         return Count("pk", filter=wanted)
 
-    return _count_or_none(group.member(counted), group.member(lambda start, end: Count("pk")))
+    return _count_or_none(group.member(counted), group.row_count)
 
 
 _documents = _dated(OutgoingDocument, "issued_on", False)
-_documents_total = _documents.member(lambda start, end: Count("pk"))
 _documents_electronic = _documents.member(
     lambda start, end: Count("pk", filter=~Q(form=DocumentForm.PAPER))
 )
 
 
 def _electronic_rate(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
-    total = _documents_total(unit, start, end)
+    total = _documents.row_count(unit, start, end)
     if not total:
         return None
     rate = Decimal(_documents_electronic(unit, start, end)) / total * 100

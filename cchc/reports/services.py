@@ -216,10 +216,11 @@ def prefill_from_registers(user, report: Report) -> int:
         after = display_value(indicator, value.content)
         if before != after:
             entries.append(_value_entry(user, report, indicator, "value", before, after))
+        if _stored_fields(value) == stored:
+            continue
         if value.pk is None:
-            if _stored_fields(value) != _stored_fields(Value()):
-                created.append(value)
-        elif _stored_fields(value) != stored:
+            created.append(value)
+        else:
             value.updated_at = timezone.now()
             updated.append(value)
     Value.objects.bulk_create(created)
