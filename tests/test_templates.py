@@ -297,8 +297,9 @@ def bad_file_cases():
         ),
         pytest.param(
             VALID.replace("consolidation: avg", "consolidation: median"),
-            "bieu.yaml, phần I, dòng 1 (plan_completion_rate): cách tổng hợp 'median' "
-            "không hợp lệ.",
+            "bieu.yaml, phần I, dòng 1 (plan_completion_rate): cách tổng hợp theo đơn vị "
+            "'median' không hợp lệ; dùng một trong: sum, avg, weighted, min, max, count, "
+            "count_true, none.",
             id="bad-consolidation",
         ),
         pytest.param(
@@ -432,7 +433,7 @@ def test_template_command_loads_a_file(tmp_path):
 def test_template_command_refuses_a_bad_file(tmp_path):
     path = write(tmp_path, VALID.replace("consolidation: avg", "consolidation: median"))
     before = counts()
-    with pytest.raises(CommandError, match="cách tổng hợp 'median' không hợp lệ"):
+    with pytest.raises(CommandError, match="cách tổng hợp theo đơn vị 'median' không hợp lệ"):
         call_command("template", "load", str(path), stdout=StringIO())
     assert counts() == before
 

@@ -16,12 +16,14 @@ from cchc.catalog.models import (
     Consolidation,
     Indicator,
     OutlineSection,
+    PeriodConsolidation,
     ReportTemplate,
     Rule,
     Section,
     Severity,
     ValueType,
 )
+from cchc.org.models import UnitKind
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 # libyaml's loader when PyYAML was built with it: ten times faster on the 1.500-line built-ins.
@@ -62,6 +64,7 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
         raise TemplateFileError(f"{source}: 'version' phải là số nguyên dương.")
     keys: dict[str, str] = {}
     formulas: dict[str, str] = {}
+    weights: dict[str, str] = {}
     for s_index, section in enumerate(data["sections"], start=1):
         where_section = f"{source}, phần {section.get('code', s_index)}"
         if not section.get("code") or not section.get("title"):
@@ -80,16 +83,29 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
                 raise TemplateFileError(f"{where}: kiểu số liệu '{row.get('type')}' không hợp lệ.")
             if row["type"] in (ValueType.YES_NO, ValueType.CHOICE) and not row.get("choices"):
                 raise TemplateFileError(f"{where}: chỉ tiêu mã hóa phải có 'choices'.")
-            consolidation = row.get("consolidation", Consolidation.NONE)
-            if consolidation not in Consolidation.values:
-                raise TemplateFileError(f"{where}: cách tổng hợp '{consolidation}' không hợp lệ.")
+            consolidation_rule(row, where)
             if row.get("formula"):
                 formulas[key] = row["formula"]
+            weight = consolidation_rule(row, where)[2]
+            if weight:
+                weights[key] = weight
             if row.get("source") and row["source"] not in register_sources():
                 raise TemplateFileError(
                     f"{where}: nguồn '{row['source']}' không có; dùng một trong: "
                     f"{', '.join(sorted(register_sources()))}."
                 )
+    for key, weight in weights.items():
+        if weight not in keys or weight in weights:
+            raise TemplateFileError(
+                f"{keys[key]}: chỉ tiêu trọng số '{weight}' không có trong biểu mẫu "
+                "hoặc chính nó cũng tính bình quân gia quyền."
+            )
+    kinds = data.get("unit_kinds", [])
+    if not isinstance(kinds, list) or set(kinds) - set(UnitKind.values):
+        raise TemplateFileError(
+            f"{source}: 'unit_kinds' phải là danh sách loại đơn vị trong: "
+            f"{', '.join(UnitKind.values)}."
+        )
     try:
         for key, formula in formulas.items():
             _check_names(formula, keys, f"{keys[key]}: công thức")
@@ -107,6 +123,39 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
             raise TemplateFileError(
                 f"{source}, đề cương mục {index}: phải có số thứ tự (number) và tiêu đề (title)."
             )
+
+
+def consolidation_rule(row: dict[str, Any], where: str) -> tuple[str, str, str]:
+    """(over units, over periods, weight key) of a row's `consolidation:`, written either as
+    the units' rule alone (`sum`) or as {units: weighted, weight: KEY, periods: weighted}."""
+    raw = row.get("consolidation", Consolidation.NONE)
+    spec = raw if isinstance(raw, dict) else {"units": raw}
+    unknown = set(spec) - {"units", "periods", "weight"}
+    if unknown:
+        raise TemplateFileError(
+            f"{where}: cách tổng hợp có khóa không hợp lệ: {', '.join(sorted(unknown))} "
+            "(dùng units, periods, weight)."
+        )
+    units = spec.get("units", Consolidation.NONE)
+    periods = spec.get("periods", PeriodConsolidation.LAST)
+    weight = spec.get("weight", "")
+    if units not in Consolidation.values:
+        raise TemplateFileError(
+            f"{where}: cách tổng hợp theo đơn vị '{units}' không hợp lệ; "
+            f"dùng một trong: {', '.join(Consolidation.values)}."
+        )
+    if periods not in PeriodConsolidation.values:
+        raise TemplateFileError(
+            f"{where}: cách tổng hợp theo kỳ '{periods}' không hợp lệ; "
+            f"dùng một trong: {', '.join(PeriodConsolidation.values)}."
+        )
+    weighted = Consolidation.WEIGHTED in (units, periods)
+    if weighted != bool(weight):
+        raise TemplateFileError(
+            f"{where}: bình quân gia quyền cần chỉ tiêu trọng số (weight), "
+            "và chỉ bình quân gia quyền mới dùng trọng số."
+        )
+    return units, periods, weight
 
 
 def _check_names(expression: str, keys: dict[str, str], where: str) -> None:
@@ -140,6 +189,7 @@ def load_template(path: Path, user=None) -> ReportTemplate:
         name=data["name"],
         description=data.get("description", ""),
         deadline_working_days=data.get("deadline_working_days", 2),
+        unit_kinds=data.get("unit_kinds", []),
     )
     order = 0
     indicators = []
@@ -152,6 +202,7 @@ def load_template(path: Path, user=None) -> ReportTemplate:
             order += 1
             if row.get("stt"):
                 ref = f"{section.code}.{row['stt']}"
+            units_rule, periods_rule, weight = consolidation_rule(row, "")
             indicators.append(
                 Indicator(
                     template=template,
@@ -166,7 +217,9 @@ def load_template(path: Path, user=None) -> ReportTemplate:
                     required=row.get("required", False),
                     choices=row.get("choices", []),
                     formula=row.get("formula", ""),
-                    consolidation=row.get("consolidation", Consolidation.NONE),
+                    consolidation=units_rule,
+                    period_consolidation=periods_rule,
+                    consolidation_weight=weight,
                     source=row.get("source", ""),
                     note_hint=row.get("note_hint", ""),
                     order=order,

@@ -26,12 +26,27 @@ NUMERIC_TYPES = {
 
 
 class Consolidation(models.TextChoices):
+    """How the units' values of an indicator make the consolidated value (DHIS2's
+    aggregation type across the organisation tree)."""
+
     SUM = "sum", "Cộng"
-    AVG = "avg", "Trung bình"
+    AVG = "avg", "Trung bình các đơn vị có số liệu"
+    WEIGHTED = "weighted", "Bình quân gia quyền (theo chỉ tiêu trọng số)"
     MIN = "min", "Nhỏ nhất"
     MAX = "max", "Lớn nhất"
+    COUNT = "count", "Đếm số đơn vị có số liệu"
     COUNT_TRUE = "count_true", "Đếm số đơn vị có"
     NONE = "none", "Không tổng hợp"
+
+
+class PeriodConsolidation(models.TextChoices):
+    """How one unit's values of shorter periods make the value of a longer one (the
+    quarters of a year): flows add up, stocks and year-to-date figures take the last."""
+
+    SUM = "sum", "Cộng các kỳ"
+    LAST = "last", "Số liệu kỳ cuối"
+    AVG = "avg", "Trung bình các kỳ"
+    WEIGHTED = "weighted", "Bình quân gia quyền các kỳ"
 
 
 class Severity(models.TextChoices):
@@ -48,6 +63,12 @@ class ReportTemplate(models.Model):
         "số ngày làm việc được gửi sau ngày chốt", default=2
     )
     is_active = models.BooleanField("đang dùng", default=True)
+    unit_kinds = models.JSONField(
+        "loại đơn vị dùng biểu mẫu",
+        default=list,
+        blank=True,
+        help_text='Ví dụ ["department"]; để trống: mọi loại đơn vị.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,7 +122,24 @@ class Indicator(models.Model):
     choices = models.JSONField("mã hóa lựa chọn", default=list, blank=True)
     formula = models.CharField("công thức", max_length=500, blank=True)
     consolidation = models.CharField(
-        "cách tổng hợp", max_length=12, choices=Consolidation.choices, default=Consolidation.NONE
+        "tổng hợp theo đơn vị",
+        max_length=12,
+        choices=Consolidation.choices,
+        default=Consolidation.NONE,
+    )
+    consolidation_weight = models.CharField(
+        "chỉ tiêu trọng số",
+        max_length=80,
+        blank=True,
+        help_text="Với bình quân gia quyền: mã chỉ tiêu làm trọng số, ví dụ dossiers_returned "
+        "cho tỷ lệ hồ sơ đúng hạn (tỷ lệ chung = tổng số đúng hạn / tổng số đã giải quyết).",
+    )
+    period_consolidation = models.CharField(
+        "tổng hợp theo kỳ",
+        max_length=12,
+        choices=PeriodConsolidation.choices,
+        default=PeriodConsolidation.LAST,
+        help_text="Khi số liệu của kỳ dài (năm) được lập từ các kỳ ngắn (quý) của đơn vị.",
     )
     source = models.CharField(
         "lấy từ sổ theo dõi",

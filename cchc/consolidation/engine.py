@@ -1,0 +1,359 @@
+"""Consolidated values: every indicator of a template over the units below a unit, by the
+template's rules, computed on demand from the stored values (DHIS2's aggregation types).
+
+A unit's value for the period comes from its counted report for the period itself or, when
+it has none and the period is longer than the template's (a year from quarters), from its
+counted reports of the shorter periods inside it, combined by the indicator's rule over
+periods (sum of flows, last of stocks and year-to-date figures, average, weighted average).
+The units' values are then combined by the rule over units. Derived indicators (with a
+formula) are never combined: they are recomputed from the consolidated parts. Reports of
+different versions of the template meet by indicator key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from cchc.catalog.formulas import compute_derived
+from cchc.catalog.models import (
+    NUMERIC_TYPES,
+    Consolidation,
+    Indicator,
+    PeriodConsolidation,
+    ReportTemplate,
+)
+from cchc.catalog.values import format_number
+from cchc.org.models import Unit, UnitKind
+from cchc.periods.windows import Window, parse_period
+from cchc.reports.models import Report, Status, Value
+
+APPROVED = "approved"
+SUBMITTED = "submitted"
+INCLUDE_LABELS = {
+    APPROVED: "Chỉ báo cáo đã phê duyệt",
+    SUBMITTED: "Báo cáo đã gửi và đã phê duyệt",
+}
+COUNTED_STATUSES: dict[str, set[str]] = {
+    APPROVED: {Status.APPROVED},
+    SUBMITTED: {Status.SUBMITTED, Status.APPROVED},
+}
+AVERAGE_PLACES = 2
+
+
+class ConsolidationError(ValueError):
+    pass
+
+
+@dataclass
+class UnitPart:
+    """One unit's share of a consolidation: the reports that count, or why none does."""
+
+    unit: Unit
+    reports: list[Report]  # counted, oldest period first
+    report: Report | None  # its report for the period itself, counted or not
+    lacking_periods: list[str] = field(default_factory=list)  # shorter periods not counted
+
+    @property
+    def counted(self) -> bool:
+        return bool(self.reports)
+
+
+@dataclass
+class Consolidated:
+    root: Unit
+    window: Window
+    template: ReportTemplate  # the newest version: the keys consolidated
+    include: str
+    indicators: list[Indicator]  # numeric, in template order
+    values: dict[str, Decimal | None]
+    parts: list[UnitPart]  # every unit expected, in tree order
+    unit_values: dict[str, dict[int, Decimal | None]]  # key -> unit id -> its value
+    period_values: dict[int, dict[str, Decimal | None]]  # report id -> key -> stored value
+    lacking_keys: dict[int, list[str]]  # version -> keys of the newest version it lacks
+    versions: dict[int, int]  # unit id -> version of the template its reports use
+
+    @property
+    def counted(self) -> list[Unit]:
+        return [part.unit for part in self.parts if part.counted]
+
+    @property
+    def missing(self) -> list[Unit]:
+        return [part.unit for part in self.parts if not part.counted]
+
+    def indicator(self, key: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.key == key:
+                return indicator
+        raise KeyError(key)
+
+    def shown(self, key: str) -> str:
+        """The consolidated value as a Vietnamese official writes it ("86,96"), "" for none."""
+        value = self.values.get(key)
+        return "" if value is None else format_number(value, places(self.indicator(key)))
+
+    def contributors(self, key: str) -> int:
+        """How many counted units have a value for `key`."""
+        return sum(1 for value in self.unit_values.get(key, {}).values() if value is not None)
+
+    def as_json(self) -> dict:
+        return {
+            "values": {key: _json_number(value) for key, value in self.values.items()},
+            "counted": [unit.code for unit in self.counted],
+            "missing": [unit.code for unit in self.missing],
+        }
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def places(indicator: Indicator) -> int:
+    """Decimals of a consolidated value: an average of whole numbers keeps two."""
+    averaged = {Consolidation.AVG, Consolidation.WEIGHTED}
+    return AVERAGE_PLACES if indicator.consolidation in averaged else indicator.decimals
+
+
+def shorter_periods(window: Window) -> list[Window]:
+    """The windows a longer period is built from: quarters of a year, a half or nine months,
+    months of a quarter; none for a month or a custom window."""
+    if window.kind == "quarter":
+        assert window.number is not None
+        codes = [
+            f"M{month}-{window.year}"
+            for month in range(3 * window.number - 2, 3 * window.number + 1)
+        ]
+    elif window.kind in ("half", "nine_months", "year"):
+        codes = [f"Q{number}-{window.year}" for number in range(1, 5)]
+    else:
+        return []
+    windows = [parse_period(code) for code in codes]
+    return [w for w in windows if w.start >= window.start and w.end <= window.end]
+
+
+def default_template_code(root: Unit, window: Window) -> str:
+    """The template most of the units below `root` used for the period, else the first
+    active one."""
+    used = Counter(
+        Report.objects.filter(
+            unit_id__in=root.descendant_ids() - {root.pk}, period__code=window.code
+        ).values_list("template__code", flat=True)
+    )
+    if used:
+        return used.most_common(1)[0][0]
+    template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()
+    if template is None:
+        raise ConsolidationError("Chưa có biểu mẫu báo cáo nào.")
+    return template.code
+
+
+def consolidate(
+    root: Unit,
+    period: str | Window,
+    template_code: str | None = None,
+    include: str = APPROVED,
+) -> Consolidated:
+    """Every numeric indicator of `template_code` over the units below `root` for `period`,
+    counting approved reports only or submitted ones too (`include`)."""
+    if include not in COUNTED_STATUSES:
+        raise ConsolidationError(
+            f"Cách chọn báo cáo '{include}' không hợp lệ; dùng approved hoặc submitted."
+        )
+    window = parse_period(period) if isinstance(period, str) else period
+    code = template_code or default_template_code(root, window)
+    template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
+    if template is None:
+        raise ConsolidationError(f"Không có biểu mẫu mã '{code}'.")
+    indicators = [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
+    parts = _unit_parts(root, window, code, COUNTED_STATUSES[include])
+    counted = [report for part in parts for report in part.reports]
+    period_values = _stored_values(counted, {i.key for i in indicators if not i.is_derived})
+    unit_values = _unit_values(indicators, parts, period_values)
+    values = _over_units(indicators, unit_values)
+    versions = {part.unit.pk: part.reports[-1].template.version for part in parts if part.reports}
+    return Consolidated(
+        root=root,
+        window=window,
+        template=template,
+        include=include,
+        indicators=indicators,
+        values=values,
+        parts=parts,
+        unit_values=unit_values,
+        period_values=period_values,
+        lacking_keys=_lacking_keys(template, {r.template for r in counted}),
+        versions=versions,
+    )
+
+
+def _unit_parts(root: Unit, window: Window, code: str, statuses: set[str]) -> list[UnitPart]:
+    below = root.descendant_ids() - {root.pk}
+    shorter = {w.code: w for w in shorter_periods(window)}
+    reports = list(
+        Report.objects.filter(
+            unit_id__in=below, period__code__in=[window.code, *shorter], template__code=code
+        ).select_related("unit", "period", "template")
+    )
+    elsewhere = Report.objects.filter(unit_id__in=below, period__code=window.code).exclude(
+        template__code=code
+    )
+    kinds = (
+        ReportTemplate.objects.filter(code=code)
+        .order_by("-version")
+        .values_list("unit_kinds", flat=True)[0]
+    )
+    must = Q(must_report=True, valid_from__lte=window.end) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=window.start)
+    )
+    if kinds:
+        must &= Q(kind__in=kinds)
+    units = (
+        Unit.objects.filter(pk__in=below)
+        .filter(must | Q(pk__in={r.unit_id for r in reports if r.period.code == window.code}))
+        .exclude(pk__in=elsewhere.values("unit_id"))
+    )
+    by_unit: dict[int, list[Report]] = defaultdict(list)
+    for report in reports:
+        by_unit[report.unit_id].append(report)
+    kind_rank = {kind: rank for rank, kind in enumerate(UnitKind.values)}
+    parts = []
+    for unit in sorted(units, key=lambda unit: (kind_rank[unit.kind], unit.code)):
+        own = by_unit.get(unit.pk, [])
+        direct = next((r for r in own if r.period.code == window.code), None)
+        if direct is not None:
+            parts.append(UnitPart(unit, [direct] if direct.status in statuses else [], direct))
+            continue
+        counted = sorted((r for r in own if r.status in statuses), key=lambda r: r.period.start)
+        lacking = [c for c in shorter if c not in {r.period.code for r in counted}]
+        parts.append(UnitPart(unit, counted, None, lacking if counted else []))
+    return parts
+
+
+def _stored_values(reports: list[Report], keys: set[str]) -> dict[int, dict[str, Decimal | None]]:
+    stored: dict[int, dict[str, Decimal | None]] = {report.pk: {} for report in reports}
+    rows = Value.objects.filter(
+        report_id__in=stored.keys(), indicator__key__in=keys, number__isnull=False
+    ).values_list("report_id", "indicator__key", "number")
+    for report_id, key, number in rows:
+        stored[report_id][key] = number
+    return stored
+
+
+def _unit_values(
+    indicators: list[Indicator],
+    parts: list[UnitPart],
+    period_values: dict[int, dict[str, Decimal | None]],
+) -> dict[str, dict[int, Decimal | None]]:
+    """Each counted unit's value of every indicator: its report's, or its shorter periods'
+    combined by the rule over periods; derived ones by formula from the unit's own parts."""
+    by_key = {i.key: i for i in indicators}
+    formulas = {i.key: i.formula for i in indicators if i.is_derived}
+    places = {i.key: i.decimals for i in indicators}
+    result: dict[str, dict[int, Decimal | None]] = {i.key: {} for i in indicators}
+    for part in parts:
+        if not part.counted:
+            continue
+        series = [period_values[report.pk] for report in part.reports]
+        own: dict[str, Decimal | None] = {}
+        for key, indicator in by_key.items():
+            if indicator.is_derived:
+                continue
+            own[key] = _over_periods(indicator, series)
+        own.update(compute_derived(formulas, own, places))
+        for key, value in own.items():
+            result[key][part.unit.pk] = value
+    return result
+
+
+def _over_periods(indicator: Indicator, series: list[dict[str, Decimal | None]]) -> Decimal | None:
+    if len(series) == 1:
+        return series[0].get(indicator.key)
+    present = [v for v in (values.get(indicator.key) for values in series) if v is not None]
+    if not present:
+        return None
+    rule = indicator.period_consolidation
+    if rule == PeriodConsolidation.SUM:
+        return sum(present, Decimal(0))
+    if rule == PeriodConsolidation.AVG:
+        return _average(present)
+    if rule == PeriodConsolidation.WEIGHTED:
+        return _weighted(
+            (values.get(indicator.key), values.get(indicator.consolidation_weight))
+            for values in series
+        )
+    return present[-1]
+
+
+def _over_units(
+    indicators: list[Indicator], unit_values: dict[str, dict[int, Decimal | None]]
+) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = {}
+    for indicator in indicators:
+        if indicator.is_derived or indicator.consolidation == Consolidation.NONE:
+            continue
+        by_unit = unit_values[indicator.key]
+        present = [value for value in by_unit.values() if value is not None]
+        rule = indicator.consolidation
+        if rule == Consolidation.COUNT:
+            values[indicator.key] = Decimal(len(present)) if by_unit else None
+        elif rule == Consolidation.COUNT_TRUE:
+            values[indicator.key] = (
+                Decimal(sum(1 for value in present if value == 1)) if present else None
+            )
+        elif not present:
+            values[indicator.key] = None
+        elif rule == Consolidation.SUM:
+            values[indicator.key] = sum(present, Decimal(0))
+        elif rule == Consolidation.AVG:
+            values[indicator.key] = _average(present)
+        elif rule == Consolidation.MIN:
+            values[indicator.key] = min(present)
+        elif rule == Consolidation.MAX:
+            values[indicator.key] = max(present)
+        elif rule == Consolidation.WEIGHTED:
+            weights = unit_values[indicator.consolidation_weight]
+            values[indicator.key] = _weighted(
+                (value, weights.get(unit_id)) for unit_id, value in by_unit.items()
+            )
+    formulas = {i.key: i.formula for i in indicators if i.is_derived}
+    values.update(compute_derived(formulas, values, {i.key: i.decimals for i in indicators}))
+    return {i.key: values[i.key] for i in indicators if i.key in values}
+
+
+def _average(values: list[Decimal]) -> Decimal:
+    return _round(sum(values, Decimal(0)) / len(values))
+
+
+def _weighted(pairs: Iterable[tuple[Decimal | None, Decimal | None]]) -> Decimal | None:
+    """Σ value × weight ÷ Σ weight over the pairs with both: a rate of the parts' totals
+    when the weight is the rate's denominator (on-time ÷ resolved, by resolved)."""
+    total = weights = Decimal(0)
+    for value, weight in pairs:
+        if value is None or weight is None:
+            continue
+        total += value * weight
+        weights += weight
+    return _round(total / weights) if weights else None
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-AVERAGE_PLACES), rounding=ROUND_HALF_UP)
+
+
+def _lacking_keys(template: ReportTemplate, used: set[ReportTemplate]) -> dict[int, list[str]]:
+    keys = [i.key for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
+    lacking = {}
+    for version in sorted(used, key=lambda t: t.version):
+        if version.pk == template.pk:
+            continue
+        own = set(version.indicators.values_list("key", flat=True))
+        missing = [key for key in keys if key not in own]
+        if missing:
+            lacking[version.version] = missing
+    return lacking
