@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cchc.consolidation import province
+from cchc.consolidation import consolidated, province
 from cchc.consolidation import views as consolidation
 from cchc.documents import views as documents
 from cchc.registers import views as registers
@@ -103,6 +103,16 @@ urlpatterns = [
         "overview/<str:period_code>/dossiers/bieu-II.06a.xlsx",
         province.dossier_overview_xlsx,
         name="dossier_overview_xlsx",
+    ),
+    path(
+        "consolidation/<str:period_code>/",
+        consolidated.consolidated,
+        name="consolidated",
+    ),
+    path(
+        "consolidation/<str:period_code>/<slug:key>/",
+        consolidated.drilldown,
+        name="drilldown",
     ),
     path("", include("cchc.records.urls")),
     path("admin/", admin.site.urls),

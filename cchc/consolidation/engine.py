@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
-from cchc.catalog.formulas import compute_derived
+from cchc.catalog.formulas import compute_derived, expression_names
 from cchc.catalog.models import (
     NUMERIC_TYPES,
     Consolidation,
@@ -137,13 +137,13 @@ def shorter_periods(window: Window) -> list[Window]:
     return [w for w in windows if w.start >= window.start and w.end <= window.end]
 
 
-def default_template_code(root: Unit, window: Window) -> str:
-    """The template most of the units below `root` used for the period, else the first
-    active one."""
+def default_template_code(below: set[int], window: Window) -> str:
+    """The template most of the units `below` used for the period, else the first active
+    one."""
     used = Counter(
-        Report.objects.filter(
-            unit_id__in=root.descendant_ids() - {root.pk}, period__code=window.code
-        ).values_list("template__code", flat=True)
+        Report.objects.filter(unit_id__in=below, period__code=window.code).values_list(
+            "template__code", flat=True
+        )
     )
     if used:
         return used.most_common(1)[0][0]
@@ -158,20 +158,25 @@ def consolidate(
     period: str | Window,
     template_code: str | None = None,
     include: str = APPROVED,
+    keys: set[str] | None = None,
 ) -> Consolidated:
     """Every numeric indicator of `template_code` over the units below `root` for `period`,
-    counting approved reports only or submitted ones too (`include`)."""
+    counting approved reports only or submitted ones too (`include`); only `keys` and what
+    they are computed from, when given (a drill-down)."""
     if include not in COUNTED_STATUSES:
         raise ConsolidationError(
             f"Cách chọn báo cáo '{include}' không hợp lệ; dùng approved hoặc submitted."
         )
     window = parse_period(period) if isinstance(period, str) else period
-    code = template_code or default_template_code(root, window)
+    below = root.descendant_ids() - {root.pk}
+    code = template_code or default_template_code(below, window)
     template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
     if template is None:
         raise ConsolidationError(f"Không có biểu mẫu mã '{code}'.")
     indicators = [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
-    parts = _unit_parts(root, window, code, COUNTED_STATUSES[include])
+    if keys is not None:
+        indicators = _needed(indicators, keys)
+    parts = _unit_parts(below, window, template, COUNTED_STATUSES[include])
     counted = [report for part in parts for report in part.reports]
     period_values = _stored_values(counted, {i.key for i in indicators if not i.is_derived})
     unit_values = _unit_values(indicators, parts, period_values)
@@ -187,13 +192,34 @@ def consolidate(
         parts=parts,
         unit_values=unit_values,
         period_values=period_values,
-        lacking_keys=_lacking_keys(template, {r.template for r in counted}),
+        lacking_keys=_lacking_keys(indicators, template, {r.template for r in counted}),
         versions=versions,
     )
 
 
-def _unit_parts(root: Unit, window: Window, code: str, statuses: set[str]) -> list[UnitPart]:
-    below = root.descendant_ids() - {root.pk}
+def _needed(indicators: list[Indicator], keys: set[str]) -> list[Indicator]:
+    """`keys` and, transitively, the indicators their formulas and weights use."""
+    by_key = {i.key: i for i in indicators}
+    unknown = keys - set(by_key)
+    if unknown:
+        raise ConsolidationError(f"Biểu mẫu không có chỉ tiêu mã: {', '.join(sorted(unknown))}.")
+    needed: set[str] = set()
+    frontier = set(keys)
+    while frontier:
+        key = frontier.pop()
+        needed.add(key)
+        indicator = by_key[key]
+        uses = expression_names(indicator.formula) if indicator.formula else set()
+        if indicator.consolidation_weight:
+            uses.add(indicator.consolidation_weight)
+        frontier |= (uses & set(by_key)) - needed
+    return [i for i in indicators if i.key in needed]
+
+
+def _unit_parts(
+    below: set[int], window: Window, template: ReportTemplate, statuses: set[str]
+) -> list[UnitPart]:
+    code = template.code
     shorter = {w.code: w for w in shorter_periods(window)}
     reports = list(
         Report.objects.filter(
@@ -203,11 +229,7 @@ def _unit_parts(root: Unit, window: Window, code: str, statuses: set[str]) -> li
     elsewhere = Report.objects.filter(unit_id__in=below, period__code=window.code).exclude(
         template__code=code
     )
-    kinds = (
-        ReportTemplate.objects.filter(code=code)
-        .order_by("-version")
-        .values_list("unit_kinds", flat=True)[0]
-    )
+    kinds = template.unit_kinds
     must = Q(must_report=True, valid_from__lte=window.end) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=window.start)
     )
@@ -346,8 +368,10 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-AVERAGE_PLACES), rounding=ROUND_HALF_UP)
 
 
-def _lacking_keys(template: ReportTemplate, used: set[ReportTemplate]) -> dict[int, list[str]]:
-    keys = [i.key for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
+def _lacking_keys(
+    indicators: list[Indicator], template: ReportTemplate, used: set[ReportTemplate]
+) -> dict[int, list[str]]:
+    keys = [i.key for i in indicators]
     lacking = {}
     for version in sorted(used, key=lambda t: t.version):
         if version.pk == template.pk:

@@ -1,0 +1,153 @@
+"""The consolidator's pages of consolidated values: every indicator of a template over the
+units below a unit for a period, and the drill-down of one value into the units behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cchc.catalog.models import Consolidation, Indicator, PeriodConsolidation, ReportTemplate
+from cchc.consolidation.drilldown import SORTS, chart_data, drill_rows
+from cchc.consolidation.engine import (
+    APPROVED,
+    INCLUDE_LABELS,
+    Consolidated,
+    ConsolidationError,
+    consolidate,
+)
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.periods.shortcuts import period_or_404
+
+
+@dataclass
+class Choice:
+    root: Unit
+    roots: list[Unit]
+    template_code: str | None
+    include: str
+
+
+def _choice(request: HttpRequest) -> Choice:
+    """Which unit, template and reports the consolidator asked for (GET), checked."""
+    if not access.can_consolidate(request.user):
+        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
+    roots = access.consolidation_roots(request.user) or list(
+        Unit.objects.filter(parent__isnull=True).order_by("code")
+    )
+    code = request.GET.get("unit")
+    if code:
+        root = Unit.objects.consolidated_by(request.user).filter(code=code).first()
+        if root is None:
+            raise PermissionDenied(f"Bạn không theo dõi đơn vị mã '{code}'.")
+    elif roots:
+        root = roots[0]
+    else:
+        raise Http404("Chưa có đơn vị nào để tổng hợp.")
+    include = request.GET.get("include") or APPROVED
+    if include not in INCLUDE_LABELS:
+        include = APPROVED
+    return Choice(root, roots, request.GET.get("template") or None, include)
+
+
+def _consolidate(
+    choice: Choice, period_code: str, keys: set[str] | None = None
+) -> tuple[Period, Consolidated]:
+    period = period_or_404(period_code)
+    try:
+        result = consolidate(choice.root, period.window, choice.template_code, choice.include, keys)
+    except ConsolidationError as exc:
+        raise Http404(str(exc)) from exc
+    return period, result
+
+
+def rule_label(indicator: Indicator) -> str:
+    """The rule as the table states it: how the value is made from the units' values."""
+    if indicator.is_derived:
+        return "Tính lại theo công thức từ số liệu tổng hợp"
+    if indicator.consolidation == Consolidation.WEIGHTED:
+        return f"Bình quân gia quyền theo «{indicator.consolidation_weight}»"
+    label = str(Consolidation(indicator.consolidation).label)
+    if indicator.period_consolidation == PeriodConsolidation.SUM:
+        label += "; các kỳ: cộng"
+    return label
+
+
+@login_required
+@require_GET
+def consolidated(request: HttpRequest, period_code: str) -> HttpResponse:
+    choice = _choice(request)
+    period, result = _consolidate(choice, period_code)
+    templates = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version")
+    rows: list[dict[str, Any]] = []
+    section = None
+    for indicator in result.template.indicators.select_related("section").order_by("order"):
+        if indicator.section_id != section:
+            section = indicator.section_id
+            rows.append({"section": indicator.section})
+        if indicator.key not in result.values:
+            if indicator.is_group:
+                rows.append({"group": indicator})
+            continue
+        rows.append(
+            {
+                "indicator": indicator,
+                "shown": result.shown(indicator.key),
+                "rule": rule_label(indicator),
+                "contributors": result.contributors(indicator.key),
+            }
+        )
+    return render(
+        request,
+        "consolidation/consolidated.html",
+        {
+            "result": result,
+            "choice": choice,
+            "period": period,
+            "rows": rows,
+            "templates": list(dict.fromkeys(t.code for t in templates)),
+            "include_labels": INCLUDE_LABELS,
+            "query": _query(choice, result),
+            "missing_parts": [part for part in result.parts if not part.counted],
+            "partial": [part for part in result.parts if part.lacking_periods],
+        },
+    )
+
+
+def _query(choice: Choice, result: Consolidated) -> str:
+    return f"unit={choice.root.code}&template={result.template.code}&include={choice.include}"
+
+
+@login_required
+@require_GET
+def drilldown(request: HttpRequest, period_code: str, key: str) -> HttpResponse:
+    choice = _choice(request)
+    period, result = _consolidate(choice, period_code, keys={key})
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") not in SORTS:
+        sort = ""
+    rows = drill_rows(result, key, sort)
+    indicator = result.indicator(key)
+    return render(
+        request,
+        "consolidation/drilldown.html",
+        {
+            "result": result,
+            "period": period,
+            "indicator": indicator,
+            "rule": rule_label(indicator),
+            "rows": rows,
+            "sort": sort,
+            "sorts": SORTS,
+            "query": _query(choice, result),
+            "chart": chart_data(result, key, rows),
+            "shown": result.shown(key),
+        },
+    )
