@@ -22,6 +22,11 @@ Source = Callable[[Any, datetime.date, datetime.date], Decimal | None]
 
 SOURCES: dict[str, tuple[str, Source]] = {}
 
+# A family answers every name "prefix.rest" (e.g. units.plan_tasks_total, the figure of the
+# units below a province): (rest, unit, start, end) -> the figure.
+FamilySource = Callable[[str, Any, datetime.date, datetime.date], Decimal | None]
+FAMILIES: dict[str, tuple[str, FamilySource, Callable[[str], bool]]] = {}
+
 
 def register(sources: dict[str, tuple[str, Source]]) -> None:
     """Add (label, query) entries by name; a name may belong to one query only."""
@@ -32,13 +37,43 @@ def register(sources: dict[str, tuple[str, Source]]) -> None:
         SOURCES[name] = entry
 
 
+def register_family(
+    prefix: str, label: str, query: FamilySource, accepts: Callable[[str], bool]
+) -> None:
+    """Add a family of sources answering the names "prefix.rest" whose rest it `accepts`."""
+    known = FAMILIES.get(prefix)
+    if known is not None and known != (label, query, accepts):
+        raise ValueError(f"Source family {prefix!r} is registered twice.")
+    FAMILIES[prefix] = (label, query, accepts)
+
+
 def names() -> set[str]:
     return set(SOURCES)
+
+
+def is_known(name: str) -> bool:
+    """Whether `name` is a source: a registered one, or one of a family's."""
+    return name in SOURCES or family_of(name) is not None
+
+
+def family_of(name: str) -> str | None:
+    prefix, _, rest = name.partition(".")
+    if name in SOURCES or prefix not in FAMILIES or not FAMILIES[prefix][2](rest):
+        return None
+    return prefix
+
+
+def label(name: str) -> str:
+    family = family_of(name)
+    return FAMILIES[family][0] if family else SOURCES[name][0]
 
 
 def register_value(
     name: str, unit: Any, start: datetime.date, end: datetime.date
 ) -> Decimal | None:
+    family = family_of(name)
+    if family is not None:
+        return FAMILIES[family][1](name.partition(".")[2], unit, start, end)
     return SOURCES[name][1](unit, start, end)
 
 

@@ -89,10 +89,11 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
             weight = consolidation_rule(row, where)[2]
             if weight:
                 weights[key] = weight
-            if row.get("source") and row["source"] not in register_sources():
+            if row.get("source") and not registry.is_known(row["source"]):
+                families = "".join(f", {prefix}.<mã chỉ tiêu>" for prefix in registry.FAMILIES)
                 raise TemplateFileError(
                     f"{where}: nguồn '{row['source']}' không có; dùng một trong: "
-                    f"{', '.join(sorted(register_sources()))}."
+                    f"{', '.join(sorted(register_sources()))}{families}."
                 )
     for key, weight in weights.items():
         if weight not in keys or weight in weights:

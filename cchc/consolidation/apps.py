@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ConsolidationConfig(AppConfig):
     name = "cchc.consolidation"
     verbose_name = "Tổng hợp"
+
+    def ready(self) -> None:
+        # The `units.*` and `reports.*` sources of the province's own report, and what its
+        # drafts may say about the units below it.
+        from cchc.consolidation import drafting, sources  # noqa: F401

@@ -159,6 +159,7 @@ def consolidate(
     template_code: str | None = None,
     include: str = APPROVED,
     keys: set[str] | None = None,
+    below: set[int] | None = None,
 ) -> Consolidated:
     """Every numeric indicator of `template_code` over the units below `root` for `period`,
     counting approved reports only or submitted ones too (`include`); only `keys` and what
@@ -168,7 +169,7 @@ def consolidate(
             f"Cách chọn báo cáo '{include}' không hợp lệ; dùng approved hoặc submitted."
         )
     window = parse_period(period) if isinstance(period, str) else period
-    below = root.descendant_ids() - {root.pk}
+    below = root.descendant_ids() - {root.pk} if below is None else below
     code = template_code or default_template_code(below, window)
     template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
     if template is None:
@@ -195,6 +196,91 @@ def consolidate(
         lacking_keys=_lacking_keys(indicators, template, {r.template for r in counted}),
         versions=versions,
     )
+
+
+@dataclass
+class Across:
+    """A consolidation over every template the units below report with, by indicator key
+    (what the province's own report is filled from: the departments' and the communes'
+    reports together). A unit counts once, by the template of its report for the period."""
+
+    root: Unit
+    window: Window
+    include: str
+    results: list[Consolidated]
+    parts: list[UnitPart]
+    indicators: dict[str, Indicator]  # key -> the first template's indicator of that key
+    unit_values: dict[str, dict[int, Decimal | None]]
+    values: dict[str, Decimal | None]
+
+    @property
+    def counted(self) -> list[Unit]:
+        return [part.unit for part in self.parts if part.counted]
+
+    @property
+    def missing(self) -> list[Unit]:
+        return [part.unit for part in self.parts if not part.counted]
+
+
+def consolidate_all(root: Unit, period: str | Window, include: str = APPROVED) -> Across:
+    window = parse_period(period) if isinstance(period, str) else period
+    below = root.descendant_ids() - {root.pk}
+    shorter = [w.code for w in shorter_periods(window)]
+    used = set(
+        Report.objects.filter(unit_id__in=below, period__code__in=[window.code, *shorter])
+        .values_list("template__code", flat=True)
+        .distinct()
+    )
+    declared = {
+        template.code
+        for template in ReportTemplate.objects.filter(is_active=True)
+        if template.unit_kinds and UnitKind.PROVINCE not in template.unit_kinds
+    }
+    results = [
+        consolidate(root, window, code, include, below=below) for code in sorted(used | declared)
+    ]
+    chosen: dict[int, tuple[UnitPart, Consolidated]] = {}
+    for result in results:
+        for part in result.parts:
+            known = chosen.get(part.unit.pk)
+            if known is None or _rank(part) > _rank(known[0]):
+                chosen[part.unit.pk] = (part, result)
+    indicators: dict[str, Indicator] = {}
+    for result in results:
+        for indicator in result.indicators:
+            indicators.setdefault(indicator.key, indicator)
+    unit_values: dict[str, dict[int, Decimal | None]] = {key: {} for key in indicators}
+    for unit_id, (part, result) in chosen.items():
+        if not part.counted:
+            continue
+        for key, by_unit in result.unit_values.items():
+            if unit_id in by_unit:
+                unit_values[key][unit_id] = by_unit[unit_id]
+    kind_rank = {kind: rank for rank, kind in enumerate(UnitKind.values)}
+    parts = sorted(
+        (part for part, _ in chosen.values()),
+        key=lambda part: (kind_rank[part.unit.kind], part.unit.code),
+    )
+    return Across(
+        root=root,
+        window=window,
+        include=include,
+        results=results,
+        parts=parts,
+        indicators=indicators,
+        unit_values=unit_values,
+        values=_over_units(list(indicators.values()), unit_values),
+    )
+
+
+def _rank(part: UnitPart) -> int:
+    """Which of a unit's parts (one per template) stands for it: a counted report for the
+    period itself, then counted shorter periods, then an uncounted report, then nothing."""
+    if part.counted and part.report is not None:
+        return 3
+    if part.counted:
+        return 2
+    return 1 if part.report is not None else 0
 
 
 def _needed(indicators: list[Indicator], keys: set[str]) -> list[Indicator]:

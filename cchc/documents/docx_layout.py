@@ -19,6 +19,8 @@ from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from cchc.documents import docx_footnotes as footnotes
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 INDENT = Cm(1.27)
@@ -227,7 +229,7 @@ def heading(document, number: str, label: str, level: int) -> Paragraph:
 
 def body(document, content: str) -> None:
     """Narrative text: blank lines separate paragraphs; '- ' and '+ ' lines keep their mark;
-    consecutive lines with ' | ' become a table."""
+    consecutive lines with ' | ' become a table; `[^text]` is a footnote."""
     blocks = [block for block in content.replace("\r\n", "\n").split("\n\n") if block.strip()]
     for block in blocks:
         lines = [line.rstrip() for line in block.split("\n") if line.strip()]
@@ -235,7 +237,12 @@ def body(document, content: str) -> None:
             grid(document, [[c.strip() for c in line.strip("|").split("|")] for line in lines])
             continue
         for line in lines:
-            paragraph(document, line.strip(), indent=True)
+            para = paragraph(document, indent=True)
+            for piece, is_note in footnotes.split(line.strip()):
+                if is_note:
+                    footnotes.add_footnote(document, para, piece, BODY_SIZE)
+                else:
+                    text(para, piece)
 
 
 GRID_SIZE = Pt(12)

@@ -11,7 +11,15 @@ from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from cchc.org.models import VIEWING_ROLES, Role, RoleAssignment, Unit, holds_admin, role_scope
+from cchc.org.models import (
+    VIEWING_ROLES,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitKind,
+    holds_admin,
+    role_scope,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -54,9 +62,27 @@ def can_view_report(user: AnyUser, report: Report) -> bool:
     return can_view_unit(user, report.unit)
 
 
+def own_report_units(user: AnyUser) -> set[int]:
+    """The provinces whose own report the user prepares as their consolidator: Sở Nội vụ
+    drafts the province's CCHC report, so the consolidator role held on exactly a province
+    covers its report (not those of the units below it: watching is not reporting)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        RoleAssignment.objects.filter(
+            user=user, role=Role.CONSOLIDATOR, unit__kind=UnitKind.PROVINCE
+        ).values_list("unit_id", flat=True)
+    )
+
+
 def can_edit_report(user: AnyUser, report: Report) -> bool:
-    """Reporters of the unit edit a report while it is a draft or returned."""
-    return report.is_editable and report.unit_id in _scope(user, {Role.REPORTER})
+    """Reporters of the unit edit a report while it is a draft or returned; so does the
+    consolidator of the unit itself (the province's report)."""
+    if not report.is_editable:
+        return False
+    return report.unit_id in _scope(user, {Role.REPORTER}) or report.unit_id in own_report_units(
+        user
+    )
 
 
 def can_submit_report(user: AnyUser, report: Report) -> bool:
@@ -77,12 +103,13 @@ def can_reopen_report(user: AnyUser, report: Report) -> bool:
 
 
 def can_start_report(user: AnyUser, unit: Unit) -> bool:
-    return unit.pk in _scope(user, {Role.REPORTER})
+    return unit.pk in _scope(user, {Role.REPORTER}) or unit.pk in own_report_units(user)
 
 
 def can_edit_registers(user: AnyUser, unit: Unit) -> bool:
-    """Reporters keep their unit's registers (catalogue, dossiers)."""
-    return unit.pk in _scope(user, {Role.REPORTER})
+    """Reporters keep their unit's registers (catalogue, dossiers); the consolidator keeps
+    those of the unit it holds the role on (the province's plan, documents, inspections)."""
+    return unit.pk in _scope(user, {Role.REPORTER}) or unit.pk in own_report_units(user)
 
 
 def consolidated_unit_ids(user: AnyUser) -> set[int]:

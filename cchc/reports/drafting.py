@@ -7,7 +7,9 @@ the previous period and the same period last year."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
 
@@ -29,6 +31,12 @@ SUBJECTS: dict[str, str] = {
     UnitKind.DISTRICT_DIVISION: "Phòng",
     UnitKind.COMMUNE: "UBND xã",
 }
+
+
+# What the apps above add to the names a draft may use, e.g. the consolidation's `units` (the
+# figures of the units below a province): provider(report, its numbers) -> names.
+ContextProvider = Callable[[Report, dict[str, Decimal | None]], dict[str, Any]]
+CONTEXT_PROVIDERS: list[ContextProvider] = []
 
 
 class DraftError(ValueError):
@@ -119,9 +127,13 @@ class DraftContext:
 
     def as_dict(self) -> dict:
         report = self.report
+        extra: dict[str, Any] = {}
+        for provider in CONTEXT_PROVIDERS:
+            extra.update(provider(report, self.numbers))
         return {
+            **extra,
             "unit": report.unit,
-            "subject": SUBJECTS.get(report.unit.kind, "Đơn vị"),
+            "subject": subject(report.unit),
             "period": report.period.label,
             "period_start": f"{report.period.start:%d/%m/%Y}",
             "period_end": f"{report.period.end:%d/%m/%Y}",
@@ -135,6 +147,14 @@ class DraftContext:
             "cmp": self.previous,
             "cmp_year": self.last_year,
         }
+
+
+def subject(unit) -> str:
+    """How a unit calls itself in its report: "Sở", "UBND huyện"; a province "UBND Tỉnh" or,
+    for a centrally run city (Cần Thơ), "UBND Thành phố", as the seeds write it."""
+    if unit.kind == UnitKind.PROVINCE:
+        return "UBND Thành phố" if "thành phố" in unit.name.lower() else "UBND Tỉnh"
+    return SUBJECTS.get(unit.kind, "Đơn vị")
 
 
 def _short_citation(evidence) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from cchc.base.sources import family_of
 from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import Indicator, Section, Severity
@@ -55,11 +56,12 @@ class Row:
         register gave none)."""
         if self.value is None or self.value.register_number is None:
             return ""
+        origin = "số liệu tổng hợp" if family_of(self.indicator.source) else "sổ theo dõi"
         if self.needs_reason:
-            return f"Khác sổ theo dõi ({self.register_display}): cần ghi lý do"
+            return f"Khác {origin} ({self.register_display}): cần ghi lý do"
         if self.overridden:
-            return f"Đã sửa; sổ theo dõi: {self.register_display}"
-        return "Từ sổ theo dõi"
+            return f"Đã sửa; {origin}: {self.register_display}"
+        return "Tổng hợp từ các đơn vị" if family_of(self.indicator.source) else "Từ sổ theo dõi"
 
     @property
     def note(self) -> str:

@@ -18,6 +18,24 @@ HEAD_TITLES: dict[str, str] = {
     UnitKind.DISTRICT_DIVISION: "TRƯỞNG PHÒNG",
 }
 DEFAULT_RECIPIENTS = ["Sở Nội vụ (để tổng hợp);", "Lưu: VT."]
+# People's Committees sign as a collective: "TM. ỦY BAN NHÂN DÂN" above the signer, and name
+# themselves in full with no agency line above (Nghị định 30/2020, Phụ lục I).
+PEOPLES_COMMITTEES = {UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE}
+ON_BEHALF = "TM. ỦY BAN NHÂN DÂN"
+COMMITTEE_DEFAULT_SIGNER = ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
+def is_peoples_committee(unit: Unit) -> bool:
+    return unit.kind in PEOPLES_COMMITTEES
+
+
+def committee_name(unit: Unit) -> str:
+    """'Ủy ban nhân dân tỉnh Sóc Trăng' for 'UBND tỉnh Sóc Trăng'."""
+    name = unit.name.strip()
+    for short in ("UBND ", "Ủy ban nhân dân ", "ỦY BAN NHÂN DÂN "):
+        if name.startswith(short):
+            return "Ủy ban nhân dân " + name[len(short) :]
+    return name
 
 
 def agency_name(unit: Unit) -> str:
@@ -27,12 +45,18 @@ def agency_name(unit: Unit) -> str:
 
 
 def parent_agency(report: Report) -> str:
-    """'UBND TỈNH SÓC TRĂNG': the agency the unit belongs to, in full."""
+    """'UBND TỈNH SÓC TRĂNG': the agency the unit belongs to, in full; none above a
+    People's Committee."""
     parent = report.unit.parent
-    return parent.name.upper() if parent else ""
+    if parent is None or is_peoples_committee(report.unit):
+        return ""
+    return parent.name.upper()
 
 
 def issuing_agency(report: Report) -> str:
+    """'SỞ THÔNG TIN VÀ TRUYỀN THÔNG'; 'ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG' for a committee."""
+    if is_peoples_committee(report.unit):
+        return committee_name(report.unit).upper()
     return agency_name(report.unit).upper()
 
 
@@ -66,19 +90,45 @@ def summary_line(report: Report) -> str:
 def outline_title(title: str, report: Report) -> str:
     """An outline heading with its period filled in: 'Tình hình … CCHC {period}' →
     'Tình hình … CCHC quý III năm 2022'."""
-    return title.replace("{period}", report.period.label)
+    return title.replace("{period}", report.period.label).replace(
+        "{next_year}", str(report.period.end.year + 1)
+    )
 
 
 def signer_block(report: Report) -> list[str]:
-    """Authority and title lines of the signature block, e.g. ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC']."""
+    """Authority and title lines of the signature block, e.g. ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC'];
+    a People's Committee signs 'TM. ỦY BAN NHÂN DÂN' above them, by default through a
+    vice-chair (['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'])."""
+    authority = report.signer_authority.strip()
+    if is_peoples_committee(report.unit):
+        if not authority and not report.signer_title:
+            return [ON_BEHALF, *COMMITTEE_DEFAULT_SIGNER]
+        lines = [ON_BEHALF] if not authority.upper().startswith("TM.") else []
+        if authority:
+            lines.append(authority)
+        deputy = authority.upper().startswith("KT.")
+        return [*lines, report.signer_title or ("PHÓ CHỦ TỊCH" if deputy else "CHỦ TỊCH")]
     title = report.signer_title or HEAD_TITLES.get(report.unit.kind, "THỦ TRƯỞNG ĐƠN VỊ")
-    lines = [report.signer_authority] if report.signer_authority else []
+    lines = [authority] if authority else []
     return [*lines, title]
 
 
 def recipients(report: Report) -> list[str]:
     lines = [line.strip() for line in report.recipients.splitlines() if line.strip()]
-    return lines or DEFAULT_RECIPIENTS
+    if lines:
+        return lines
+    if report.unit.kind == UnitKind.PROVINCE:
+        level = "thành phố" if "thành phố" in report.unit.name.lower() else "tỉnh"
+        party = "Thành ủy" if level == "thành phố" else "Tỉnh ủy"
+        return [
+            "Bộ Nội vụ (để tổng hợp);",
+            f"Thường trực {party};",
+            f"Thường trực HĐND {level};",
+            f"CT, các PCT UBND {level};",
+            "Sở Nội vụ;",
+            "Lưu: VT.",
+        ]
+    return DEFAULT_RECIPIENTS
 
 
 def short_reference(report: Report) -> str:
