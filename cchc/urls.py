@@ -110,6 +110,11 @@ urlpatterns = [
         name="consolidated",
     ),
     path(
+        "consolidation/<str:period_code>/tong-hop.xlsx",
+        consolidated.consolidated_download,
+        name="consolidated_xlsx",
+    ),
+    path(
         "consolidation/<str:period_code>/<slug:key>/",
         consolidated.drilldown,
         name="drilldown",

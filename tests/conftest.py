@@ -24,6 +24,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "mat-khau-thu"
+# Reports in every state for the consolidation tests (staff, make_report, quarter).
+pytest_plugins = ["tests.consolidation_fixtures"]
 
 
 def _postgres_problem() -> str | None:

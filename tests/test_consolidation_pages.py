@@ -11,7 +11,6 @@ from cchc.org.models import Role
 from cchc.reports import services
 from cchc.reports.models import Report
 from tests.conftest import COMPLETE_VALUES, _user
-from tests.test_consolidation import make_report, quarter, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def page(client, user, name, *args, **params):
     ("who", "status"),
     [("reporter", 403), ("approver", 403), ("consolidator", 200), ("admin", 200)],
 )
-def test_pages_by_role(client, request, province, quarter, who, status):  # noqa: F811
+def test_pages_by_role(client, request, province, quarter, who, status):
     if who == "admin":
         user = _user(request.getfixturevalue("django_user_model"), "qt", Role.ADMIN, province["ST"])
     else:
@@ -47,7 +46,10 @@ def test_anonymous_is_sent_to_login(client, province, template):
 
 
 def test_a_consolidator_of_a_district_cannot_ask_for_the_province(
-    client, django_user_model, province, quarter  # noqa: F811
+    client,
+    django_user_model,
+    province,
+    quarter,
 ):
     district = _user(django_user_model, "th-huyen", Role.CONSOLIDATOR, province["ST-HCT"])
     assert page(client, district, "consolidated", "Q3-2022", unit="ST").status_code == 403
@@ -56,7 +58,7 @@ def test_a_consolidator_of_a_district_cannot_ask_for_the_province(
     assert 'id="counted-count">0<' in own.content.decode()
 
 
-def test_the_page_shows_values_rules_and_missing_units(client, consolidator, quarter):  # noqa: F811
+def test_the_page_shows_values_rules_and_missing_units(client, consolidator, quarter):
     html = page(client, consolidator, "consolidated", "Q3-2022", include="submitted")
     html = html.content.decode()
     row = html.split('data-key="plan_completion_rate"')[1].split("</tr>")[0]
@@ -71,7 +73,10 @@ def test_the_page_shows_values_rules_and_missing_units(client, consolidator, qua
 
 
 def test_the_drilldown_lists_every_unit_with_state_source_and_report(
-    client, consolidator, quarter, staff  # noqa: F811
+    client,
+    consolidator,
+    quarter,
+    staff,
 ):
     report = Report.objects.get(unit__code="ST-STTTT", period__code="Q3-2022")
     html = page(
@@ -89,7 +94,11 @@ def test_the_drilldown_lists_every_unit_with_state_source_and_report(
 
 
 def test_the_drilldown_shows_notes_and_evidence(
-    client, consolidator, province, staff, template  # noqa: F811
+    client,
+    consolidator,
+    province,
+    staff,
+    template,
 ):
     from cchc.periods.models import Period
 
@@ -122,7 +131,7 @@ def test_the_drilldown_shows_notes_and_evidence(
     assert "Kế hoạch số 15/KH-STP về việc CCHC năm 2022" in row
 
 
-def test_the_drilldown_sorts(client, consolidator, quarter, staff):  # noqa: F811
+def test_the_drilldown_sorts(client, consolidator, quarter, staff):
     report = Report.objects.get(unit__code="ST-STP", period__code="Q3-2022")
     services.approve_report(staff[Role.APPROVER], report)
     units = lambda sort: re.findall(  # noqa: E731
@@ -135,14 +144,17 @@ def test_the_drilldown_sorts(client, consolidator, quarter, staff):  # noqa: F81
     assert units("value") == ["ST-STP", "ST-STTTT", "ST-SNV", "ST-HCT"]
 
 
-def test_an_unknown_indicator_is_not_found(client, consolidator, quarter):  # noqa: F811
+def test_an_unknown_indicator_is_not_found(client, consolidator, quarter):
     response = page(client, consolidator, "drilldown", "Q3-2022", "khong_co")
     assert response.status_code == 404
     assert "khong_co" in response.content.decode()
 
 
 def test_the_page_takes_a_constant_number_of_queries(
-    client, consolidator, province, make_report  # noqa: F811
+    client,
+    consolidator,
+    province,
+    make_report,
 ):
     def queries() -> int:
         client.force_login(consolidator)

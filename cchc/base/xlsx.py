@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "Times New Roman"
+
+# Sheets the apps above add to a report's appendix workbook, e.g. the units side by side in
+# a province's report: add(report, workbook), called after the appendix sheet is written.
+APPENDIX_SHEETS: list[Callable[[Any, Any], None]] = []
 
 
 def print_landscape_a4(

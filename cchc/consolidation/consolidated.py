@@ -21,6 +21,7 @@ from cchc.consolidation.engine import (
     ConsolidationError,
     consolidate,
 )
+from cchc.consolidation.xlsx import consolidated_xlsx
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
@@ -123,6 +124,14 @@ def consolidated(request: HttpRequest, period_code: str) -> HttpResponse:
 
 def _query(choice: Choice, result: Consolidated) -> str:
     return f"unit={choice.root.code}&template={result.template.code}&include={choice.include}"
+
+
+@login_required
+@require_GET
+def consolidated_download(request: HttpRequest, period_code: str) -> HttpResponse:
+    """The consolidated appendix and the units side by side, as XLSX."""
+    _, result = _consolidate(_choice(request), period_code)
+    return consolidated_xlsx(result, rule_label).download()
 
 
 @login_required

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.base.exporters import Exporter, Rendered
-from cchc.base.xlsx import print_landscape_a4
+from cchc.base.xlsx import APPENDIX_SHEETS, print_landscape_a4
 from cchc.catalog.models import Section, ValueType
 from cchc.reports.models import Report
 from cchc.reports.sheet import ReportSheet, Row
@@ -123,6 +123,8 @@ def build_workbook(report: Report) -> Workbook:
     workbook.properties.title = " ".join(titles)
     workbook.properties.creator = "cchc"
     AppendixSheet(sheet).write(report, titles)
+    for add_sheet in APPENDIX_SHEETS:
+        add_sheet(report, workbook)
     return workbook
 
 
