@@ -105,6 +105,7 @@ urlpatterns = [
         name="dossier_overview_xlsx",
     ),
     path("", include("cchc.records.urls")),
+    path("", include("cchc.notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

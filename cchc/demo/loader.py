@@ -138,6 +138,7 @@ def _load_users(rows: list[dict[str, Any]]) -> None:
         first, _, last = row["name"].rpartition(" ")
         users[row["username"]] = User.objects.create_user(
             row["username"],
+            email=row.get("email", ""),
             password=PASSWORD,
             first_name=first,
             last_name=last,
