@@ -5,8 +5,11 @@ body), the notice recorded for each, reminder days counted in working days (acro
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import smtplib
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -624,3 +627,55 @@ def test_notice_pages_do_not_grow_with_the_notices(
     assert _count(lambda: client.get(reverse("my_notices"))) == mine
     assert _count(lambda: client.get(reverse("home"))) == home
     assert period_page <= 20 and mine <= 6 and home <= 16
+
+
+def _settings(**env: str) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import cchc.settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_FILE_PATH, s.EMAIL_USE_TLS, s.CCHC_REMIND_BEFORE_DAYS)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_EMAIL")}
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_mail_settings_from_the_environment(tmp_path):
+    default = _settings()
+    assert default.stdout.startswith("django.core.mail.backends.console.EmailBackend")
+    folder = tmp_path / "thu"
+    to_files = _settings(CCHC_EMAIL_FILE_PATH=str(folder))
+    assert to_files.stdout.split()[:2] == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        str(folder),
+    ]
+    smtp = _settings(CCHC_EMAIL_BACKEND="smtp", CCHC_EMAIL_USE_TLS="1", CCHC_REMIND_BEFORE_DAYS="5")
+    assert smtp.stdout.split()[0] == "django.core.mail.backends.smtp.EmailBackend"
+    assert smtp.stdout.split()[2:] == ["True", "5"]
+    for env, message in (
+        ({"CCHC_EMAIL_BACKEND": "pigeon"}, "CCHC_EMAIL_BACKEND must be one of"),
+        ({"CCHC_EMAIL_USE_TLS": "1", "CCHC_EMAIL_USE_SSL": "1"}, "cannot both be on"),
+        ({"CCHC_EMAIL_PORT": "hai mươi lăm"}, "CCHC_EMAIL_PORT must be an integer"),
+        ({"CCHC_REMIND_AFTER_DAYS": "0"}, "CCHC_REMIND_AFTER_DAYS must be at least 1"),
+        ({"CCHC_SITE_URL": "cchc.soctrang.gov.vn"}, "CCHC_SITE_URL must be an http(s) address"),
+    ):
+        run = _settings(**env)
+        assert run.returncode != 0 and message in run.stderr, env
+
+
+def test_the_demo_reminds_its_late_units_and_its_past_events_notify_nobody(db):
+    from cchc.demo.loader import load_demo
+
+    load_demo()
+    notices = Notice.objects.select_related("unit", "recipient").order_by("unit__code")
+    assert {n.kind for n in notices} == {Kind.REMIND_NOW}  # no notice of the 2022 events
+    assert [(n.unit.code, n.recipient.username, n.email) for n in notices] == [
+        ("ST-HCT", "chauthanh", "pnv.chauthanh@soctrang.gov.vn"),
+        ("ST-HCT-XAH", "chauthanh", "pnv.chauthanh@soctrang.gov.vn"),
+        ("ST-HCT-XPT", "chauthanh", "pnv.chauthanh@soctrang.gov.vn"),
+        ("ST-SYT", "syt", "cchc.syt@soctrang.gov.vn"),
+    ]
+    assert len(mail.outbox) == 4 and all(n.delivery == Delivery.SENT for n in notices)
+    syt = next(m for m in mail.outbox if m.to == ["cchc.syt@soctrang.gov.vn"])
+    assert "Chuyên viên Sở Nội vụ nhắc đồng chí" in syt.body
+    assert "mà báo cáo đang soạn, chưa gửi." in syt.body
