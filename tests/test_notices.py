@@ -13,6 +13,7 @@ import sys
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
@@ -24,7 +25,7 @@ from django.urls import reverse
 from cchc.audit.models import AuditEntry
 from cchc.notices.models import Delivery, Kind, Notice
 from cchc.notices.reminders import Schedule, working_days_before
-from cchc.org.models import Role
+from cchc.org.models import Role, Unit, UnitKind
 from cchc.periods.models import CalendarOverride, Period, working_calendar
 from cchc.reports import services
 from cchc.reports.models import Report, Status
@@ -584,6 +585,8 @@ def test_mark_all_read_touches_only_ones_own_notices(client, report, reporter, a
             delivery=Delivery.SENT,
         )
     client.force_login(reporter)
+    assert client.get(reverse("mark_all_read")).status_code == 405
+    assert Notice.objects.filter(read_at__isnull=True).count() == 3
     response = client.post(reverse("mark_all_read"), {"next": "https://example.com/"})
     assert response["Location"] == reverse("my_notices")  # never off-site
     assert Notice.objects.filter(read_at__isnull=True).get().recipient == approver
@@ -596,7 +599,7 @@ def _count(action) -> int:
 
 
 def test_notice_pages_do_not_grow_with_the_notices(
-    client, template, report, reporter, consolidator
+    client, django_user_model, province, template, report, reporter, consolidator
 ):
     def add(how_many: int) -> None:
         for i in range(how_many):
@@ -621,6 +624,19 @@ def test_notice_pages_do_not_grow_with_the_notices(
     mine = _count(lambda: client.get(reverse("my_notices")))
     home = _count(lambda: client.get(reverse("home")))
     add(20)
+    # More units that have not reported, each with a reporter, one with a draft.
+    st = province["ST"]
+    for code in ("ST-SYT", "ST-STC", "ST-SGDDT"):
+        unit = Unit.objects.create(
+            code=code, name=code, kind=UnitKind.DEPARTMENT, parent=st, must_report=True
+        )
+        _user(django_user_model, f"bc-{code}", Role.REPORTER, unit)
+    services.start_report(
+        User.objects.get(username="bc-ST-SYT"),
+        Unit.objects.get(code="ST-SYT"),
+        report.period,
+        template,
+    )
     client.force_login(consolidator)
     assert _count(lambda: client.get(reverse("period_notices", args=["Q3-2022"]))) == period_page
     client.force_login(reporter)
