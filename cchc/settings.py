@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cchc.registers",
     "cchc.records",
     "cchc.consolidation",
+    "cchc.notices",
     "cchc.web",
 ]
 
@@ -174,3 +175,54 @@ CCHC_DOSSIER_CUTOFF = parse_clock(
 CCHC_FEEDBACK_WORKING_DAYS = env_int("CCHC_FEEDBACK_WORKING_DAYS", 15)
 if CCHC_FEEDBACK_WORKING_DAYS < 1:
     raise ImproperlyConfigured("CCHC_FEEDBACK_WORKING_DAYS must be at least 1")
+
+# E-mail for notices and reminders (cchc/notices). Development prints each message on the
+# console; CCHC_EMAIL_FILE_PATH (or CCHC_EMAIL_BACKEND=file) writes them as files there;
+# CCHC_EMAIL_BACKEND=smtp sends them through CCHC_EMAIL_HOST. A failed send is recorded on
+# the notice, never raised.
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+_email_file_path = os.environ.get("CCHC_EMAIL_FILE_PATH", "").strip()
+_email_backend = os.environ.get("CCHC_EMAIL_BACKEND", "").strip().lower() or (
+    "file" if _email_file_path else "console"
+)
+if _email_backend not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CCHC_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}, got {_email_backend!r}"
+    )
+EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = Path(_email_file_path).resolve() if _email_file_path else DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("CCHC_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("CCHC_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("CCHC_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CCHC_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CCHC_EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("CCHC_EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("CCHC_EMAIL_USE_TLS and CCHC_EMAIL_USE_SSL cannot both be on")
+# A mail server that does not answer must not hold up a submit for long.
+EMAIL_TIMEOUT = env_int("CCHC_EMAIL_TIMEOUT", 10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("CCHC_EMAIL_TIMEOUT must be at least 1 (seconds)")
+DEFAULT_FROM_EMAIL = os.environ.get("CCHC_EMAIL_FROM", "Hệ thống báo cáo CCHC <cchc@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it, for the links in e-mails.
+CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "http://127.0.0.1:8000").strip()
+if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", CCHC_SITE_URL):
+    raise ImproperlyConfigured(
+        f"CCHC_SITE_URL must be an http(s) address such as https://cchc.soctrang.gov.vn, "
+        f"got {CCHC_SITE_URL!r}"
+    )
+# Reminders to units that have not sent their report: this many working days before the
+# deadline, and this many after it (cchc remind).
+CCHC_REMIND_BEFORE_DAYS = env_int("CCHC_REMIND_BEFORE_DAYS", 3)
+CCHC_REMIND_AFTER_DAYS = env_int("CCHC_REMIND_AFTER_DAYS", 1)
+if CCHC_REMIND_BEFORE_DAYS < 0:
+    raise ImproperlyConfigured("CCHC_REMIND_BEFORE_DAYS must not be negative")
+if CCHC_REMIND_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("CCHC_REMIND_AFTER_DAYS must be at least 1")

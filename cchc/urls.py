@@ -120,6 +120,7 @@ urlpatterns = [
         name="drilldown",
     ),
     path("", include("cchc.records.urls")),
+    path("", include("cchc.notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -132,3 +132,8 @@ def consolidation_roots(user: AnyUser) -> list[Unit]:
 
 def can_consolidate(user: AnyUser) -> bool:
     return bool(consolidated_unit_ids(user))
+
+
+def can_send_reminders(user: AnyUser, unit: Unit) -> bool:
+    """Consolidators of the unit, and admins, remind its reporters to send their report."""
+    return unit.pk in _scope(user, {Role.CONSOLIDATOR}) or is_admin(user)

@@ -17,7 +17,7 @@ from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
-from cchc.reports import evidence_files
+from cchc.reports import evidence_files, signals
 from cchc.reports.citations import parse_citation
 from cchc.reports.models import Evidence, NarrativeText, Report, Source, Status, Value
 from cchc.reports.narrative_basis import basis_for, changes, heading
@@ -463,6 +463,7 @@ def submit_report(user, report: Report, at: datetime.datetime | None = None) -> 
         },
         at=report.submitted_at,
     )
+    signals.send_on_commit(signals.report_submitted, report, user=user, at=at)
     return report
 
 
@@ -527,6 +528,14 @@ def _back_to_unit(
         f"{verb}. Lý do: {reason}",
         report=report,
         data={"before": before, "after": Status.RETURNED, "reason": reason},
+        at=at,
+    )
+    signals.send_on_commit(
+        signals.report_returned,
+        report,
+        user=user,
+        reason=reason,
+        reopened=action == "report.reopen",
         at=at,
     )
     return report

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cchc.notices.models import Notice
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period, working_calendar
@@ -24,6 +25,9 @@ def current_period_codes(today) -> list[str]:
     return codes
 
 
+HOME_NOTICES = 10  # the newest unread notices; the rest are on the notices page
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -39,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for report in reports:
         report.use_calendar(calendar)  # on time / late on today's calendar, read once
     periods = Period.objects.filter(reports__isnull=False).distinct().order_by("-end")[:8]
+    unread = Notice.objects.filter(recipient_id=user.pk).unread()
     return render(
         request,
         "web/home.html",
@@ -48,5 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "period_codes": current_period_codes(timezone.localdate()),
             "is_consolidator": access.can_consolidate(user),
+            "unread": unread.select_related("unit", "period")[:HOME_NOTICES],
+            "unread_count": unread.count(),
         },
     )
