@@ -109,10 +109,21 @@ urlpatterns = [
         consolidated.consolidated,
         name="consolidated",
     ),
+    path("dashboard/<str:period_code>/", consolidated.dashboard, name="dashboard"),
+    path(
+        "units/<str:unit_code>/dashboard/",
+        consolidated.unit_dashboard_page,
+        name="unit_dashboard",
+    ),
     path(
         "consolidation/<str:period_code>/tong-hop.xlsx",
         consolidated.consolidated_download,
         name="consolidated_xlsx",
+    ),
+    path(
+        "consolidation/<str:period_code>/<slug:key>/trend/",
+        consolidated.trend,
+        name="trend",
     ),
     path(
         "consolidation/<str:period_code>/<slug:key>/",

@@ -13,6 +13,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cchc.catalog.models import Consolidation, Indicator, PeriodConsolidation, ReportTemplate
+from cchc.consolidation.dashboard import (
+    FIGURES,
+    STATES,
+    province_dashboard,
+    recent_windows,
+    unit_dashboard,
+)
 from cchc.consolidation.drilldown import SORTS, chart_data, drill_rows
 from cchc.consolidation.engine import (
     APPROVED,
@@ -26,6 +33,7 @@ from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
+from cchc.reports.models import Report
 
 
 @dataclass
@@ -160,3 +168,131 @@ def drilldown(request: HttpRequest, period_code: str, key: str) -> HttpResponse:
             "shown": result.shown(key),
         },
     )
+
+
+@login_required
+@require_GET
+def trend(request: HttpRequest, period_code: str, key: str) -> HttpResponse:
+    """One indicator's consolidated value over the last 8 periods of the kind."""
+    choice = _choice(request)
+    period, result = _consolidate(choice, period_code, keys={key})
+    below = choice.root.descendant_ids() - {choice.root.pk}
+    rows = []
+    for each in recent_windows(period.window):
+        if each.code == result.window.code:
+            found = result
+        else:
+            found = consolidate(
+                choice.root, each, result.template.code, choice.include, {key}, below
+            )
+        rows.append((each, found.shown(key), found.values.get(key), len(found.counted)))
+    indicator = result.indicator(key)
+    chart = {
+        "type": "line",
+        "labels": [each.code for each, *_ in rows],
+        "decimals": indicator.decimals,
+        "series": [
+            {
+                "label": indicator.label,
+                "values": [float(v) if v is not None else None for _, _, v, _ in rows],
+            }
+        ],
+    }
+    return render(
+        request,
+        "consolidation/trend.html",
+        {
+            "period": period,
+            "result": result,
+            "indicator": indicator,
+            "rows": rows,
+            "chart": chart,
+            "query": _query(choice, result),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, period_code: str) -> HttpResponse:
+    """The province's dashboard: the period's headline figures and the last 8 periods."""
+    choice = _choice(request)
+    period = period_or_404(period_code)
+    try:
+        data = province_dashboard(choice.root, period.window, choice.template_code, choice.include)
+    except ConsolidationError as exc:
+        raise Http404(str(exc)) from exc
+    return render(
+        request,
+        "consolidation/dashboard.html",
+        {
+            "period": period,
+            "choice": choice,
+            "data": data,
+            "figures": FIGURES,
+            "states": STATES,
+            "charts": data.chart(),
+            "query": f"unit={choice.root.code}&template={data.template.code}"
+            f"&include={choice.include}",
+            "include_labels": INCLUDE_LABELS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def unit_dashboard_page(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """A unit's own figures over its last 8 periods, for whoever may see the unit."""
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None or not access.can_view_unit(request.user, unit):
+        raise Http404("Không có đơn vị này, hoặc bạn không được xem đơn vị này.")
+    period = period_or_404(request.GET.get("period"))
+    code = request.GET.get("template") or _unit_template(unit, period.code)
+    if code is None:
+        raise Http404("Đơn vị chưa có báo cáo nào.")
+    try:
+        rows = unit_dashboard(unit, period.window, code)
+    except ConsolidationError as exc:
+        raise Http404(str(exc)) from exc
+    labels = [row.window.code for row in rows]
+    chart = {
+        "type": "line",
+        "labels": labels,
+        "decimals": 2,
+        "series": [
+            {
+                "label": label,
+                "values": [
+                    float(v) if (v := row.values.get(key)) is not None else None for row in rows
+                ],
+            }
+            for key, label, _ in FIGURES
+            if key.endswith("rate")
+        ],
+    }
+    return render(
+        request,
+        "consolidation/unit_dashboard.html",
+        {
+            "unit": unit,
+            "period": period,
+            "rows": rows,
+            "figures": FIGURES,
+            "chart": chart,
+            "template_code": code,
+        },
+    )
+
+
+def _unit_template(unit: Unit, period_code: str) -> str | None:
+    """The template of the unit's report for the period, else of its latest report."""
+    report = (
+        Report.objects.filter(unit=unit, period__code=period_code)
+        .select_related("template")
+        .first()
+        or Report.objects.filter(unit=unit)
+        .select_related("template")
+        .order_by("-period__end")
+        .first()
+    )
+    return report.template.code if report else None

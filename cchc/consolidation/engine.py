@@ -153,6 +153,33 @@ def default_template_code(below: set[int], window: Window) -> str:
     return template.code
 
 
+def newest_template(code: str) -> ReportTemplate:
+    """The newest version of template `code`: the keys consolidated."""
+    template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
+    if template is None:
+        raise ConsolidationError(f"Không có biểu mẫu mã '{code}'.")
+    return template
+
+
+def unit_values_of(
+    unit: Unit, reports: list[Report], keys: set[str]
+) -> dict[int, dict[str, Decimal | None]]:
+    """Each report's own figures of `keys` (derived ones by formula), by report id: a unit's
+    series over periods, whatever the reports' states."""
+    if not reports:
+        return {}
+    template = newest_template(reports[0].template.code)
+    indicators = _needed(
+        [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES], keys
+    )
+    stored = _stored_values(reports, {i.key for i in indicators if not i.is_derived})
+    result: dict[int, dict[str, Decimal | None]] = {}
+    for report in reports:
+        by_key = _unit_values(indicators, [UnitPart(unit, [report], report)], stored)
+        result[report.pk] = {key: values.get(unit.pk) for key, values in by_key.items()}
+    return result
+
+
 def consolidate(
     root: Unit,
     period: str | Window,
@@ -170,10 +197,7 @@ def consolidate(
         )
     window = parse_period(period) if isinstance(period, str) else period
     below = root.descendant_ids() - {root.pk} if below is None else below
-    code = template_code or default_template_code(below, window)
-    template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
-    if template is None:
-        raise ConsolidationError(f"Không có biểu mẫu mã '{code}'.")
+    template = newest_template(template_code or default_template_code(below, window))
     indicators = [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
     if keys is not None:
         indicators = _needed(indicators, keys)

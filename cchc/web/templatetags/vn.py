@@ -31,3 +31,9 @@ def vn_long_date(value) -> str:
     if not value:
         return ""
     return f"ngày {value.day:02d} tháng {value.month} năm {value.year}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template ("" when absent): figures keyed by indicator code."""
+    return mapping.get(key, "") if mapping else ""
