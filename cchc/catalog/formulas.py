@@ -8,6 +8,7 @@ that 40 / 46 * 100 gives 86.96 after rounding, not a float artefact.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -69,6 +70,13 @@ class _DecimalEval(SimpleEval):
 
 def expression_names(expression: str) -> set[str]:
     """Indicator keys an expression refers to; raises FormulaError when it is not allowed."""
+    return set(_checked_names(expression))
+
+
+# Formulas are few and evaluated many times (once per unit in a consolidation): parsing and
+# checking each once is what makes 200 units' derived values cheap.
+@functools.lru_cache(maxsize=4096)
+def _checked_names(expression: str) -> frozenset[str]:
     try:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError as exc:
@@ -90,18 +98,25 @@ def expression_names(expression: str) -> set[str]:
             not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS
         ):
             raise FormulaError(f"Biểu thức '{expression}' gọi hàm không được phép.")
-    return {
+    return frozenset(
         node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called
-    }
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(expression: str) -> ast.AST:
+    """The tree SimpleEval evaluates (what its own parse() gives)."""
+    return ast.parse(expression.strip()).body[0]
 
 
 def evaluate(expression: str, values: dict[str, Decimal | None]) -> Any:
     """Value of `expression`, or None when a name it uses has no value or it divides by zero."""
-    names = expression_names(expression)
+    names = _checked_names(expression)
     if any(values.get(name) is None for name in names):
         return None
     try:
-        return _DecimalEval({name: values[name] for name in names}).eval(expression)
+        evaluator = _DecimalEval({name: values[name] for name in names})
+        return evaluator.eval(expression, previously_parsed=_parsed(expression))
     except (ZeroDivisionError, InvalidOperation):
         return None
     except InvalidExpression as exc:
@@ -125,6 +140,12 @@ def compute_derived(
 
 def dependency_order(formulas: dict[str, str]) -> list[str]:
     """Derived keys sorted so each comes after the derived keys it uses; rejects cycles."""
+    return list(_dependency_order(tuple(formulas.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _dependency_order(items: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    formulas = dict(items)
     ordered: list[str] = []
     state: dict[str, str] = {}
 
@@ -143,4 +164,4 @@ def dependency_order(formulas: dict[str, str]) -> list[str]:
 
     for key in formulas:
         visit(key, [])
-    return ordered
+    return tuple(ordered)
