@@ -105,3 +105,14 @@ def consolidation_roots(user: AnyUser) -> list[Unit]:
 
 def can_consolidate(user: AnyUser) -> bool:
     return bool(consolidated_unit_ids(user))
+
+
+def can_extend_deadline(user: AnyUser, unit: Unit) -> bool:
+    """Sở Nội vụ grants, changes and withdraws a unit's deadline extension: the consolidator
+    role on the unit (an admin runs the system, not the reporting regime)."""
+    return unit.pk in _scope(user, {Role.CONSOLIDATOR})
+
+
+def can_acknowledge_report(user: AnyUser, report: Report) -> bool:
+    """The receiving office acknowledges receipt of a sent report: the unit's consolidator."""
+    return report.unit_id in _scope(user, {Role.CONSOLIDATOR})
