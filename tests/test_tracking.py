@@ -467,7 +467,7 @@ def test_xlsx_has_the_counts_and_rows_the_page_shows(client, tracked, consolidat
 
 
 def test_history_across_quarters(
-    client, tracked, consolidator, reporter, province, template, today
+    client, tracked, consolidator, reporter, other_reporter, province, template, today
 ):
     # Q2-2022 (deadline Thu 16/06/2022) sent Mon 20/06: 2 working days late.
     q2 = _sent(
@@ -476,6 +476,15 @@ def test_history_across_quarters(
         Period.objects.for_code("Q2-2022"),
         template,
         _at(2022, 6, 20, 9, 0),
+    )
+    # The first report kept in cchc: Sở Tư pháp's Q3-2021, sent on its deadline Thu 16/09/2021.
+    # Quarters before it were reported outside cchc and are not counted as missing.
+    _sent(
+        other_reporter,
+        province["ST-STP"],
+        Period.objects.for_code("Q3-2021"),
+        template,
+        _at(2021, 9, 16, 16, 0),
     )
     # A unit opened on 01/01/2022 had nothing to report before Q1-2022 (15/12/2021 - 14/03/2022).
     Unit.objects.create(
@@ -500,27 +509,35 @@ def test_history_across_quarters(
         "Q2-2022",
         "Q3-2022",
     ]
+    assert "Từ quý IV năm 2020 đến quý II năm 2021 chưa có báo cáo nào" in html
     rows = {row.unit.code: row for row in response.context["rows"]}
     sttt = rows["ST-STTTT"]
-    assert [cell.state if cell else None for cell in sttt.cells][-2:] == [
-        "submitted_late",
-        "approved",
-    ]
-    assert sttt.cells[-2].days_late == 2 and sttt.cells[-2].report == q2
+    assert [tracked for tracked, _ in sttt.cells] == [False] * 3 + [True] * 5
+    states = [cell.state if cell else None for _, cell in sttt.cells]
+    assert states[3:] == ["not_started"] * 3 + ["submitted_late", "approved"]
+    assert sttt.cells[6][1].days_late == 2 and sttt.cells[6][1].report == q2
     assert (sttt.times_late, sttt.times_on_time, sttt.working_days_late) == (1, 1, 2)
-    assert sttt.times_missing == 6  # Q4-2020 .. Q1-2022 passed with nothing sent
+    assert sttt.times_missing == 3  # Q3-2021, Q4-2021, Q1-2022 passed with nothing sent
     assert f'href="/reports/{q2.pk}/"' in html and "Trễ 2 ngày làm việc" in html
     new = rows["ST-SKHCN"]
-    assert [cell is None for cell in new.cells] == [True] * 5 + [False] * 3
+    assert [cell is None for _, cell in new.cells] == [True] * 5 + [False] * 3
     stp = rows["ST-STP"]
-    assert (stp.times_late, stp.working_days_late) == (1, 3)
+    assert (stp.times_on_time, stp.times_late, stp.times_missing, stp.working_days_late) == (
+        1,
+        1,
+        3,
+        3,
+    )
     unit_row = re.search(r'<tr data-unit="ST-STTTT">.*?</tr>', html, re.S).group(0)
+    assert unit_row.count('data-state="untracked"') == 3
     assert re.findall(r'data-total="(\w+)">(\d+)<', unit_row) == [
         ("on_time", "1"),
         ("late", "1"),
-        ("missing", "6"),
+        ("missing", "3"),
         ("days_late", "2"),
     ]
+    new_row = re.search(r'<tr data-unit="ST-SKHCN">.*?</tr>', html, re.S).group(0)
+    assert new_row.count('data-state="not_expected">—<') == 2
 
 
 def test_history_of_years_and_of_a_custom_window(client, province, consolidator, today):

@@ -159,12 +159,6 @@ class Overview:
     rows: list[OverviewRow]
 
     @property
-    def counts(self) -> list[tuple[str, str, int]]:
-        """(state, label, number of units) for each row state, as the old counters showed."""
-        counter = Counter(row.state for row in self.rows)
-        return [(state, label, counter.get(state, 0)) for state, label in STATE_LABELS.items()]
-
-    @property
     def totals(self) -> dict[str, int]:
         return count_rows(self.rows)
 
@@ -275,24 +269,40 @@ def history_periods(period: Period) -> list[Period]:
 @dataclass
 class HistoryRow:
     unit: Unit
-    cells: list[OverviewRow | None]  # None: the unit did not have to report for that period
+    # (tracked, cell) per period: cell None when the unit did not have to report for it;
+    # tracked False for a period before any report of these units was kept in cchc.
+    cells: list[tuple[bool, OverviewRow | None]]
+
+    @property
+    def counted(self) -> list[OverviewRow]:
+        return [cell for tracked, cell in self.cells if tracked and cell is not None]
 
     @property
     def times_late(self) -> int:
-        return sum(1 for cell in self.cells if cell is not None and cell.late)
+        return sum(1 for cell in self.counted if cell.late)
 
     @property
     def times_on_time(self) -> int:
-        return sum(1 for cell in self.cells if cell is not None and cell.late is False)
+        return sum(1 for cell in self.counted if cell.late is False)
 
     @property
     def times_missing(self) -> int:
         """Periods whose deadline passed with nothing received (yet)."""
-        return sum(1 for cell in self.cells if cell is not None and cell.days_overdue is not None)
+        return sum(1 for cell in self.counted if cell.days_overdue is not None)
 
     @property
     def working_days_late(self) -> int:
-        return sum(cell.days_late or 0 for cell in self.cells if cell is not None)
+        return sum(cell.days_late or 0 for cell in self.counted)
+
+
+def tracked_since(overviews: list[Overview]) -> int:
+    """Index of the first overview followed in cchc: the earliest period (of those shown) with
+    any report of these units, else the last one. Earlier periods were reported outside cchc,
+    so "not sent" would not be true of them."""
+    for index, overview in enumerate(overviews):
+        if any(row.report is not None for row in overview.rows):
+            return index
+    return len(overviews) - 1
 
 
 def history(overviews: list[Overview]) -> list[HistoryRow]:
@@ -301,6 +311,12 @@ def history(overviews: list[Overview]) -> list[HistoryRow]:
     for overview in overviews:
         for row in overview.rows:
             units.setdefault(row.unit.pk, row.unit)
+    first = tracked_since(overviews)
     cells = [{row.unit.pk: row for row in overview.rows} for overview in overviews]
     ordered = sorted(units.values(), key=lambda unit: (KIND_RANK[unit.kind], unit.code))
-    return [HistoryRow(unit, [by_unit.get(unit.pk) for by_unit in cells]) for unit in ordered]
+    return [
+        HistoryRow(
+            unit, [(index >= first, by_unit.get(unit.pk)) for index, by_unit in enumerate(cells)]
+        )
+        for unit in ordered
+    ]

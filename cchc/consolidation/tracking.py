@@ -27,6 +27,7 @@ from cchc.consolidation.overview import (
     history,
     history_periods,
     period_overview,
+    tracked_since,
     tracking,
 )
 from cchc.consolidation.xlsx import OverviewXlsx
@@ -170,12 +171,15 @@ def overview_history(request: HttpRequest, period_code: str) -> HttpResponse:
     period = _consolidator_period(request, period_code)
     periods = history_periods(period)
     overviews = tracking(periods, Unit.objects.consolidated_by(request.user))
+    first = tracked_since(overviews)
     return render(
         request,
         "consolidation/history.html",
         {
             "period": period,
-            "overviews": overviews,
+            "columns": [(index >= first, o) for index, o in enumerate(overviews)],
+            # The first and last of the periods before cchc kept any report, if any.
+            "untracked": (overviews[0], overviews[first - 1]) if first else None,
             "rows": history(overviews),
         },
     )
