@@ -434,6 +434,20 @@ def test_xlsx_has_the_counts_and_rows_the_page_shows(client, tracked, consolidat
     ]
     assert [row[1] for row in rows] == _rows(page) == ["ST-SNV", "ST-STP", "ST-STTTT"]
     snv, stp, stttt = (list(row) for row in rows)
+    header = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Mã")
+    assert list(header) == [
+        "STT",
+        "Mã",
+        "Đơn vị",
+        "Loại đơn vị",
+        "Trạng thái",
+        "Hạn gửi",
+        "Gia hạn (lý do)",
+        "Gửi lúc",
+        "Đúng/trễ hạn",
+        "Số ngày làm việc trễ/quá hạn",
+        "Tiếp nhận lúc",
+    ]
     assert snv[2:6] == [
         "Sở Nội vụ",
         "Sở, ban, ngành",

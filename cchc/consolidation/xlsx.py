@@ -25,16 +25,16 @@ HEADER_FILL = PatternFill("solid", fgColor="E7EEF7")
 # The list's columns, as on the page: (heading, width).
 COLUMNS = [
     ("STT", 6),
-    ("Mã đơn vị", 14),
+    ("Mã", 14),
     ("Đơn vị", 40),
     ("Loại đơn vị", 16),
     ("Trạng thái", 18),
     ("Hạn gửi", 12),
     ("Gia hạn (lý do)", 30),
-    ("Ngày gửi", 17),
+    ("Gửi lúc", 17),
     ("Đúng/trễ hạn", 24),
     ("Số ngày làm việc trễ/quá hạn", 14),
-    ("Tiếp nhận", 17),
+    ("Tiếp nhận lúc", 17),
 ]
 LAST_COLUMN = len(COLUMNS)
 DATE_FORMAT = "dd/mm/yyyy"
