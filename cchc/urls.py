@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cchc.consolidation import consolidated, province
+from cchc.consolidation import consolidated, province, tracking
 from cchc.consolidation import views as consolidation
 from cchc.documents import views as documents
 from cchc.registers import views as registers
@@ -91,9 +91,21 @@ urlpatterns = [
         drafts.section_draft,
         name="section_draft",
     ),
+    path("reports/<int:report_id>/receipt/", tracking.acknowledge, name="acknowledge"),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
     path("overview/", consolidation.overview_lookup, name="overview_lookup"),
     path("overview/<str:period_code>/", consolidation.overview, name="overview"),
+    path(
+        "overview/<str:period_code>/tinh-hinh-bao-cao.xlsx",
+        tracking.overview_xlsx,
+        name="overview_xlsx",
+    ),
+    path("overview/<str:period_code>/history/", tracking.overview_history, name="overview_history"),
+    path(
+        "overview/<str:period_code>/units/<str:unit_code>/deadline/",
+        tracking.unit_deadline,
+        name="unit_deadline",
+    ),
     path(
         "overview/<str:period_code>/dossiers/",
         province.dossier_overview,

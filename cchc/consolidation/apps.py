@@ -8,4 +8,4 @@ class ConsolidationConfig(AppConfig):
     def ready(self) -> None:
         # The `units.*` and `reports.*` sources of the province's own report, and what its
         # drafts may say about the units below it, and its units' sheet.
-        from cchc.consolidation import drafting, sources, xlsx  # noqa: F401
+        from cchc.consolidation import drafting, sources, values_xlsx  # noqa: F401

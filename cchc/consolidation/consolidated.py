@@ -28,7 +28,7 @@ from cchc.consolidation.engine import (
     ConsolidationError,
     consolidate,
 )
-from cchc.consolidation.xlsx import consolidated_xlsx
+from cchc.consolidation.values_xlsx import consolidated_xlsx
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period

@@ -20,7 +20,7 @@ from cchc.consolidation.engine import (
 from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import working_calendar
 from cchc.periods.windows import Window
-from cchc.reports.models import Report, Status
+from cchc.reports.models import Report, Status, read_deadlines
 
 PERIODS = 8
 FIGURES = [
@@ -81,11 +81,8 @@ def _state(part: UnitPart) -> str:
     return str(report.status)
 
 
-def completeness(parts: list[UnitPart]) -> Completeness:
-    calendar = working_calendar()
-    for part in parts:
-        if part.report is not None:
-            part.report.use_calendar(calendar)
+def completeness(parts: list[UnitPart], calendar=None) -> Completeness:
+    read_deadlines([part.report for part in parts if part.report is not None], calendar)
 
     def count(selected: list[UnitPart]) -> dict[str, int]:
         states = Counter(_state(part) for part in selected)
@@ -188,10 +185,13 @@ def province_dashboard(
     template = newest_template(template_code or default_template_code(below, window))
     keys = KEYS & set(template.indicators.values_list("key", flat=True))
     periods = []
+    calendar = working_calendar()
     for each in recent_windows(window):
         result = consolidate(root, each, template.code, include, keys, below)
         figures = _figures(result.values)
-        periods.append(PeriodFigures(each, figures, completeness(result.parts), _shown(figures)))
+        periods.append(
+            PeriodFigures(each, figures, completeness(result.parts, calendar), _shown(figures))
+        )
     return ProvinceDashboard(root, template, include, periods)
 
 
@@ -216,12 +216,10 @@ def unit_dashboard(unit: Unit, window: Window, template_code: str) -> list[UnitP
     template = newest_template(template_code)
     keys = KEYS & set(template.indicators.values_list("key", flat=True))
     values = unit_values_of(unit, list(reports.values()), keys)
-    calendar = working_calendar()
+    read_deadlines(reports.values())
     rows = []
     for each in windows:
         report = reports.get(each.code)
-        if report is not None:
-            report.use_calendar(calendar)
         figures = _figures(values.get(report.pk, {}) if report else {})
         rows.append(UnitPeriod(each, report, figures, _shown(figures)))
     return rows

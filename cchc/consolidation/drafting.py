@@ -13,7 +13,7 @@ from cchc.catalog.values import format_number
 from cchc.consolidation.engine import APPROVED, Across, consolidate_all
 from cchc.org.models import Unit, UnitKind
 from cchc.reports.drafting import CONTEXT_PROVIDERS, compare
-from cchc.reports.models import Report
+from cchc.reports.models import Report, read_deadlines
 
 RANKED_TYPES = {ValueType.PERCENT}
 
@@ -60,6 +60,7 @@ def units_context(report: Report, numbers: dict[str, Decimal | None]) -> dict[st
         return {}
     result = consolidate_all(report.unit, report.period.window, APPROVED)
     sent = [part.report for part in result.parts if part.counted and part.report is not None]
+    read_deadlines(sent)
     late = [r for r in sent if r.is_late]
     missing = result.missing
     best, worst = _ranked(result)

@@ -14,6 +14,7 @@ from cchc.consolidation.engine import APPROVED, Across, consolidate_all
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.periods.windows import Window, custom_window
+from cchc.reports.models import read_deadlines
 
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 REPORT_COUNTS = {
@@ -49,6 +50,7 @@ def report_count(name: str, unit: Unit, start: datetime.date, end: datetime.date
     if name == "counted":
         return Decimal(len(result.counted))
     sent = [part.report for part in result.parts if part.counted and part.report is not None]
+    read_deadlines(sent)
     late = sum(1 for report in sent if report.is_late)
     return Decimal(late if name == "late" else len(sent) - late)
 

@@ -1,167 +1,182 @@
-"""Consolidated figures as XLSX: the consolidated appendix (one value per indicator, with its
-rule and how many units gave it) and every unit side by side (one column per unit counted),
-as numbers the receiving office can add up. Also the side-by-side sheet of a province's own
-report (added to its appendix workbook)."""
+"""The submission overview of a period as an XLSX workbook: the counts by kind of unit, then
+the units as the page lists them (same filter, same order). Dates are date cells and working
+days numbers, so the sheet can be sorted and summed further."""
 
 from __future__ import annotations
 
+import datetime
 import io
-from dataclasses import dataclass
-from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.base import xlsx as base_xlsx
 from cchc.base.exporters import Rendered
-from cchc.catalog.models import Indicator, ValueType
-from cchc.consolidation.engine import APPROVED, Consolidated, consolidate_all
-from cchc.org.models import Unit, UnitKind
-from cchc.reports.models import Report
+from cchc.base.xlsx import FONT_NAME, print_landscape_a4
+from cchc.consolidation.overview import COUNT_LABELS, Overview, OverviewRow
+from cchc.org.models import UnitKind
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FONT = base_xlsx.FONT_NAME
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E7EEF7")
-FORMATS: dict[str, str] = {ValueType.INTEGER: "#,##0", ValueType.YES_NO: "0", ValueType.CHOICE: "0"}
-DECIMAL_FORMAT = "#,##0.00"
+# The list's columns, as on the page: (heading, width).
+COLUMNS = [
+    ("STT", 6),
+    ("Mã", 14),
+    ("Đơn vị", 40),
+    ("Loại đơn vị", 16),
+    ("Trạng thái", 18),
+    ("Hạn gửi", 12),
+    ("Gia hạn (lý do)", 30),
+    ("Gửi lúc", 17),
+    ("Đúng/trễ hạn", 24),
+    ("Số ngày làm việc trễ/quá hạn", 14),
+    ("Tiếp nhận lúc", 17),
+]
+LAST_COLUMN = len(COLUMNS)
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "hh:mm dd/mm/yyyy"
 
 
-@dataclass
-class Line:
-    """One indicator row: what it is called and the figures it holds."""
-
-    indicator: Indicator
-    label: str
-    total: Decimal | None
-    by_unit: dict[int, Decimal | None]
+def _font(size: int = 12, bold: bool = False, italic: bool = False) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Local time without its zone: what a spreadsheet cell can hold."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def _cell(sheet: Worksheet, row: int, column: int, value=None, *, bold=False, fmt=None):
-    cell = sheet.cell(row=row, column=column, value=value)
-    cell.font = Font(name=FONT, size=12, bold=bold)
-    cell.border = BORDER
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if fmt:
-        cell.number_format = fmt
-    return cell
-
-
-def _title(sheet: Worksheet, row: int, text: str, width: int, size: int = 13) -> None:
-    cell = sheet.cell(row=row, column=1, value=text)
-    cell.font = Font(name=FONT, size=size, bold=True)
-    cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    sheet.row_dimensions[row].height = 20 * (1 + len(text) // (8 * width + 40))
-
-
-def side_by_side(sheet: Worksheet, titles: list[str], lines: list[Line], units: list[Unit]) -> None:
-    """STT, indicator, unit of measure, the consolidated value, then one column per unit."""
-    width = 4 + len(units)
-    for row, text in enumerate(titles, start=1):
-        _title(sheet, row, text, width, 14 if row == 1 else 12)
-    header = len(titles) + 2
-    for column, label in enumerate(
-        ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *[u.short_name or u.name for u in units]],
-        start=1,
-    ):
-        cell = _cell(sheet, header, column, label, bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for offset, line in enumerate(lines, start=1):
-        row = header + offset
-        fmt = FORMATS.get(line.indicator.value_type, DECIMAL_FORMAT)
-        _cell(sheet, row, 1, line.indicator.stt or None)
-        _cell(sheet, row, 2, line.label, bold=line.indicator.level == 0)
-        _cell(sheet, row, 3, line.indicator.unit or None)
-        _cell(sheet, row, 4, _number(line.total), bold=True, fmt=fmt)
-        for column, unit in enumerate(units, start=5):
-            _cell(sheet, row, column, _number(line.by_unit.get(unit.pk)), fmt=fmt)
-    for column, size in {1: 6, 2: 55, 3: 14, 4: 14}.items():
-        sheet.column_dimensions[get_column_letter(column)].width = size
-    for column in range(5, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 14
-    sheet.row_dimensions[header].height = 48
-    base_xlsx.print_landscape_a4(sheet, freeze=f"E{header + 1}", title_rows=f"{header}:{header}")
-
-
-def consolidated_workbook(result: Consolidated, rule_label) -> Workbook:
-    """The consolidated appendix, then the units side by side."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Tổng hợp"
-    scope = f"{result.root.name}, {result.window.label}"
-    counted = f"{len(result.counted)}/{len(result.parts)} cơ quan, đơn vị được tổng hợp"
-    titles = [
-        "PHỤ LỤC TỔNG HỢP SỐ LIỆU CẢI CÁCH HÀNH CHÍNH",
-        f"{scope} — biểu mẫu {result.template.code} (phiên bản {result.template.version})",
-        counted + (" (chỉ báo cáo đã phê duyệt)" if result.include == APPROVED else ""),
+def row_cells(index: int, row: OverviewRow) -> list:
+    """One unit's cells, in COLUMNS order."""
+    extension = ""
+    if row.is_extended and row.extension is not None:
+        extension = f"Đến {row.extension.deadline:%d/%m/%Y}: {row.extension.reason}"
+    number = row.days_late if row.late else row.days_overdue
+    acknowledged = row.report.acknowledged_at if row.acknowledged and row.report else None
+    return [
+        index,
+        row.unit.code,
+        row.unit.name,
+        UnitKind(row.unit.kind).label,
+        row.state_label,
+        row.deadline,
+        extension,
+        _local(row.sent_at),
+        row.timeliness,
+        number,
+        _local(acknowledged),
     ]
-    workbook.properties.title = " ".join(titles[:2])
-    workbook.properties.creator = "cchc"
-    for row, text in enumerate(titles, start=1):
-        _title(summary, row, text, 6, 14 if row == 1 else 12)
-    header = len(titles) + 2
-    labels = ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", "Cách tổng hợp", "Số đơn vị có số liệu"]
-    for column, label in enumerate(labels, start=1):
-        cell = _cell(summary, header, column, label, bold=True)
-        cell.fill = HEADER_FILL
-    lines = []
-    for offset, indicator in enumerate(
-        (i for i in result.indicators if i.key in result.values), start=1
-    ):
-        row = header + offset
-        value = result.values[indicator.key]
-        fmt = FORMATS.get(indicator.value_type, DECIMAL_FORMAT)
-        _cell(summary, row, 1, indicator.stt or None)
-        _cell(summary, row, 2, indicator.label, bold=indicator.level == 0)
-        _cell(summary, row, 3, indicator.unit or None)
-        _cell(summary, row, 4, _number(value), fmt=fmt)
-        _cell(summary, row, 5, rule_label(indicator))
-        _cell(summary, row, 6, result.contributors(indicator.key), fmt="0")
-        lines.append(Line(indicator, indicator.label, value, result.unit_values[indicator.key]))
-    for column, size in {1: 6, 2: 60, 3: 14, 4: 14, 5: 30, 6: 12}.items():
-        summary.column_dimensions[get_column_letter(column)].width = size
-    base_xlsx.print_landscape_a4(summary, freeze=f"A{header + 1}", title_rows=f"{header}:{header}")
-    units = workbook.create_sheet("Các đơn vị")
-    side_by_side(units, ["SỐ LIỆU CỦA CÁC CƠ QUAN, ĐƠN VỊ", scope], lines, result.counted)
-    return workbook
 
 
-def consolidated_xlsx(result: Consolidated, rule_label) -> Rendered:
-    buffer = io.BytesIO()
-    consolidated_workbook(result, rule_label).save(buffer)
-    name = f"tong-hop-cchc-{result.root.code}-{result.window.code}-{result.template.code}.xlsx"
-    return Rendered(name, MIMETYPE, buffer.getvalue())
+class OverviewXlsx:
+    """Exporter: render() -> Rendered."""
 
+    def __init__(
+        self,
+        overview: Overview,
+        rows: list[OverviewRow],
+        *,
+        filter_text: str,
+        consolidator: str,
+        default_deadline: datetime.date | None,
+    ) -> None:
+        self.overview = overview
+        self.rows = rows
+        self.filter_text = filter_text
+        self.consolidator = consolidator
+        self.default_deadline = default_deadline
 
-def province_units_sheet(report: Report, workbook: Workbook) -> None:
-    """In a province's report workbook, the units' figures behind each `units.*` row."""
-    if report.unit.kind != UnitKind.PROVINCE:
-        return
-    across = consolidate_all(report.unit, report.period.window, APPROVED)
-    lines = []
-    for indicator in report.template.indicators.order_by("order"):
-        prefix, _, key = indicator.source.partition(".")
-        if prefix == "units" and key in across.unit_values:
-            lines.append(
-                Line(indicator, indicator.label, across.values.get(key), across.unit_values[key])
+    def filename(self) -> str:
+        return f"tinh-hinh-bao-cao-{self.overview.period.code}.xlsx"
+
+    def render(self) -> Rendered:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Tình hình báo cáo"
+        workbook.properties.title = f"Tình hình gửi báo cáo CCHC {self.overview.period.label}"
+        workbook.properties.creator = "cchc"
+        self.write(sheet)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return Rendered(self.filename(), MIMETYPE, buffer.getvalue())
+
+    def write(self, sheet: Worksheet) -> None:
+        period = self.overview.period
+        title = f"TÌNH HÌNH GỬI BÁO CÁO CẢI CÁCH HÀNH CHÍNH {period.label.upper()}"
+        self._title(sheet, 1, title, _font(13, bold=True), "center")
+        deadline = (
+            f"; hạn gửi chung {self.default_deadline:%d/%m/%Y}" if self.default_deadline else ""
+        )
+        self._title(
+            sheet,
+            2,
+            f"Số liệu từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}{deadline}",
+            _font(12, italic=True),
+            "center",
+        )
+        today = timezone.localdate()
+        self._title(
+            sheet,
+            3,
+            f"Đơn vị tổng hợp: {self.consolidator}. Số liệu đến ngày {today:%d/%m/%Y}.",
+            _font(12),
+            "left",
+        )
+        row = 5
+        sheet.cell(row=row, column=1, value="I. SỐ ĐƠN VỊ THEO TÌNH TRẠNG").font = _font(bold=True)
+        row += 1
+        headings = ["STT", "Loại đơn vị", *COUNT_LABELS.values()]
+        self._header(sheet, row, headings)
+        row += 1
+        for index, (_, label, counts) in enumerate(self.overview.by_kind, start=1):
+            self._body(sheet, row, [index, label, *counts.values()], bold=False)
+            row += 1
+        self._body(sheet, row, [None, "Tổng cộng", *self.overview.totals.values()], bold=True)
+        row += 2
+        listed = f"II. DANH SÁCH ĐƠN VỊ ({len(self.rows)}/{len(self.overview.rows)} đơn vị"
+        listed += f"; lọc theo {self.filter_text})" if self.filter_text else ")"
+        sheet.cell(row=row, column=1, value=listed).font = _font(bold=True)
+        row += 1
+        header_row = row
+        self._header(sheet, row, [heading for heading, _ in COLUMNS])
+        row += 1
+        for index, item in enumerate(self.rows, start=1):
+            self._body(sheet, row, row_cells(index, item), bold=False)
+            row += 1
+        for column, (_, width) in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        print_landscape_a4(sheet, f"A{header_row + 1}", f"{header_row}:{header_row}")
+
+    def _title(self, sheet: Worksheet, row: int, text: str, font: Font, horizontal: str) -> None:
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST_COLUMN)
+
+    def _header(self, sheet: Worksheet, row: int, headings: list[str]) -> None:
+        for column, text in enumerate(headings, start=1):
+            cell = sheet.cell(row=row, column=column, value=text)
+            cell.font = _font(11, bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = BORDER
+            cell.fill = HEADER_FILL
+        sheet.row_dimensions[row].height = 32
+
+    def _body(self, sheet: Worksheet, row: int, values: list, bold: bool) -> None:
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.font = _font(12, bold=bold)
+            cell.border = BORDER
+            cell.alignment = Alignment(
+                horizontal="left" if isinstance(value, str) else "center",
+                vertical="center",
+                wrap_text=True,
             )
-    sheet = workbook.create_sheet("Các đơn vị")
-    titles = [
-        "SỐ LIỆU CỦA CÁC CƠ QUAN, ĐƠN VỊ (BÁO CÁO ĐÃ PHÊ DUYỆT)",
-        f"{report.unit.name}, {report.period.label}",
-    ]
-    side_by_side(sheet, titles, lines, across.counted)
-
-
-base_xlsx.APPENDIX_SHEETS.append(province_units_sheet)
+            if isinstance(value, datetime.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, datetime.date):
+                cell.number_format = DATE_FORMAT

@@ -137,3 +137,14 @@ def can_consolidate(user: AnyUser) -> bool:
 def can_send_reminders(user: AnyUser, unit: Unit) -> bool:
     """Consolidators of the unit, and admins, remind its reporters to send their report."""
     return unit.pk in _scope(user, {Role.CONSOLIDATOR}) or is_admin(user)
+
+
+def can_extend_deadline(user: AnyUser, unit: Unit) -> bool:
+    """Sở Nội vụ grants, changes and withdraws a unit's deadline extension: the consolidator
+    role on the unit (an admin runs the system, not the reporting regime)."""
+    return unit.pk in _scope(user, {Role.CONSOLIDATOR})
+
+
+def can_acknowledge_report(user: AnyUser, report: Report) -> bool:
+    """The receiving office acknowledges receipt of a sent report: the unit's consolidator."""
+    return report.unit_id in _scope(user, {Role.CONSOLIDATOR})

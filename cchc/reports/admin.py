@@ -4,7 +4,7 @@ through the report page's services, which check who may and write the audit trai
 from django.contrib import admin
 
 from cchc.audit.admin import ReadOnlyAdmin
-from cchc.reports.models import Evidence, NarrativeText, Report, Value
+from cchc.reports.models import DeadlineExtension, Evidence, NarrativeText, Report, Value
 
 
 @admin.register(Report)
@@ -30,3 +30,11 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class NarrativeTextAdmin(ReadOnlyAdmin):
     list_display = ["report", "section"]
     list_select_related = ["report__unit", "report__period", "section"]
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ReadOnlyAdmin):
+    """Granted, changed and withdrawn on the consolidator's page (cchc.reports.services)."""
+
+    list_display = ["unit", "period", "deadline", "reason", "granted_by", "granted_at"]
+    list_select_related = ["unit", "period", "granted_by"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.org.models import Unit
 from cchc.org.scoped import UnitScopedQuerySet
-from cchc.periods.models import Period
+from cchc.periods.models import Period, working_calendar
 from cchc.periods.workdays import WorkingCalendar
 
 
@@ -70,6 +71,14 @@ class Report(models.Model):
         "đoạn mở đầu", blank=True, help_text="Căn cứ, lý do báo cáo; để trống để hệ thống soạn."
     )
     closing = models.TextField("đoạn kết", blank=True)
+    # Sở Nội vụ's acknowledgement of receipt ("đã tiếp nhận"). It holds for the submission it
+    # acknowledged (`acknowledged_submission` = that submitted_at): a report returned or
+    # reopened, then sent again, is a new submission and is not acknowledged until marked again.
+    acknowledged_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_submission = models.DateTimeField("lần gửi được tiếp nhận", null=True, blank=True)
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -95,14 +104,35 @@ class Report(models.Model):
         return timezone.localtime(self.submitted_at).date()
 
     @cached_property
-    def deadline(self) -> datetime.date:
+    def calendar(self) -> WorkingCalendar:
+        return working_calendar()
+
+    @cached_property
+    def extension(self) -> DeadlineExtension | None:
+        """The later deadline Sở Nội vụ granted this unit for this period, if any."""
+        return DeadlineExtension.objects.filter(
+            unit_id=self.unit_id, period_id=self.period_id
+        ).first()
+
+    @cached_property
+    def regular_deadline(self) -> datetime.date:
         """The period's end day + the template's deadline_working_days, on the calendar in
         force now (derived, never stored, so a calendar change moves it at once)."""
-        return self.period.deadline_for(self.template.deadline_working_days)
+        return self.period.deadline_for(self.template.deadline_working_days, self.calendar)
+
+    @property
+    def deadline(self) -> datetime.date:
+        """The deadline that applies: the regular one, or the unit's extension when later."""
+        return applicable_deadline(self.regular_deadline, self.extension)
 
     def use_calendar(self, calendar: WorkingCalendar) -> None:
         """Derive the deadline on a calendar already read (a list of reports reads it once)."""
-        self.deadline = self.period.deadline_for(self.template.deadline_working_days, calendar)
+        self.__dict__.pop("regular_deadline", None)
+        self.calendar = calendar
+
+    def use_extension(self, extension: DeadlineExtension | None) -> None:
+        """The unit's extension for the period, read with those of other reports."""
+        self.extension = extension
 
     @property
     def is_late(self) -> bool | None:
@@ -113,10 +143,109 @@ class Report(models.Model):
         return submitted_on > self.deadline
 
     @property
+    def days_late(self) -> int | None:
+        """Working days the submission came after the deadline (0 on time); None before."""
+        submitted_on = self.submitted_on
+        if submitted_on is None:
+            return None
+        return working_days_late(self.deadline, submitted_on, self.calendar)
+
+    @property
+    def is_received(self) -> bool:
+        """Sent to the province and not sent back: submitted or approved."""
+        return self.status in (Status.SUBMITTED, Status.APPROVED)
+
+    @property
+    def is_acknowledged(self) -> bool:
+        """Sở Nội vụ acknowledged receipt of the submission the report stands on now."""
+        return (
+            self.is_received
+            and self.acknowledged_at is not None
+            and self.acknowledged_submission == self.submitted_at
+        )
+
+    @property
     def timeliness_label(self) -> str:
         if self.is_late is None:
             return ""
         return "trễ hạn" if self.is_late else "đúng hạn"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline Sở Nội vụ grants one unit for one period, with the reason (gia hạn).
+    Granted, changed and withdrawn through cchc.reports.services (audited); it may be granted
+    before the unit starts its report."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="deadline_extensions", verbose_name="đơn vị"
+    )
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="deadline_extensions",
+        verbose_name="kỳ báo cáo",
+    )
+    deadline = models.DateField("hạn gửi được gia hạn đến")
+    reason = models.TextField("lý do gia hạn")
+    granted_at = models.DateTimeField("gia hạn lúc")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="one_extension_per_unit_period")
+        ]
+        verbose_name = "gia hạn gửi báo cáo"
+        verbose_name_plural = "gia hạn gửi báo cáo"
+
+    def __str__(self) -> str:
+        return f"Gia hạn đến {self.deadline:%d/%m/%Y} — {self.unit.name}, {self.period.label}"
+
+
+def applicable_deadline(
+    regular: datetime.date, extension: DeadlineExtension | None
+) -> datetime.date:
+    """An extension only ever moves a deadline later (a template later given more working days
+    than the extension allowed keeps the template's deadline)."""
+    if extension is not None and extension.deadline > regular:
+        return extension.deadline
+    return regular
+
+
+def working_days_late(
+    deadline: datetime.date, day: datetime.date, calendar: WorkingCalendar
+) -> int:
+    """Working days after `deadline` up to `day` (0 on or before the deadline). A day off after
+    the deadline counts as the next working day, when the sending would be handled: a report
+    due Friday and sent on Saturday is one working day late, not zero."""
+    if day <= deadline:
+        return 0
+    until = calendar.next_working_day(day, include_self=True)
+    count, current = 0, deadline
+    while current < until:
+        current += datetime.timedelta(days=1)
+        if calendar.is_working_day(current):
+            count += 1
+    return count
+
+
+def read_deadlines(reports: Iterable[Report], calendar: WorkingCalendar | None = None) -> None:
+    """Derive the deadlines of a list of reports with one read of the calendar and one of the
+    extensions granted to their units (a list page must not read them report by report)."""
+    reports = list(reports)
+    calendar = calendar or working_calendar()
+    extensions = {
+        (e.unit_id, e.period_id): e
+        for e in DeadlineExtension.objects.filter(
+            unit_id__in={r.unit_id for r in reports}, period_id__in={r.period_id for r in reports}
+        )
+    }
+    for report in reports:
+        report.use_calendar(calendar)
+        report.use_extension(extensions.get((report.unit_id, report.period_id)))
 
 
 class Source(models.TextChoices):

@@ -16,10 +16,18 @@ from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.periods.models import Period
+from cchc.periods.models import Period, working_calendar
 from cchc.reports import evidence_files, signals
 from cchc.reports.citations import parse_citation
-from cchc.reports.models import Evidence, NarrativeText, Report, Source, Status, Value
+from cchc.reports.models import (
+    DeadlineExtension,
+    Evidence,
+    NarrativeText,
+    Report,
+    Source,
+    Status,
+    Value,
+)
 from cchc.reports.narrative_basis import basis_for, changes, heading
 from cchc.reports.sheet import ReportSheet
 
@@ -536,6 +544,166 @@ def _back_to_unit(
         user=user,
         reason=reason,
         reopened=action == "report.reopen",
+        at=at,
+    )
+    return report
+
+
+# Deadline extensions and acknowledgement of receipt: Sở Nội vụ's side of the submission.
+
+MAX_EXTENSION = datetime.timedelta(days=366)
+
+
+def regular_deadline(unit: Unit, period: Period) -> datetime.date | None:
+    """The deadline a unit has for a period before any extension: its report's (by the
+    report's template), or that of a report started now; None while no template is loaded."""
+    report = (
+        Report.objects.filter(unit=unit, period__code=period.code)
+        .select_related("period", "template")
+        .first()
+    )
+    if report is not None:
+        return report.regular_deadline
+    return template_deadline(period)
+
+
+def _extension_text(extension: DeadlineExtension | None) -> str:
+    return f"{extension.deadline:%d/%m/%Y}" if extension is not None else ""
+
+
+def _locked_extension(unit: Unit, period: Period) -> tuple[Unit, DeadlineExtension | None]:
+    # The unit row is the lock: two consolidators granting at once are applied one by one.
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    extension = (
+        DeadlineExtension.objects.select_for_update()
+        .filter(unit=unit, period__code=period.code)
+        .first()
+    )
+    return unit, extension
+
+
+@transaction.atomic
+def grant_extension(
+    user, unit: Unit, period: Period, deadline: datetime.date, reason: str
+) -> DeadlineExtension:
+    """Give `unit` a later deadline for `period` (or change the one it has), with the reason
+    (mandatory). The date must fall after the regular deadline, on a working day, within a
+    year; lateness everywhere follows it at once. Audited with the deadline before and after."""
+    _require(
+        access.can_extend_deadline(user, unit),
+        "Chỉ người tổng hợp của Sở Nội vụ phụ trách đơn vị mới gia hạn được.",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Phải ghi lý do gia hạn.")
+    regular = regular_deadline(unit, period)
+    if regular is None:
+        raise WorkflowError("Chưa có biểu mẫu báo cáo nên chưa có hạn gửi để gia hạn.")
+    if deadline <= regular:
+        raise WorkflowError(
+            f"Hạn gia hạn ({deadline:%d/%m/%Y}) phải sau hạn gửi chung {regular:%d/%m/%Y}."
+        )
+    if deadline - regular > MAX_EXTENSION:
+        raise WorkflowError(
+            f"Hạn gia hạn ({deadline:%d/%m/%Y}) cách hạn gửi chung {regular:%d/%m/%Y} "
+            "quá một năm; kiểm tra lại năm đã nhập."
+        )
+    day_off = working_calendar().day_off_reason(deadline)
+    if day_off:
+        raise WorkflowError(
+            f"Ngày {deadline:%d/%m/%Y} là ngày nghỉ ({day_off}); hãy chọn một ngày làm việc."
+        )
+    if period.pk is None:  # a page's read-only lookup: the period is stored only now
+        period = Period.objects.for_code(period.code)
+    unit, extension = _locked_extension(unit, period)
+    before = _extension_text(extension)
+    if extension is not None and extension.deadline == deadline and extension.reason == reason:
+        return extension
+    changed = extension is not None
+    if extension is None:
+        extension = DeadlineExtension(unit=unit, period=period)
+    extension.deadline, extension.reason = deadline, reason
+    extension.granted_at, extension.granted_by = timezone.now(), user
+    extension.save()
+    after = _extension_text(extension)
+    summary = (
+        f"Đổi gia hạn gửi báo cáo {period.label}: {before} → {after}. Lý do: {reason}"
+        if changed
+        else f"Gia hạn gửi báo cáo {period.label}: {regular:%d/%m/%Y} → {after}. Lý do: {reason}"
+    )
+    log_action(
+        user,
+        "report.extension.change" if changed else "report.extension.grant",
+        summary,
+        obj=extension,
+        unit=unit,
+        report=Report.objects.filter(unit=unit, period=period).first(),
+        data={
+            "period": period.code,
+            "regular": f"{regular:%d/%m/%Y}",
+            "before": before or f"{regular:%d/%m/%Y}",
+            "after": after,
+            "reason": reason,
+        },
+    )
+    return extension
+
+
+@transaction.atomic
+def withdraw_extension(user, unit: Unit, period: Period, reason: str) -> None:
+    """Take back a unit's extension (reason mandatory): the regular deadline applies again."""
+    _require(
+        access.can_extend_deadline(user, unit),
+        "Chỉ người tổng hợp của Sở Nội vụ phụ trách đơn vị mới thu hồi gia hạn được.",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Phải ghi lý do thu hồi gia hạn.")
+    unit, extension = _locked_extension(unit, period)
+    if extension is None:
+        raise WorkflowError(f"{unit.name} không được gia hạn gửi báo cáo {period.label}.")
+    regular = regular_deadline(unit, period)
+    before, after = _extension_text(extension), f"{regular:%d/%m/%Y}" if regular else ""
+    log_action(
+        user,
+        "report.extension.withdraw",
+        f"Thu hồi gia hạn gửi báo cáo {period.label}: {before} → {after or '(hạn chung)'}. "
+        f"Lý do: {reason}",
+        obj=extension,
+        unit=unit,
+        report=Report.objects.filter(unit=unit, period__code=period.code).first(),
+        data={"period": period.code, "before": before, "after": after, "reason": reason},
+    )
+    extension.delete()
+
+
+@transaction.atomic
+def acknowledge_report(user, report: Report, at: datetime.datetime | None = None) -> Report:
+    """Sở Nội vụ marks a sent report "đã tiếp nhận" (who, when). It holds for this submission
+    only: once returned or reopened the report is no longer acknowledged (the trail keeps it)."""
+    report = _lock(report)
+    _require(
+        access.can_acknowledge_report(user, report),
+        "Chỉ người tổng hợp của Sở Nội vụ phụ trách đơn vị mới tiếp nhận báo cáo được.",
+    )
+    if not report.is_received:
+        raise WorkflowError("Chỉ tiếp nhận được báo cáo đã gửi (chưa bị trả lại).")
+    if report.is_acknowledged:
+        assert report.acknowledged_at is not None
+        when = timezone.localtime(report.acknowledged_at)
+        raise WorkflowError(f"Báo cáo đã được tiếp nhận lúc {when:%H:%M %d/%m/%Y}.")
+    report.acknowledged_at = at or timezone.now()
+    report.acknowledged_by = user
+    report.acknowledged_submission = report.submitted_at
+    report.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_submission"])
+    assert report.submitted_at is not None
+    sent = timezone.localtime(report.submitted_at)
+    log_action(
+        user,
+        "report.acknowledge",
+        f"Tiếp nhận báo cáo gửi lúc {sent:%H:%M %d/%m/%Y} ({report.timeliness_label})",
+        report=report,
+        data={"submitted_at": report.submitted_at.isoformat(), "late": report.is_late},
         at=at,
     )
     return report

@@ -93,6 +93,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
             "can_approve": access.can_approve_report(user, report) and report.status == "submitted",
             "can_return": access.can_return_report(user, report) and report.status == "submitted",
             "can_reopen": access.can_reopen_report(user, report) and report.status == "approved",
+            "can_acknowledge": access.can_acknowledge_report(user, report),
             "derived_json": sheet.derived_display(),
             "charts": charts,
         },

@@ -8,9 +8,9 @@ from django.utils import timezone
 from cchc.notices.models import Notice
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.periods.models import Period, working_calendar
+from cchc.periods.models import Period
 from cchc.periods.windows import parse_period
-from cchc.reports.models import Report
+from cchc.reports.models import Report, read_deadlines
 
 
 def current_period_codes(today) -> list[str]:
@@ -39,9 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("unit", "period", "template")
         .order_by("-period__end", "unit__code")[:50]
     )
-    calendar = working_calendar()
-    for report in reports:
-        report.use_calendar(calendar)  # on time / late on today's calendar, read once
+    read_deadlines(reports)  # on time / late on today's calendar and extensions, read once
     periods = Period.objects.filter(reports__isnull=False).distinct().order_by("-end")[:8]
     unread = Notice.objects.filter(recipient_id=user.pk).unread()
     return render(
