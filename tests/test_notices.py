@@ -695,3 +695,22 @@ def test_the_demo_reminds_its_late_units_and_its_past_events_notify_nobody(db):
     syt = next(m for m in mail.outbox if m.to == ["cchc.syt@soctrang.gov.vn"])
     assert "Chuyên viên Sở Nội vụ nhắc đồng chí" in syt.body
     assert "mà báo cáo đang soạn, chưa gửi." in syt.body
+
+
+def test_an_extension_moves_the_reminders_of_a_unit_that_has_not_started(
+    province, template, consolidator
+):
+    """Granted before the unit starts its report: its reminders follow the new deadline."""
+
+    from cchc.notices.reminders import pending_units
+    from cchc.periods.models import Period, working_calendar
+    from cchc.reports.services import grant_extension
+
+    period = Period.objects.for_code("Q3-2022")
+    calendar = working_calendar()
+    before = {p.unit.code: p.deadline for p in pending_units(period, Unit.objects.all(), calendar)}
+    later = calendar.add_working_days(before["ST-STP"], 5)
+    grant_extension(consolidator, province["ST-STP"], period, later, "Thay đổi lãnh đạo Sở")
+    after = {p.unit.code: p.deadline for p in pending_units(period, Unit.objects.all(), calendar)}
+    assert after["ST-STP"] == later > before["ST-STP"]
+    assert after["ST-SNV"] == before["ST-SNV"]

@@ -22,7 +22,13 @@ from cchc.org.models import Role, RoleAssignment, Unit, UnitQuerySet
 from cchc.periods.models import Period
 from cchc.periods.windows import current_quarter, parse_period
 from cchc.periods.workdays import WorkingCalendar
-from cchc.reports.models import Report, Status
+from cchc.reports.models import (
+    DeadlineExtension,
+    Report,
+    Status,
+    applicable_deadline,
+    read_deadlines,
+)
 from cchc.reports.services import template_deadline
 
 OVERDUE_CATCH_UP = 5
@@ -70,6 +76,11 @@ def pending_units(period: Period, units: UnitQuerySet, calendar: WorkingCalendar
             period__code=period.code, unit__in=units
         ).select_related("period", "template")
     }
+    read_deadlines(reports.values(), calendar)  # extensions included
+    extensions = {
+        e.unit_id: e
+        for e in DeadlineExtension.objects.filter(period__code=period.code, unit__in=units)
+    }
     default = None
     pending = []
     for unit in units.order_by("code"):
@@ -78,14 +89,14 @@ def pending_units(period: Period, units: UnitQuerySet, calendar: WorkingCalendar
             if not report.is_editable:
                 continue
             report.unit = unit
-            report.use_calendar(calendar)
             pending.append(Pending(unit, report, report.deadline))
             continue
         if default is None:
             default = template_deadline(period)
             if default is None:
                 continue
-        pending.append(Pending(unit, None, default))
+        # An extension granted before the unit started its report moves its deadline too.
+        pending.append(Pending(unit, None, applicable_deadline(default, extensions.get(unit.pk))))
     return pending
 
 
