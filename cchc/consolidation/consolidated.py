@@ -27,6 +27,7 @@ from cchc.consolidation.engine import (
     Consolidated,
     ConsolidationError,
     consolidate,
+    units_below,
 )
 from cchc.consolidation.values_xlsx import consolidated_xlsx
 from cchc.org import access
@@ -176,7 +177,7 @@ def trend(request: HttpRequest, period_code: str, key: str) -> HttpResponse:
     """One indicator's consolidated value over the last 8 periods of the kind."""
     choice = _choice(request)
     period, result = _consolidate(choice, period_code, keys={key})
-    below = choice.root.descendant_ids() - {choice.root.pk}
+    below = units_below(choice.root)
     rows = []
     for each in recent_windows(period.window):
         if each.code == result.window.code:

@@ -16,6 +16,7 @@ from cchc.consolidation.engine import (
     default_template_code,
     newest_template,
     unit_values_of,
+    units_below,
 )
 from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import working_calendar
@@ -181,8 +182,10 @@ def province_dashboard(
     root: Unit, window: Window, template_code: str | None, include: str
 ) -> ProvinceDashboard:
     """The last PERIODS periods of `window`'s kind, each consolidated for the figures shown."""
-    below = root.descendant_ids() - {root.pk}
-    template = newest_template(template_code or default_template_code(below, window))
+    below = units_below(root)
+    template = newest_template(
+        template_code or default_template_code({u.pk for u in below}, window)
+    )
     keys = KEYS & set(template.indicators.values_list("key", flat=True))
     periods = []
     calendar = working_calendar()

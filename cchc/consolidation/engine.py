@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import ExpressionWrapper, F, FloatField
 
 from cchc.catalog.formulas import compute_derived, expression_names
 from cchc.catalog.models import (
@@ -29,6 +30,7 @@ from cchc.catalog.models import (
 )
 from cchc.catalog.values import format_number
 from cchc.org.models import Unit, UnitKind
+from cchc.periods.models import Period
 from cchc.periods.windows import Window, parse_period
 from cchc.reports.models import Report, Status, Value
 
@@ -153,6 +155,11 @@ def default_template_code(below: set[int], window: Window) -> str:
     return template.code
 
 
+def units_below(root: Unit) -> list[Unit]:
+    """Every unit below `root` (read once and shared when several periods are consolidated)."""
+    return list(Unit.objects.filter(pk__in=root.descendant_ids() - {root.pk}))
+
+
 def newest_template(code: str) -> ReportTemplate:
     """The newest version of template `code`: the keys consolidated."""
     template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
@@ -186,7 +193,7 @@ def consolidate(
     template_code: str | None = None,
     include: str = APPROVED,
     keys: set[str] | None = None,
-    below: set[int] | None = None,
+    below: list[Unit] | None = None,
 ) -> Consolidated:
     """Every numeric indicator of `template_code` over the units below `root` for `period`,
     counting approved reports only or submitted ones too (`include`); only `keys` and what
@@ -196,8 +203,10 @@ def consolidate(
             f"Cách chọn báo cáo '{include}' không hợp lệ; dùng approved hoặc submitted."
         )
     window = parse_period(period) if isinstance(period, str) else period
-    below = root.descendant_ids() - {root.pk} if below is None else below
-    template = newest_template(template_code or default_template_code(below, window))
+    below = units_below(root) if below is None else below
+    template = newest_template(
+        template_code or default_template_code({u.pk for u in below}, window)
+    )
     indicators = [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
     if keys is not None:
         indicators = _needed(indicators, keys)
@@ -248,10 +257,12 @@ class Across:
 
 def consolidate_all(root: Unit, period: str | Window, include: str = APPROVED) -> Across:
     window = parse_period(period) if isinstance(period, str) else period
-    below = root.descendant_ids() - {root.pk}
+    below = units_below(root)
     shorter = [w.code for w in shorter_periods(window)]
     used = set(
-        Report.objects.filter(unit_id__in=below, period__code__in=[window.code, *shorter])
+        Report.objects.filter(
+            unit_id__in=[u.pk for u in below], period__code__in=[window.code, *shorter]
+        )
         .values_list("template__code", flat=True)
         .distinct()
     )
@@ -327,39 +338,48 @@ def _needed(indicators: list[Indicator], keys: set[str]) -> list[Indicator]:
 
 
 def _unit_parts(
-    below: set[int], window: Window, template: ReportTemplate, statuses: set[str]
+    below: list[Unit], window: Window, template: ReportTemplate, statuses: set[str]
 ) -> list[UnitPart]:
-    code = template.code
+    """Every unit expected to report with the template for the window, with its reports:
+    the units of the template's kinds that must report and were open during the window,
+    and any unit that reported with it; not those that reported with another template."""
     shorter = {w.code: w for w in shorter_periods(window)}
-    reports = list(
-        Report.objects.filter(
-            unit_id__in=below, period__code__in=[window.code, *shorter], template__code=code
-        ).select_related("unit", "period", "template")
-    )
-    elsewhere = Report.objects.filter(unit_id__in=below, period__code=window.code).exclude(
-        template__code=code
-    )
-    kinds = template.unit_kinds
-    must = Q(must_report=True, valid_from__lte=window.end) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=window.start)
-    )
-    if kinds:
-        must &= Q(kind__in=kinds)
-    units = (
-        Unit.objects.filter(pk__in=below)
-        .filter(must | Q(pk__in={r.unit_id for r in reports if r.period.code == window.code}))
-        .exclude(pk__in=elsewhere.values("unit_id"))
-    )
+    # Periods and template versions are few: read once and shared by every report (a
+    # province's consolidation reads hundreds of reports, eight times for a dashboard).
+    periods = {p.pk: p for p in Period.objects.filter(code__in=[window.code, *shorter])}
+    versions = {t.pk: t for t in ReportTemplate.objects.filter(code=template.code)}
+    by_pk = {unit.pk: unit for unit in below}
+    reports = list(Report.objects.filter(unit_id__in=by_pk, period_id__in=periods))
+    elsewhere = set()
     by_unit: dict[int, list[Report]] = defaultdict(list)
     for report in reports:
-        by_unit[report.unit_id].append(report)
+        report.period = periods[report.period_id]
+        report.unit = by_pk[report.unit_id]
+        if report.template_id in versions:
+            report.template = versions[report.template_id]
+            by_unit[report.unit_id].append(report)
+        elif report.period.code == window.code:
+            elsewhere.add(report.unit_id)
+    direct = {uid for uid, own in by_unit.items() if any(r.period.code == window.code for r in own)}
+    kinds = set(template.unit_kinds)
+
+    def expected(unit: Unit) -> bool:
+        if unit.pk in elsewhere:
+            return False
+        open_then = unit.valid_from <= window.end and (
+            unit.valid_to is None or unit.valid_to >= window.start
+        )
+        must = unit.must_report and open_then and (not kinds or unit.kind in kinds)
+        return must or unit.pk in direct
+
     kind_rank = {kind: rank for rank, kind in enumerate(UnitKind.values)}
     parts = []
-    for unit in sorted(units, key=lambda unit: (kind_rank[unit.kind], unit.code)):
+    for unit in sorted(filter(expected, below), key=lambda u: (kind_rank[u.kind], u.code)):
         own = by_unit.get(unit.pk, [])
-        direct = next((r for r in own if r.period.code == window.code), None)
-        if direct is not None:
-            parts.append(UnitPart(unit, [direct] if direct.status in statuses else [], direct))
+        own_report = next((r for r in own if r.period.code == window.code), None)
+        if own_report is not None:
+            counts = own_report.status in statuses
+            parts.append(UnitPart(unit, [own_report] if counts else [], own_report))
             continue
         counted = sorted((r for r in own if r.status in statuses), key=lambda r: r.period.start)
         lacking = [c for c in shorter if c not in {r.period.code for r in counted}]
@@ -369,11 +389,28 @@ def _unit_parts(
 
 def _stored_values(reports: list[Report], keys: set[str]) -> dict[int, dict[str, Decimal | None]]:
     stored: dict[int, dict[str, Decimal | None]] = {report.pk: {} for report in reports}
+    if not reports:
+        return stored
+    key_of = dict(
+        Indicator.objects.filter(
+            template_id__in={r.template_id for r in reports}, key__in=keys
+        ).values_list("pk", "key")
+    )
     rows = Value.objects.filter(
-        report_id__in=stored.keys(), indicator__key__in=keys, number__isnull=False
-    ).values_list("report_id", "indicator__key", "number")
-    for report_id, key, number in rows:
-        stored[report_id][key] = number
+        report_id__in=stored.keys(), indicator_id__in=key_of, number__isnull=False
+    )
+    if connection.vendor == "sqlite":
+        # SQLite keeps decimals as REAL: Django's converter (a Decimal made from the float,
+        # then quantized) costs more than the query; the shortest repr of a number stored
+        # with four decimals is that number, exactly.
+        raw = rows.annotate(raw=ExpressionWrapper(F("number"), output_field=FloatField()))
+        for report_id, indicator_id, number in raw.values_list("report_id", "indicator_id", "raw"):
+            stored[report_id][key_of[indicator_id]] = (
+                Decimal(number) if isinstance(number, int) else Decimal(repr(number))
+            )
+        return stored
+    for report_id, indicator_id, number in rows.values_list("report_id", "indicator_id", "number"):
+        stored[report_id][key_of[indicator_id]] = number
     return stored
 
 
