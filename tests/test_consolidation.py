@@ -197,3 +197,34 @@ def test_a_wrong_rule_is_refused_with_where_it_is(db, tmp_path, rule, message):
     with pytest.raises(TemplateFileError, match=message) as error:
         load_template(path)
     assert "dòng 2 (b)" in str(error.value)
+
+
+def test_hand_checked_on_the_demo_province(django_db_blocker):
+    """Sóc Trăng, quý III năm 2022: Sở TT&TT approved (46 tasks, 40 done; 10 UBND tasks, 9
+    on time, 1 late), Sở Tư pháp (32, 27; 6, 5, 0) and Sở GD&ĐT (28, 25; 12, 11, 1) submitted,
+    UBND huyện Châu Thành returned, Sở Y tế in draft, the others not started."""
+    from cchc.demo.loader import load_demo
+    from cchc.org.models import Unit
+
+    load_demo()
+    root = Unit.objects.get(code="ST")
+    approved = consolidate(root, "Q3-2022", "so-nganh")
+    assert codes(approved.counted) == ["ST-STTTT"]
+    assert approved.values["plan_completion_rate"] == Decimal("86.96")
+    result = consolidate(root, "Q3-2022", "so-nganh", include=SUBMITTED)
+    assert codes(result.counted) == ["ST-SGDDT", "ST-STP", "ST-STTTT"]
+    assert codes(result.missing) == ["ST-SNV", "ST-STC", "ST-SYT", "ST-HCT", "ST-HMT", "ST-TXNN"]
+    assert result.values["plan_tasks_total"] == 46 + 32 + 28
+    assert result.values["plan_tasks_done"] == 40 + 27 + 25
+    assert result.values["plan_completion_rate"] == Decimal("86.79")  # 92 / 106
+    assert result.values["ppc_tasks_assigned"] == 10 + 6 + 12
+    assert result.values["ppc_tasks_on_time"] == 9 + 5 + 11
+    assert result.values["ppc_tasks_late"] == 1 + 0 + 1
+    # Dossiers: the registers of Sở TT&TT (15 received, 15 resolved, 100% on time) and Sở Tư
+    # pháp (122, 106, 74,53%), and Sở GD&ĐT's typed 412 / 409 without a rate: the rate is
+    # weighted by the dossiers resolved of the units that gave one, (15 × 100 + 106 × 74,53)
+    # / 121 = 77,69, not the mean 87,27.
+    assert result.values["dossiers_received"] == 15 + 122 + 412
+    assert result.values["dossiers_returned"] == 15 + 106 + 409
+    assert result.values["dossiers_on_time_rate"] == Decimal("77.69")
+    assert result.values["staff_quota"] == 29 + 38 + 52
