@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cchc.registers",
     "cchc.records",
     "cchc.consolidation",
+    "cchc.opendata",
     "cchc.web",
 ]
 

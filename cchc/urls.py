@@ -115,6 +115,7 @@ urlpatterns = [
         name="drilldown",
     ),
     path("", include("cchc.records.urls")),
+    path("", include("cchc.opendata.urls")),
     path("admin/", admin.site.urls),
 ]
 
