@@ -149,6 +149,16 @@ def test_csv_is_utf8_with_iso_dates_dot_decimals_and_the_consolidated_values(
     )
     assert published["plan_completion_rate"]["unit"] == "%"
     assert published["communication_plan_rate"]["units_contributing"] == "1"
+    # How each figure was made; a yes/no row counts the units answering yes.
+    assert (
+        published["plan_completion_rate"]["method"] == "Tính lại theo công thức từ số liệu tổng hợp"
+    )
+    assert (
+        published["survey_satisfaction_rate"]["method"] == "Bình quân gia quyền theo «survey_forms»"
+    )
+    assert published["communication_meetings"]["value"] == "1"
+    assert published["communication_meetings"]["unit"] == "Số đơn vị trả lời «Có»"
+    assert published["discipline_compliance"]["unit"] == "Số đơn vị trả lời «Tốt»"
     # A row "- Số TTHC …" keeps its parent and is not read as a formula by a spreadsheet.
     unit_row = published["procedures_in_force_unit"]
     assert unit_row["label"] == "'- Số TTHC áp dụng tại cơ quan, đơn vị:"

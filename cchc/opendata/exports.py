@@ -30,8 +30,9 @@ COLUMNS: list[tuple[str, str]] = [
     ("unit", "Đơn vị tính"),
     ("value", "Giá trị tổng hợp (dấu chấm thập phân; để trống: chưa có số liệu, không phải số 0)"),
     ("units_contributing", "Số đơn vị có số liệu cho chỉ tiêu"),
+    ("method", "Cách tổng hợp từ số liệu của các đơn vị"),
 ]
-TEXT_COLUMNS = {"section_title", "item", "stt", "parent", "label", "unit"}
+TEXT_COLUMNS = {"section_title", "item", "stt", "parent", "label", "unit", "method"}
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERIODICITY = {"month": "R/P1M", "quarter": "R/P3M", "half": "R/P6M", "year": "R/P1Y"}
@@ -63,6 +64,7 @@ def rows(publication: Publication) -> Iterable[dict[str, Any]]:
             "unit": row["unit"],
             "value": row["value"],
             "units_contributing": row["contributors"],
+            "method": row.get("method", ""),
         }
 
 

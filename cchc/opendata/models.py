@@ -86,7 +86,8 @@ class Publication(models.Model):
     licence_name = models.CharField("tên giấy phép", max_length=255)
     licence_url = models.URLField("địa chỉ giấy phép")
     # The figures as published: a list of {key, section, section_title, item, stt, level,
-    # parent, label, unit, value (decimal text or null), places, contributors}; aggregates only.
+    # parent, label, unit, method, value (decimal text or null), places, contributors};
+    # aggregates only.
     statistics = models.JSONField("số liệu công bố")
     units_counted = models.PositiveIntegerField("số đơn vị được tổng hợp")
     units_expected = models.PositiveIntegerField("số đơn vị phải báo cáo")

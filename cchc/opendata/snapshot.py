@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from cchc.catalog.models import Consolidation, Indicator
 from cchc.catalog.values import format_number
+from cchc.consolidation.consolidated import rule_label
 from cchc.consolidation.engine import Consolidated, places
 
 
@@ -49,6 +51,19 @@ def _parents(result: Consolidated) -> dict[str, str]:
     return parents
 
 
+def unit_of_measure(indicator: Indicator) -> str:
+    """What a consolidated value counts: for a yes/no row counted over units, the number of
+    units answering yes (not the template's coding "Không = 0 Có = 1")."""
+    if indicator.is_derived:
+        return indicator.unit
+    if indicator.consolidation == Consolidation.COUNT_TRUE:
+        yes = next((c["label"] for c in indicator.choices if str(c.get("value")) == "1"), "Có")
+        return f"Số đơn vị trả lời «{yes}»"
+    if indicator.consolidation == Consolidation.COUNT:
+        return "Số đơn vị có số liệu"
+    return indicator.unit
+
+
 def take_snapshot(result: Consolidated) -> Snapshot:
     sections = {section.pk: section for section in result.template.sections.all()}
     parents = _parents(result)
@@ -68,7 +83,8 @@ def take_snapshot(result: Consolidated) -> Snapshot:
                 "level": indicator.level,
                 "parent": parents.get(indicator.key, ""),
                 "label": indicator.label,
-                "unit": indicator.unit,
+                "unit": unit_of_measure(indicator),
+                "method": rule_label(indicator),
                 "value": decimal_text(result.values[indicator.key], decimals),
                 "places": decimals,
                 "contributors": result.contributors(indicator.key),
