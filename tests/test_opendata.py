@@ -21,6 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import http_date
 
 from cchc.audit.models import AuditEntry
 from cchc.consolidation.engine import SUBMITTED, consolidate, places
@@ -261,7 +262,12 @@ def test_public_urls_need_no_login_and_refuse_writes(client, consolidator, provi
     publish(consolidator, province["ST"])
     for url in ["/du-lieu-mo/", "/du-lieu-mo/data.json", *PUBLIC]:
         assert client.get(url).status_code == 200, url
+        assert client.head(url).status_code == 200, url  # link checkers of the portals
         assert client.post(url).status_code == 405, url
+    csv_file = client.get(f"/du-lieu-mo/{SLUG}.csv")
+    published = Publication.objects.get().published_at
+    assert csv_file["Last-Modified"] == http_date(published.timestamp())
+    assert csv_file["Access-Control-Allow-Origin"] == "*"
 
 
 # --- what never shows --------------------------------------------------------------------
@@ -588,6 +594,17 @@ def test_opening_the_manage_page_writes_nothing(client, consolidator, province, 
         assert assert_get_writes_nothing(Client(), url) == 200
 
 
+def test_the_preview_follows_what_is_published(client, consolidator, province, quarter):
+    client.force_login(consolidator)
+    assert 'id="counted-count">1<' in client.get(manage_url()).content.decode()
+    publish(consolidator, province["ST"], include=SUBMITTED)
+    html = client.get(manage_url()).content.decode()
+    assert 'id="counted-count">2<' in html  # the published choice: submitted reports too
+    assert 'value="submitted" checked' in html
+    asked = client.get(manage_url(), {"include": "approved"}).content.decode()
+    assert 'id="counted-count">1<' in asked
+
+
 def test_the_suggested_wording_and_the_empty_period(client, consolidator, province, quarter):
     consolidator.email = "tonghop@snv.soctrang.gov.vn"
     consolidator.save(update_fields=["email"])
@@ -620,7 +637,7 @@ def test_publishing_and_withdrawing_are_audited(consolidator, province, quarter)
     assert list(trail) == [entries[2], entries[1]]
 
 
-LIST_QUERIES_MAX = 3  # measured: 1 (the publications with their period and first issue)
+LIST_QUERIES_MAX = 2  # measured: 1 (the publications with their period and first issue)
 
 
 def test_the_public_list_and_catalogue_take_a_constant_number_of_queries(
@@ -647,6 +664,37 @@ def test_the_public_list_and_catalogue_take_a_constant_number_of_queries(
     assert len(Client().get("/du-lieu-mo/data.json").json()["dataset"]) == 3
     assert queries() == one
     assert max(one) <= LIST_QUERIES_MAX
+
+
+def test_the_manage_page_takes_a_constant_number_of_queries(
+    client, consolidator, province, quarter, staff
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(manage_url(), {"include": "approved"}).status_code == 200
+        return len(captured)
+
+    client.force_login(consolidator)
+    publish(consolidator, province["ST"])
+    one = queries()
+    publish(consolidator, province["ST"], include=SUBMITTED)
+    services.withdraw(consolidator, publish(consolidator, province["ST"]), "Rà soát")
+    assert queries() == one
+
+
+def test_the_admin_shows_publications_but_cannot_change_them(
+    client, django_user_model, consolidator, province, quarter
+):
+    publication = publish(consolidator, province["ST"])
+    django_user_model.objects.create_superuser("root", password="x")
+    client.login(username="root", password="x")
+    base = "/admin/opendata/publication/"
+    assert client.get(base).status_code == 200
+    assert client.get(f"{base}{publication.pk}/change/").status_code == 200
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{publication.pk}/change/", {"title": "Khác"}).status_code == 403
+    assert client.post(f"{base}{publication.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Publication.objects.get(pk=publication.pk).title == DETAILS.title
 
 
 # --- in a real browser ------------------------------------------------------------------

@@ -122,7 +122,16 @@ def _page(
 @require_GET
 def manage(request: HttpRequest, period_code: str) -> HttpResponse:
     choice = _choice(request, request.GET)
-    return _page(request, period_or_404(period_code), choice)
+    period = period_or_404(period_code)
+    if "include" not in request.GET:
+        # Preview what is published by default: its template and its choice of reports.
+        visible = Publication.objects.public().filter(root=choice.root, period__code=period.code)
+        if choice.template_code:
+            visible = visible.filter(template_code=choice.template_code)
+        current = visible.order_by("-published_at").only("template_code", "include").first()
+        if current is not None:
+            choice.template_code, choice.include = current.template_code, current.include
+    return _page(request, period, choice)
 
 
 @login_required

@@ -84,7 +84,7 @@ class Publication(models.Model):
         "giấy phép", max_length=20, choices=[(key, name) for key, (name, _) in LICENCES.items()]
     )
     licence_name = models.CharField("tên giấy phép", max_length=255)
-    licence_url = models.URLField("địa chỉ giấy phép")
+    licence_url = models.CharField("địa chỉ giấy phép", max_length=200)
     # The figures as published: a list of {key, section, section_title, item, stt, level,
     # parent, label, unit, method, value (decimal text or null), places, contributors};
     # aggregates only.

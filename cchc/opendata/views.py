@@ -3,12 +3,14 @@ withdrawn version, never anything unpublished) are listed, shown or downloaded."
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
 from cchc.opendata import exports
 from cchc.opendata.models import Publication, PublicationQuerySet
@@ -38,24 +40,26 @@ def _url(request: HttpRequest) -> exports.Url:
     return url
 
 
-def _open(response: HttpResponse) -> HttpResponse:
+def _open(response: HttpResponse, modified: datetime.datetime | None) -> HttpResponse:
     # Public data: portals and browser apps elsewhere may read it (no cookies are involved).
     response["Access-Control-Allow-Origin"] = "*"
+    if modified is not None:  # harvesters compare it with what they fetched before
+        response["Last-Modified"] = http_date(modified.timestamp())
     return response
 
 
-def _json(document: dict) -> HttpResponse:
+def _json(document: dict, modified: datetime.datetime | None) -> HttpResponse:
     body = json.dumps(document, ensure_ascii=False, indent=2)
-    return _open(HttpResponse(body, content_type="application/json; charset=utf-8"))
+    return _open(HttpResponse(body, content_type="application/json; charset=utf-8"), modified)
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     publications = list(_listed().defer("statistics"))
     return render(request, "opendata/index.html", {"publications": publications})
 
 
-@require_GET
+@require_safe
 def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     publication = _public_or_404(slug)
     return render(
@@ -69,21 +73,22 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def dataset_csv(request: HttpRequest, slug: str) -> HttpResponse:
     publication = _public_or_404(slug)
     response = HttpResponse(exports.csv_bytes(publication), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{publication.dataset}.csv"'
-    return _open(response)
+    return _open(response, publication.published_at)
 
 
-@require_GET
+@require_safe
 def dataset_json(request: HttpRequest, slug: str) -> HttpResponse:
     publication = _public_or_404(slug)
-    return _json(exports.json_document(publication, _url(request)))
+    return _json(exports.json_document(publication, _url(request)), publication.published_at)
 
 
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
-    publications = _listed().defer("statistics")
-    return _json(exports.catalogue(publications, _url(request)))
+    publications = list(_listed().defer("statistics"))
+    modified = max((p.published_at for p in publications), default=None)
+    return _json(exports.catalogue(publications, _url(request)), modified)
