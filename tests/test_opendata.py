@@ -11,6 +11,7 @@ import datetime
 import io
 import os
 import re
+from dataclasses import replace
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -605,7 +606,9 @@ def test_the_preview_follows_what_is_published(client, consolidator, province, q
     assert 'id="counted-count">1<' in asked
 
 
-def test_the_suggested_wording_and_the_empty_period(client, consolidator, province, quarter):
+def test_the_suggested_wording_and_the_empty_period(
+    client, consolidator, province, quarter, make_report
+):
     consolidator.email = "tonghop@snv.soctrang.gov.vn"
     consolidator.save(update_fields=["email"])
     client.force_login(consolidator)
@@ -615,6 +618,18 @@ def test_the_suggested_wording_and_the_empty_period(client, consolidator, provin
     assert 'value="tonghop@snv.soctrang.gov.vn"' in html
     empty = client.get(manage_url("Q4-2022")).content.decode()
     assert 'id="nothing-to-publish"' in empty and 'id="publish-form"' not in empty
+    # Once published, republishing offers the words published; another period keeps the
+    # publisher, contact and licence.
+    publish(consolidator, province["ST"], details=replace(DETAILS, licence="cc0-1.0"))
+    html = client.get(manage_url()).content.decode()
+    assert f"{DETAILS.description}</textarea>" in html
+    assert f'value="{DETAILS.contact_email}"' in html
+    assert '<option value="cc0-1.0" selected>' in html
+    make_report("ST-STTTT", "Q2-2022", {}, "approved")
+    html = client.get(manage_url("Q2-2022")).content.decode()
+    assert 'value="Số liệu cải cách hành chính quý II năm 2022 của tỉnh Sóc Trăng"' in html
+    assert f'value="{DETAILS.contact_name}"' in html and f'value="{DETAILS.contact_email}"' in html
+    assert '<option value="cc0-1.0" selected>' in html
 
 
 # --- audit and query counts -------------------------------------------------------------

@@ -92,7 +92,7 @@ def _page(
     current = next((p for p in history if p.is_public and p.template_code == code), None)
     if form is None:
         details = services.default_details(
-            request.user, choice.root, period.window, result.template.name
+            request.user, choice.root, period.window, result.template
         )
         form = PublishForm(initial=asdict(details))
     templates = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version")

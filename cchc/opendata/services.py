@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cchc.audit.services import log_action
+from cchc.catalog.models import ReportTemplate
 from cchc.consolidation.engine import INCLUDE_LABELS, ConsolidationError, consolidate
 from cchc.opendata.models import DEFAULT_LICENCE, LICENCES, Publication
 from cchc.opendata.snapshot import take_snapshot
@@ -75,14 +76,28 @@ def _in_sentence(name: str) -> str:
     return name[:1].lower() + name[1:] if name.startswith(lower_in_sentence) else name
 
 
-def default_details(user, root: Unit, window: Window, template_name: str) -> Details:
-    """The suggestion shown on the publish form: the wording of the unit's last publication
-    where there is one, else words made from the unit, the period and the user."""
+def default_details(user, root: Unit, window: Window, template: ReportTemplate) -> Details:
+    """The suggestion shown on the publish form: what the dataset's visible or last version
+    says when it was published before; else the unit's last publisher, contact and licence
+    with a title and description made from the unit and the period."""
+    same = (
+        Publication.objects.filter(root=root, period__code=window.code, template_code=template.code)
+        .order_by("-published_at")
+        .first()
+    )
+    if same is not None:
+        return Details(
+            same.title,
+            same.description,
+            same.publisher,
+            same.contact_name,
+            same.contact_email,
+            same.licence,
+        )
     spatial = spatial_name(root)
     last = Publication.objects.filter(root=root).order_by("-published_at").first()
-    area = _area(root)
     office = {UnitKind.PROVINCE: "Sở Nội vụ", UnitKind.DISTRICT: "Phòng Nội vụ"}.get(
-        UnitKind(area.kind)
+        UnitKind(_area(root).kind)
     )
     if last is not None:
         publisher = last.publisher
@@ -93,7 +108,7 @@ def default_details(user, root: Unit, window: Window, template_name: str) -> Det
         description=(
             f"Số liệu thống kê tổng hợp từ báo cáo cải cách hành chính {window.label} (số liệu "
             f"từ ngày {window.start:%d/%m/%Y} đến ngày {window.end:%d/%m/%Y}) của các cơ quan, "
-            f"đơn vị thuộc {root.name}, theo biểu mẫu «{template_name}». Bộ dữ liệu chỉ gồm số "
+            f"đơn vị thuộc {root.name}, theo biểu mẫu «{template.name}». Bộ dữ liệu chỉ gồm số "
             "liệu tổng hợp, không có số liệu của cá nhân."
         ),
         publisher=publisher,
@@ -162,7 +177,7 @@ def publish(
             "Số liệu tổng hợp đã thay đổi từ khi bạn xem trước (có báo cáo vừa được gửi, phê "
             "duyệt hoặc trả lại). Hãy xem lại bản xem trước rồi công bố."
         )
-    details = details or default_details(user, root, window, result.template.name)
+    details = details or default_details(user, root, window, result.template)
     if details.licence not in LICENCES:
         raise PublishError(f"Giấy phép '{details.licence}' không có trong danh sách.")
     details = replace(
