@@ -95,7 +95,8 @@ class Publication(models.Model):
     published_at = models.DateTimeField("thời điểm công bố")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name="người công bố",
     )
@@ -103,7 +104,7 @@ class Publication(models.Model):
     withdrawn_at = models.DateTimeField("rút lúc", null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
