@@ -369,10 +369,22 @@ def test_a_value_changed_after_publishing_does_not_change_what_was_published(
     assert {r["indicator_key"]: r["value"] for r in document["rows"]}["plan_tasks_total"] == 46
 
 
-def test_nothing_counted_is_not_published(consolidator, province, quarter):
+def test_nothing_counted_or_no_contact_is_not_published(consolidator, province, quarter):
     with pytest.raises(PublishError, match="không có số liệu để công bố"):
         publish(consolidator, province["ST"], period="Q4-2022")
+    # Without details the suggestion is used: this consolidator has no e-mail to offer.
+    with pytest.raises(PublishError, match="Chưa nhập thư điện tử liên hệ"):
+        services.publish(consolidator, province["ST"], "Q3-2022", "so-nganh", "approved")
+    with pytest.raises(PublishError, match="'cchc-at-snv' không đúng dạng"):
+        publish(consolidator, province["ST"], details=replace(DETAILS, contact_email="cchc-at-snv"))
+    with pytest.raises(PublishError, match="'tất cả' không hợp lệ"):
+        publish(consolidator, province["ST"], include="tất cả")
     assert not Publication.objects.exists()
+    consolidator.email = "tonghop@snv.soctrang.gov.vn"
+    consolidator.save(update_fields=["email"])
+    made = services.publish(consolidator, province["ST"], "Q3-2022", "so-nganh", "approved")
+    assert made.contact_email == "tonghop@snv.soctrang.gov.vn"
+    assert made.publisher == "Sở Nội vụ tỉnh Sóc Trăng" and made.spatial == "Tỉnh Sóc Trăng"
 
 
 # --- spreadsheet safety -----------------------------------------------------------------

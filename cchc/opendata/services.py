@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -197,6 +198,13 @@ def publish(
     ]:
         if not text:
             raise PublishError(f"Chưa nhập {label} của bộ dữ liệu.")
+    try:
+        validate_email(details.contact_email)
+    except ValidationError:
+        raise PublishError(
+            f"Thư điện tử liên hệ '{details.contact_email}' không đúng dạng "
+            "(ví dụ cchc@snv.soctrang.gov.vn)."
+        ) from None
     stored_period = period if isinstance(period, Period) and period.pk else None
     stored_period = stored_period or Period.objects.for_code(window.code)
     code = result.template.code
