@@ -78,7 +78,6 @@ def _page(
     period: Period,
     choice: Choice,
     form: PublishForm | None = None,
-    withdraw_form: WithdrawForm | None = None,
 ) -> HttpResponse:
     result = _consolidate(choice, period)
     snapshot: Snapshot = take_snapshot(result)
@@ -108,7 +107,7 @@ def _page(
             "current": current,
             "history": history,
             "form": form,
-            "withdraw_form": withdraw_form or WithdrawForm(),
+            "withdraw_form": WithdrawForm(),
             "templates": list(dict.fromkeys(t.code for t in templates)),
             "include_labels": INCLUDE_LABELS,
             "include_label": INCLUDE_LABELS[result.include],
