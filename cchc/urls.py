@@ -144,6 +144,7 @@ urlpatterns = [
     ),
     path("", include("cchc.records.urls")),
     path("", include("cchc.notices.urls")),
+    path("", include("cchc.opendata.urls")),
     path("admin/", admin.site.urls),
 ]
 

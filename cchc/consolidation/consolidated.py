@@ -3,16 +3,15 @@ units below a unit for a period, and the drill-down of one value into the units 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cchc.catalog.models import Consolidation, Indicator, PeriodConsolidation, ReportTemplate
+from cchc.consolidation.choice import Choice, consolidation_choice
 from cchc.consolidation.dashboard import (
     FIGURES,
     STATES,
@@ -22,7 +21,6 @@ from cchc.consolidation.dashboard import (
 )
 from cchc.consolidation.drilldown import SORTS, chart_data, drill_rows
 from cchc.consolidation.engine import (
-    APPROVED,
     INCLUDE_LABELS,
     Consolidated,
     ConsolidationError,
@@ -37,34 +35,8 @@ from cchc.periods.shortcuts import period_or_404
 from cchc.reports.models import Report
 
 
-@dataclass
-class Choice:
-    root: Unit
-    roots: list[Unit]
-    template_code: str | None
-    include: str
-
-
 def _choice(request: HttpRequest) -> Choice:
-    """Which unit, template and reports the consolidator asked for (GET), checked."""
-    if not access.can_consolidate(request.user):
-        raise PermissionDenied("Chỉ người tổng hợp mới xem được trang này.")
-    roots = access.consolidation_roots(request.user) or list(
-        Unit.objects.filter(parent__isnull=True).order_by("code")
-    )
-    code = request.GET.get("unit")
-    if code:
-        root = Unit.objects.consolidated_by(request.user).filter(code=code).first()
-        if root is None:
-            raise PermissionDenied(f"Bạn không theo dõi đơn vị mã '{code}'.")
-    elif roots:
-        root = roots[0]
-    else:
-        raise Http404("Chưa có đơn vị nào để tổng hợp.")
-    include = request.GET.get("include") or APPROVED
-    if include not in INCLUDE_LABELS:
-        include = APPROVED
-    return Choice(root, roots, request.GET.get("template") or None, include)
+    return consolidation_choice(request)
 
 
 def _consolidate(
