@@ -70,19 +70,16 @@ def default_template(
 ) -> ReportTemplate:
     """The template a report is started with when none is chosen: the best fit for the unit's
     kind and the period's kind when given (templates_for), else the first active one."""
-    if unit_kind is None and period_kind is None:
-        template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()
-    else:
-        fitting = templates_for(unit_kind, period_kind)
-        template = fitting[0] if fitting else None
-        if template is None and unit_kind is not None:
-            label = UnitKind(unit_kind).label if unit_kind in UnitKind.values else unit_kind
-            raise WorkflowError(
-                f"Chưa có biểu mẫu báo cáo nào dùng cho loại đơn vị «{label}»; "
-                "hãy nạp biểu mẫu phù hợp (cchc template load)."
-            )
-        if template is None:
-            return default_template()
+    fitting = templates_for(unit_kind, period_kind) if unit_kind or period_kind else []
+    if fitting:
+        return fitting[0]
+    if unit_kind is not None:
+        label = UnitKind(unit_kind).label if unit_kind in UnitKind.values else unit_kind
+        raise WorkflowError(
+            f"Chưa có biểu mẫu báo cáo nào dùng cho loại đơn vị «{label}»; "
+            "hãy nạp biểu mẫu phù hợp (cchc template load)."
+        )
+    template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()
     if template is None:
         raise WorkflowError(
             "Chưa có biểu mẫu báo cáo nào; hãy nạp biểu mẫu (cchc template builtin)."
