@@ -47,7 +47,9 @@ def _fits(template: ReportTemplate, unit_kind: str | None, period_kind: str | No
     )
 
 
-def templates_for(unit_kind: str | None = None, period_kind: str | None = None):
+def templates_for(
+    unit_kind: str | None = None, period_kind: str | None = None
+) -> list[ReportTemplate]:
     """The newest active version of every template that fits a unit of `unit_kind` and a
     period of `period_kind`, best fit first: one made for the unit's kind before one for
     every kind, one made for the period's kind before one for every period, then by code."""
