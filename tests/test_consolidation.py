@@ -228,3 +228,18 @@ def test_hand_checked_on_the_demo_province(django_db_blocker):
     assert result.values["dossiers_returned"] == 15 + 106 + 409
     assert result.values["dossiers_on_time_rate"] == Decimal("77.69")
     assert result.values["staff_quota"] == 29 + 38 + 52
+
+
+def test_the_command_consolidates_every_template_by_key(province, make_report, second_version):
+    make_report("ST-STTTT", "Q3-2022", {"dossiers_received": "10"}, Status.APPROVED)
+    make_report("ST-STP", "Q3-2022", {"dossiers_received": "5"}, Status.APPROVED, second_version)
+    out = StringIO()
+    call_command("consolidate", unit="ST", period="Q3-2022", all_templates=True, stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["values"]["dossiers_received"] == 15
+    assert data["counted"] == ["ST-STP", "ST-STTTT"]
+    assert "ST-HCT-XAH" in data["missing"]  # the commune reports on its own template
+    with pytest.raises(CommandError, match="không dùng cả hai"):
+        call_command(
+            "consolidate", unit="ST", period="Q3-2022", all_templates=True, template="so-nganh"
+        )

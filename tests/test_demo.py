@@ -172,7 +172,9 @@ def test_demo_audit_entries_are_not_back_dated(demo):
     assert len(own_actions) > 100
     late = [(unit, action, at) for unit, action, at in own_actions if at < demo.started]
     assert late == []
-    assert {unit for unit, action, _ in demo.entries if action == "report.submit"} == {
+    # Sóc Trăng's 2022 submissions (Cần Thơ's 2026 ones are checked in tests/test_demo2026.py).
+    submitted = {unit for unit, action, _ in demo.entries if action == "report.submit"}
+    assert {unit for unit in submitted if unit.startswith("ST")} == {
         "ST-STTTT",
         "ST-STP",
         "ST-SGDDT",

@@ -68,7 +68,9 @@ def test_the_consolidator_starts_it_filled_from_the_approved_reports(year, provi
     assert numbers["dossiers_received"] == 125  # the district's 9000 is not approved
     # Weighted by the dossiers resolved: (90 × 80 + 50 × 20) / 100, not (90 + 50) / 2.
     assert numbers["dossiers_on_time_rate"] == Decimal("82.00")
-    assert numbers["reports_expected"] == 4  # Sở Nội vụ, Sở TT&TT, Sở Tư pháp, UBND huyện
+    # Sở Nội vụ, Sở TT&TT, Sở Tư pháp, UBND huyện (so-nganh-nam or so-nganh) and the commune
+    # (the xã template): every unit that must report, whatever template it reports with.
+    assert numbers["reports_expected"] == 5
     assert numbers["reports_counted"] == 2
     assert numbers["plan_tasks_total"] is None  # the province's own register is empty
     rows = {
@@ -81,9 +83,9 @@ def test_the_consolidator_starts_it_filled_from_the_approved_reports(year, provi
 
 def test_the_draft_names_missing_units_in_a_footnote_and_the_best_and_worst(year, province_report):
     text = "\n".join(draft_report(province_report).values())
-    assert "2/4 cơ quan, đơn vị có báo cáo cải cách hành chính đã được phê duyệt" in text
+    assert "2/5 cơ quan, đơn vị có báo cáo cải cách hành chính đã được phê duyệt" in text
     footnote = re.search(r"chưa có báo cáo được tổng hợp\[\^([^\]]+)\]", text).group(1)
-    assert footnote == "Sở Nội vụ; UBND huyện Châu Thành."
+    assert footnote == "Sở Nội vụ; UBND huyện Châu Thành; UBND xã An Hiệp."
     assert "cao nhất là Sở Thông tin và Truyền thông (90%)" in text
     assert "thấp nhất là Sở Tư pháp (50%)" in text
     assert "tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn đạt 82%" in text
@@ -114,7 +116,7 @@ def test_the_docx_has_the_committees_header_signature_and_footnotes(year, provin
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         notes = package.read("word/footnotes.xml").decode()
         body = package.read("word/document.xml").decode()
-    assert "Sở Nội vụ; UBND huyện Châu Thành." in notes
+    assert "Sở Nội vụ; UBND huyện Châu Thành; UBND xã An Hiệp." in notes
     assert "<w:footnoteReference" in body
     assert "[^" not in body
 

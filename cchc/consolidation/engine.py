@@ -254,6 +254,13 @@ class Across:
     def missing(self) -> list[Unit]:
         return [part.unit for part in self.parts if not part.counted]
 
+    def as_json(self) -> dict:
+        return {
+            "values": {key: _json_number(value) for key, value in self.values.items()},
+            "counted": [unit.code for unit in self.counted],
+            "missing": [unit.code for unit in self.missing],
+        }
+
 
 def consolidate_all(root: Unit, period: str | Window, include: str = APPROVED) -> Across:
     window = parse_period(period) if isinstance(period, str) else period

@@ -1,12 +1,14 @@
 """The demo province: units, users of every role, registers, and Q3-2022 reports in every
-state.
+state; then Thành phố Cần Thơ as it is today (since the 1/7/2025 merger) with its 2026 annual
+reports in every state possible before their deadline.
 
 Registers load first. The Q3-2022 report of Sở TT&TT Sóc Trăng is then started from its
 registers (start_report pre-fills every row the template maps to a register), which hold
 what seed 004 reports; only the rows no register feeds, the notes and the narrative are typed
 through save_value, and it is submitted and approved through the services with `at=` for
 those past events. Nothing writes audit entries behind the services: the audit trail is
-the one of the demo's own actions. Other units' figures are illustrative.
+the one of the demo's own actions. Other units' figures are illustrative, and so are Cần
+Thơ's (data/ct-y-2026.yaml), typed, sent, approved and returned through the same services.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -135,12 +138,14 @@ def _load_users(rows: list[dict[str, Any]]) -> None:
     """The demo's accounts; their roles are handed out by the demo's administrator through
     the role service, so the trail shows who gave whom which role."""
     users = {}
+    # One hash for the one demo password: the hasher is slow by design (about 0.7 s a hash).
+    hashed = make_password(PASSWORD)
     for row in rows:
         first, _, last = row["name"].rpartition(" ")
-        users[row["username"]] = User.objects.create_user(
-            row["username"],
+        users[row["username"]] = User.objects.create(
+            username=row["username"],
             email=row.get("email", ""),
-            password=PASSWORD,
+            password=hashed,
             first_name=first,
             last_name=last,
             is_staff=row.get("superuser", False),
@@ -220,6 +225,36 @@ def _other_reports(template: ReportTemplate) -> None:
             )
 
 
+def _ct_reports() -> None:
+    """Cần Thơ's 2026 annual reports (data/ct-y-2026.yaml): each started with the template
+    fitting its unit (so-nganh-nam for a department, xa for a phường or xã), its figures typed,
+    then sent, approved or returned at the time given, or left in draft."""
+    data = yaml.load(
+        (HERE / "data" / "ct-y-2026.yaml").read_text(encoding="utf-8"), Loader=SafeLoader
+    )
+    period = Period.objects.for_code("Y-2026")
+    templates = {
+        code: ReportTemplate.objects.filter(code=code).order_by("-version").first()
+        for code in {spec["template"] for spec in data["reports"]}
+    }
+    users = {user.username: user for user in User.objects.all()}
+    units = {unit.code: unit for unit in Unit.objects.filter(code__startswith="CT-")}
+    for spec in data["reports"]:
+        reporter = users[spec["reporter"]]
+        report = services.start_report(
+            reporter, units[spec["unit"]], period, templates[spec["template"]]
+        )
+        _enter(reporter, report, spec["values"])
+        if "submit_at" in spec:
+            report = services.submit_report(reporter, report, at=_at(spec["submit_at"]))
+        if "approve" in spec:
+            username, when = spec["approve"]
+            services.approve_report(users[username], report, at=_at(when))
+        if "return" in spec:
+            username, when, reason = spec["return"]
+            services.return_report(users[username], report, reason, at=_at(when))
+
+
 def _registers() -> None:
     """TTHC catalogues and dossiers. Sở TT&TT's catalogue holds what seed 004 reports: 43
     procedures in force, all offered fully online (mức độ 4), 10 with BCCI; the seed gives
@@ -258,6 +293,7 @@ def load_demo() -> bool:
     load_records()
     _seed_report(template)
     _other_reports(template)
+    _ct_reports()
     # Sở Nội vụ presses "Gửi nhắc nhở" for Q3-2022 as the load's last step (a real action
     # now, not a past event): the units still in draft or returned get notices.
     remind_now(User.objects.get(username="snv"), Period.objects.get(code="Q3-2022"))

@@ -15,7 +15,7 @@ from cchc.base.sources import register_values
 from cchc.catalog.models import Indicator, OutlineSection, ReportTemplate
 from cchc.catalog.values import display_value, parse_value
 from cchc.org import access
-from cchc.org.models import Unit
+from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period, working_calendar
 from cchc.reports import evidence_files, signals
 from cchc.reports.citations import parse_citation
@@ -41,7 +41,54 @@ def _require(allowed: bool, message: str = "Bạn không có quyền thực hi�
         raise PermissionDenied(message)
 
 
-def default_template() -> ReportTemplate:
+# Templates meant for some period kinds only, by code (a template not named here fits every
+# period: so-nganh and xa serve quarters, halves, nine months and years alike). The template
+# model has no field for it yet, so the built-in annual form is declared here.
+TEMPLATE_PERIOD_KINDS: dict[str, frozenset[str]] = {"so-nganh-nam": frozenset({"year"})}
+
+
+def _fits(template: ReportTemplate, unit_kind: str | None, period_kind: str | None) -> bool:
+    kinds = template.unit_kinds or []
+    periods = TEMPLATE_PERIOD_KINDS.get(template.code)
+    return (unit_kind is None or not kinds or unit_kind in kinds) and (
+        period_kind is None or periods is None or period_kind in periods
+    )
+
+
+def templates_for(
+    unit_kind: str | None = None, period_kind: str | None = None
+) -> list[ReportTemplate]:
+    """The newest active version of every template that fits a unit of `unit_kind` and a
+    period of `period_kind`, best fit first: one made for the unit's kind before one for
+    every kind, one made for the period's kind before one for every period, then by code."""
+    newest: dict[str, ReportTemplate] = {}
+    for template in ReportTemplate.objects.filter(is_active=True).order_by("code", "-version"):
+        newest.setdefault(template.code, template)
+    fitting = [t for t in newest.values() if _fits(t, unit_kind, period_kind)]
+    return sorted(
+        fitting,
+        key=lambda t: (
+            not (unit_kind and unit_kind in (t.unit_kinds or [])),
+            not (period_kind and period_kind in TEMPLATE_PERIOD_KINDS.get(t.code, ())),
+            t.code,
+        ),
+    )
+
+
+def default_template(
+    unit_kind: str | None = None, period_kind: str | None = None
+) -> ReportTemplate:
+    """The template a report is started with when none is chosen: the best fit for the unit's
+    kind and the period's kind when given (templates_for), else the first active one."""
+    fitting = templates_for(unit_kind, period_kind) if unit_kind or period_kind else []
+    if fitting:
+        return fitting[0]
+    if unit_kind is not None:
+        label = UnitKind(unit_kind).label if unit_kind in UnitKind.values else unit_kind
+        raise WorkflowError(
+            f"Chưa có biểu mẫu báo cáo nào dùng cho loại đơn vị «{label}»; "
+            "hãy nạp biểu mẫu phù hợp (cchc template load)."
+        )
     template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()
     if template is None:
         raise WorkflowError(
@@ -50,27 +97,44 @@ def default_template() -> ReportTemplate:
     return template
 
 
-def template_deadline(period: Period) -> datetime.date | None:
-    """The deadline of a report started now for `period` (the template start_report picks),
-    for pages about a period; None while no template is loaded."""
+def template_deadline(period: Period, unit_kind: str | None = None) -> datetime.date | None:
+    """The deadline of a report started now for `period` (the template start_report picks
+    for the period's kind and, when given, the unit's kind), for pages about a period; None
+    while no template fits."""
     try:
-        template = default_template()
+        template = default_template(unit_kind, period.kind)
     except WorkflowError:
         return None
     return period.deadline_for(template.deadline_working_days)
+
+
+def check_template_fits(template: ReportTemplate, unit: Unit) -> None:
+    """Refuse a template made for other kinds of unit (WorkflowError naming both)."""
+    kinds = template.unit_kinds or []
+    if kinds and unit.kind not in kinds:
+        meant = ", ".join(UnitKind(kind).label for kind in kinds if kind in UnitKind.values)
+        raise WorkflowError(
+            f"Biểu mẫu «{template.name}» dùng cho {meant}; {unit.name} là "
+            f"{unit.get_kind_display()}, không lập báo cáo theo biểu mẫu này."
+        )
 
 
 @transaction.atomic
 def start_report(
     user, unit: Unit, period: Period, template: ReportTemplate | None = None
 ) -> Report:
+    """Start the unit's report for the period with `template`, or the best fit for the
+    unit's kind and the period's kind (default_template); a template made for other kinds of
+    unit is refused. Returns the existing report when there is one."""
     _require(access.can_start_report(user, unit))
     if period.pk is None:  # a page's read-only lookup: the period is stored only now
         period = Period.objects.for_code(period.code)
     existing = Report.objects.filter(unit=unit, period=period).first()
     if existing is not None:
         return existing
-    template = template or default_template()
+    if template is None:
+        template = default_template(unit.kind, period.kind)
+    check_template_fits(template, unit)
     report = Report.objects.create(unit=unit, period=period, template=template, created_by=user)
     if access.can_edit_report(user, report):
         prefill_from_registers(user, report)

@@ -19,6 +19,7 @@ from cchc.audit.services import coalesced
 from cchc.catalog.values import InvalidValue
 from cchc.org import access
 from cchc.org.models import Unit
+from cchc.periods.models import working_calendar
 from cchc.periods.shortcuts import period_or_404
 from cchc.reports import evidence_files, services
 from cchc.reports.evidence_files import EvidenceFileError
@@ -41,7 +42,8 @@ def visible_report(request: HttpRequest, report_id: int) -> Report:
 @login_required
 @require_http_methods(["GET", "POST"])  # GET offers to start; only POST starts
 def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
-    """The report of a unit for a period; offers to start it when there is none yet."""
+    """The report of a unit for a period; offers to start it, with the templates that fit the
+    unit's kind and the period (the best fit chosen), when there is none yet."""
     unit = get_object_or_404(Unit, code=unit_code)
     if not access.can_view_unit(request.user, unit):
         raise Http404("Không tìm thấy đơn vị")
@@ -49,16 +51,32 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
     report = Report.objects.filter(unit=unit, period__code=period.code).first()
     if report is not None:
         return redirect("report", report_id=report.pk)
+    offered = services.templates_for(unit.kind, period.kind)
     if request.method == "POST":
-        report = services.start_report(request.user, unit, period)
+        chosen = None
+        if request.POST.get("template"):
+            chosen = next((t for t in offered if str(t.pk) == request.POST["template"]), None)
+            if chosen is None:
+                messages.error(
+                    request, "Biểu mẫu đã chọn không dùng được cho đơn vị và kỳ báo cáo này."
+                )
+                return redirect("unit_period", unit_code=unit.code, period_code=period.code)
+        try:
+            report = services.start_report(request.user, unit, period, chosen)
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("unit_period", unit_code=unit.code, period_code=period.code)
         return redirect("report", report_id=report.pk)
+    calendar = working_calendar()
+    choices = [(t, period.deadline_for(t.deadline_working_days, calendar)) for t in offered]
     return render(
         request,
         "reports/start.html",
         {
             "unit": unit,
             "period": period,
-            "deadline": services.template_deadline(period),
+            "choices": choices,
+            "deadline": choices[0][1] if choices else None,
             "can_start": access.can_start_report(request.user, unit),
         },
     )

@@ -2,7 +2,13 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.consolidation.engine import APPROVED, SUBMITTED, ConsolidationError, consolidate
+from cchc.consolidation.engine import (
+    APPROVED,
+    SUBMITTED,
+    ConsolidationError,
+    consolidate,
+    consolidate_all,
+)
 from cchc.org.models import Unit
 from cchc.periods.windows import PeriodCodeError, parse_period
 
@@ -24,14 +30,27 @@ class Command(BaseCommand):
             default=APPROVED,
             help="approved: chỉ báo cáo đã phê duyệt; submitted: cả báo cáo đã gửi",
         )
+        parser.add_argument(
+            "--all-templates",
+            action="store_true",
+            help="tổng hợp theo mã chỉ tiêu trên báo cáo của mọi biểu mẫu các đơn vị dùng "
+            "(như báo cáo của tỉnh được điền)",
+        )
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args, unit, period, template, include, json: bool, **options):
         root = Unit.objects.filter(code=unit).first()
         if root is None:
             raise CommandError(f"Không có đơn vị mã '{unit}'.")
+        if options["all_templates"] and template:
+            raise CommandError("Dùng --template hoặc --all-templates, không dùng cả hai.")
         try:
-            result = consolidate(root, parse_period(period), template, include)
+            window = parse_period(period)
+            if options["all_templates"]:
+                across = consolidate_all(root, window, include)
+                self.stdout.write(_dumps(across.as_json()))
+                return
+            result = consolidate(root, window, template, include)
         except (PeriodCodeError, ConsolidationError) as exc:
             raise CommandError(str(exc)) from exc
         if json:

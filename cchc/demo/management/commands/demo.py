@@ -4,7 +4,10 @@ from cchc.demo.loader import PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu: tỉnh Sóc Trăng, người dùng các vai trò, báo cáo quý III/2022."
+    help = (
+        "Nạp dữ liệu mẫu: tỉnh Sóc Trăng năm 2022 (báo cáo quý III/2022) và thành phố Cần Thơ "
+        "hiện nay (báo cáo năm 2026), người dùng các vai trò."
+    )
 
     def handle(self, *args, **options):
         if load_demo():
