@@ -103,3 +103,35 @@ def test_district_consolidator_sees_only_the_district(
         content_type="application/json",
     )
     assert value.status_code == 403
+
+
+def test_a_successors_people_see_the_reports_of_the_unit_it_took_over(
+    client, django_user_model, province, report
+):
+    """Sở TT&TT merged into Sở KH&CN: its reports stay its own, readable from the successor,
+    not editable there (and the successor's people do not see the old unit's siblings)."""
+    import datetime
+
+    from cchc.org.models import Unit, UnitKind
+
+    new = Unit.objects.create(
+        code="CT-SKHCN",
+        name="Sở Khoa học và Công nghệ",
+        kind=UnitKind.DEPARTMENT,
+        parent=province["ST"],
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    old = province["ST-STTTT"]
+    old.valid_to, old.successor = datetime.date(2025, 6, 30), new
+    old.save(update_fields=["valid_to", "successor"])
+    _user(django_user_model, "khcn", Role.REPORTER, new)
+    assert client.login(username="khcn", password=PASSWORD)
+    assert client.get(reverse("report", args=[report.pk])).status_code == 200
+    saved = client.post(
+        reverse("save_value", args=[report.pk]),
+        {"key": "plan_tasks_total", "value": "1"},
+        content_type="application/json",
+    )
+    assert saved.status_code == 403
+    assert client.get(reverse("dossiers", args=["ST-STTTT-VP"])).status_code == 200  # below it
+    assert client.get(reverse("dossiers", args=["ST-STP"])).status_code == 404

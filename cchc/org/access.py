@@ -12,13 +12,13 @@ from typing import Protocol
 from django.contrib.auth.models import AnonymousUser, User
 
 from cchc.org.models import (
-    VIEWING_ROLES,
     Role,
     RoleAssignment,
     Unit,
     UnitKind,
     holds_admin,
     role_scope,
+    viewing_scope,
 )
 
 AnyUser = User | AnonymousUser
@@ -44,9 +44,10 @@ def is_admin(user: AnyUser) -> bool:
 
 
 def visible_unit_ids(user: AnyUser) -> set[int]:
+    """Units the user may see: their roles' units and, for history, those they took over."""
     if is_admin(user):
         return set(Unit.objects.values_list("pk", flat=True))
-    return _scope(user, set(VIEWING_ROLES))
+    return viewing_scope(user)
 
 
 def reporting_unit_ids(user: AnyUser) -> set[int]:

@@ -24,7 +24,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         """The units `user` may see (see cchc.org.scoped for the other models)."""
         if self.sees_all(user):
             return self.all()
-        return self.filter(pk__in=role_scope(user, VIEWING_ROLES))
+        return self.filter(pk__in=viewing_scope(user))
 
     def consolidated_by(self, user: Any) -> UnitQuerySet:
         """The units whose reporting `user` follows as consolidator (all, for an admin)."""
@@ -158,6 +158,33 @@ def role_scope(user: Any, roles: set[str] | frozenset[str]) -> set[int]:
             ids |= assignment.unit.descendant_ids()
         cache[key] = ids
     return cache[key]
+
+
+def viewing_scope(user: Any) -> set[int]:
+    """The units the user may see: those their roles cover, and the units those took over
+    (merged or abolished units whose successor they cover, with the units below them), so
+    the reports sent before a merger stay reachable from the successor."""
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_cchc_scope_cache", {})
+    if "viewing" not in cache:
+        ids = set(role_scope(user, VIEWING_ROLES))
+        frontier = set(ids)
+        while frontier:
+            older = set(
+                Unit.objects.filter(successor_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            below = set()
+            for unit in Unit.objects.filter(pk__in=older):
+                below |= unit.descendant_ids()
+            frontier = (older | below) - ids
+            ids |= frontier
+        cache = getattr(user, "_cchc_scope_cache", {})
+        cache["viewing"] = ids
+        user._cchc_scope_cache = cache
+    return cache["viewing"]
 
 
 def holds_admin(user: Any) -> bool:
