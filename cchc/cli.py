@@ -6,6 +6,7 @@ cchc demo                      load the demo province
 cchc dossiers import|stats|reclassify, cchc tthc import     the dossier register
 cchc records recompute         recompute task and feedback due dates after a calendar change
 cchc remind [--period CODE] [--date YYYY-MM-DD] [--dry-run]   reminders due today (cron)
+cchc consolidate --unit CODE --period Y-2026 [--template CODE] [--include approved|submitted] --json
 cchc export --unit CODE --period Q3-2022 --format docx|xlsx|pdf -o FILE
 cchc runserver 127.0.0.1:8000  serve the web interface
 """

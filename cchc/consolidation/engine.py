@@ -65,8 +65,31 @@ class UnitPart:
         return bool(self.reports)
 
 
+class Outcome:
+    """What every consolidation answers: the units counted and missing, and `as_json()` (the
+    command's output)."""
+
+    parts: list[UnitPart]
+    values: dict[str, Decimal | None]
+
+    @property
+    def counted(self) -> list[Unit]:
+        return [part.unit for part in self.parts if part.counted]
+
+    @property
+    def missing(self) -> list[Unit]:
+        return [part.unit for part in self.parts if not part.counted]
+
+    def as_json(self) -> dict:
+        return {
+            "values": {key: _json_number(value) for key, value in self.values.items()},
+            "counted": [unit.code for unit in self.counted],
+            "missing": [unit.code for unit in self.missing],
+        }
+
+
 @dataclass
-class Consolidated:
+class Consolidated(Outcome):
     root: Unit
     window: Window
     template: ReportTemplate  # the newest version: the keys consolidated
@@ -78,14 +101,6 @@ class Consolidated:
     period_values: dict[int, dict[str, Decimal | None]]  # report id -> key -> stored value
     lacking_keys: dict[int, list[str]]  # version -> keys of the newest version it lacks
     versions: dict[int, int]  # unit id -> version of the template its reports use
-
-    @property
-    def counted(self) -> list[Unit]:
-        return [part.unit for part in self.parts if part.counted]
-
-    @property
-    def missing(self) -> list[Unit]:
-        return [part.unit for part in self.parts if not part.counted]
 
     def indicator(self, key: str) -> Indicator:
         for indicator in self.indicators:
@@ -101,13 +116,6 @@ class Consolidated:
     def contributors(self, key: str) -> int:
         """How many counted units have a value for `key`."""
         return sum(1 for value in self.unit_values.get(key, {}).values() if value is not None)
-
-    def as_json(self) -> dict:
-        return {
-            "values": {key: _json_number(value) for key, value in self.values.items()},
-            "counted": [unit.code for unit in self.counted],
-            "missing": [unit.code for unit in self.missing],
-        }
 
 
 def _json_number(value: Decimal | None) -> int | float | None:
@@ -232,7 +240,7 @@ def consolidate(
 
 
 @dataclass
-class Across:
+class Across(Outcome):
     """A consolidation over every template the units below report with, by indicator key
     (what the province's own report is filled from: the departments' and the communes'
     reports together). A unit counts once, by the template of its report for the period."""
@@ -245,21 +253,6 @@ class Across:
     indicators: dict[str, Indicator]  # key -> the first template's indicator of that key
     unit_values: dict[str, dict[int, Decimal | None]]
     values: dict[str, Decimal | None]
-
-    @property
-    def counted(self) -> list[Unit]:
-        return [part.unit for part in self.parts if part.counted]
-
-    @property
-    def missing(self) -> list[Unit]:
-        return [part.unit for part in self.parts if not part.counted]
-
-    def as_json(self) -> dict:
-        return {
-            "values": {key: _json_number(value) for key, value in self.values.items()},
-            "counted": [unit.code for unit in self.counted],
-            "missing": [unit.code for unit in self.missing],
-        }
 
 
 def consolidate_all(root: Unit, period: str | Window, include: str = APPROVED) -> Across:
