@@ -69,7 +69,8 @@ STATES = {
     Status.APPROVED: {"CT-SNV", "CT-SKHCN", "CT-VPUB", "CT-PNK", "CT-PBT", "CT-PST"},
     Status.SUBMITTED: {"CT-STP", "CT-SYT", "CT-SNNMT", "CT-PCK", "CT-PCR", "CT-PPL", "CT-XPD"},
     Status.RETURNED: {"CT-SGDDT", "CT-POM"},
-    Status.DRAFT: {"CT-STC", "CT-SXD", "CT-PTN", "CT-XCD"},
+    # The city's own report (template tinh), started by Sở Nội vụ from the approved ones.
+    Status.DRAFT: {"CT", "CT-STC", "CT-SXD", "CT-PTN", "CT-XCD"},
 }
 NOT_STARTED = {"CT-SCT", "CT-PVT", "CT-XVT"}
 
@@ -214,7 +215,7 @@ def test_the_2026_annual_reports_are_in_every_state_with_the_fitting_template(de
     assert by_status == STATES
     assert not NOT_STARTED & set(demo.reports)
     for code, report in demo.reports.items():
-        expected = "xa" if code in CT_COMMUNES else "so-nganh-nam"
+        expected = "xa" if code in CT_COMMUNES else "tinh" if code == "CT" else "so-nganh-nam"
         assert report["template"] == expected, code
         # Due 16/12/2026: two working days after the cut-off of Monday 14/12/2026.
         assert report["deadline"] == datetime.date(2026, 12, 16), code
@@ -307,10 +308,11 @@ def test_the_successors_history_reaches_the_predecessors_reports(demo):
     # The old unit's page points to the one that took over its work.
     old = demo.history["consolidator_old"]
     assert "công việc chuyển cho" in old and "/units/CT-SKHCN/history/" in old
-    # A reporter of the successor sees the predecessor but not its reports (no role on it).
+    # A reporter of the successor sees the predecessor's reports too (its role covers the
+    # units its unit took over, to read).
     own = demo.history["reporter_skhcn"]
     assert "Sở Thông tin và Truyền thông tỉnh Sóc Trăng" in own
-    assert "Quý III năm 2022" not in own and "mà bạn được xem" in own
+    assert "Quý III năm 2022" in own
     assert demo.history["outsider_skhcn"] == "404"
     assert "Quý III năm 2022" in demo.history["admin_skhcn"]
 

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.audit.models import AuditEntry
+from cchc.catalog.models import ReportTemplate
 from cchc.org.models import Role, Unit, UnitKind
 from cchc.periods.models import CalendarOverride, Period
 from cchc.reports import services
@@ -98,7 +99,8 @@ def tracked(
     hct = _sent(hct_user, province["ST-HCT"], period, template, _at(2022, 9, 16, 8, 0))
     services.return_report(consolidator, hct, "Thiếu số liệu biên chế")
     xah_user = _user(django_user_model, "bc-xa", Role.REPORTER, province["ST-HCT-XAH"])
-    xah = services.start_report(xah_user, province["ST-HCT-XAH"], period, template)
+    commune_template = ReportTemplate.objects.get(code="xa")  # the xã template
+    xah = services.start_report(xah_user, province["ST-HCT-XAH"], period, commune_template)
     return {"ST-STTTT": sttt, "ST-STP": stp, "ST-HCT": hct, "ST-HCT-XAH": xah}
 
 

@@ -63,7 +63,7 @@ def test_the_closed_unit_names_its_successor(client, merged, consolidator):
     "who, status, sees_reports",
     [
         ("consolidator", 200, True),
-        ("new_reporter", 200, False),  # no role on the old unit: its name, not its reports
+        ("new_reporter", 200, True),  # the successor's people read the old unit's reports
         ("other_reporter", 404, False),
         ("anonymous", 302, False),
     ],

@@ -294,6 +294,14 @@ def load_demo() -> bool:
     _seed_report(template)
     _other_reports(template)
     _ct_reports()
+    # Sở Nội vụ Cần Thơ starts the city's own 2026 report: filled from the units' approved
+    # reports and the city's registers, the rest to type, the narrative to draft.
+    services.start_report(
+        User.objects.get(username="snv_ct"),
+        Unit.objects.get(code="CT"),
+        Period.objects.for_code("Y-2026"),
+        ReportTemplate.objects.get(code="tinh"),
+    )
     # Sở Nội vụ presses "Gửi nhắc nhở" for Q3-2022 as the load's last step (a real action
     # now, not a past event): the units still in draft or returned get notices.
     remind_now(User.objects.get(username="snv"), Period.objects.get(code="Q3-2022"))
