@@ -54,7 +54,16 @@ def _state(part: UnitPart, counted_label: str) -> str:
     return f"{part.report.get_status_display()} — không tính"
 
 
-def _source(indicator: Indicator, values: list[Value]) -> str:
+@dataclass
+class Stored:
+    """What the drill-down shows of a stored value (read as plain rows, not models)."""
+
+    source: str
+    override_reason: str
+    note: str
+
+
+def _source(indicator: Indicator, values: list[Stored]) -> str:
     if indicator.is_derived:
         return f"Tính theo công thức: {indicator.formula}"
     labels = []
@@ -64,7 +73,7 @@ def _source(indicator: Indicator, values: list[Value]) -> str:
         elif value.source == Source.REGISTER:
             labels.append("Từ sổ theo dõi")
         else:
-            labels.append(value.get_source_display())
+            labels.append(str(Source(value.source).label))
     return "; ".join(dict.fromkeys(labels))
 
 
@@ -72,11 +81,12 @@ def drill_rows(result: Consolidated, key: str, sort: str = "") -> list[DrillRow]
     indicator = result.indicator(key)
     decimals = indicator.decimals
     reports = [r for part in result.parts for r in part.reports]
-    stored: dict[int, list[Value]] = defaultdict(list)
-    for value in Value.objects.filter(report__in=reports, indicator__key=key).select_related(
-        "report__period"
-    ):
-        stored[value.report_id].append(value)
+    stored: dict[int, list[Stored]] = defaultdict(list)
+    rows_read = Value.objects.filter(report__in=reports, indicator__key=key).values_list(
+        "report_id", "source", "override_reason", "note"
+    )
+    for report_id, source, reason, note in rows_read:
+        stored[report_id].append(Stored(source, reason, note))
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for item in Evidence.objects.filter(report__in=reports, indicator__key=key).order_by("pk"):
         evidence[item.report_id].append(item)
