@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from cchc.base.sources import shared_queries
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
 from cchc.consolidation.engine import (
@@ -181,7 +182,15 @@ class ProvinceDashboard:
 def province_dashboard(
     root: Unit, window: Window, template_code: str | None, include: str
 ) -> ProvinceDashboard:
-    """The last PERIODS periods of `window`'s kind, each consolidated for the figures shown."""
+    """The last PERIODS periods of `window`'s kind, each consolidated for the figures shown
+    (the template and its indicators read once for all of them)."""
+    with shared_queries():
+        return _province_dashboard(root, window, template_code, include)
+
+
+def _province_dashboard(
+    root: Unit, window: Window, template_code: str | None, include: str
+) -> ProvinceDashboard:
     below = units_below(root)
     template = newest_template(
         template_code or default_template_code({u.pk for u in below}, window)

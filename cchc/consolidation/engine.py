@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField
 
+from cchc.base.sources import shared
 from cchc.catalog.formulas import compute_derived, expression_names
 from cchc.catalog.models import (
     NUMERIC_TYPES,
@@ -170,10 +171,22 @@ def units_below(root: Unit) -> list[Unit]:
 
 def newest_template(code: str) -> ReportTemplate:
     """The newest version of template `code`: the keys consolidated."""
-    template = ReportTemplate.objects.filter(code=code).order_by("-version").first()
+    template = shared(
+        ("newest_template", code),
+        lambda: ReportTemplate.objects.filter(code=code).order_by("-version").first(),
+    )
     if template is None:
         raise ConsolidationError(f"Không có biểu mẫu mã '{code}'.")
     return template
+
+
+def _numeric_indicators(template: ReportTemplate) -> list[Indicator]:
+    """The template's numeric indicators in order (read once per shared_queries() block:
+    a dashboard consolidates eight periods of one template)."""
+    return shared(
+        ("numeric_indicators", template.pk),
+        lambda: [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES],
+    )
 
 
 def unit_values_of(
@@ -184,9 +197,7 @@ def unit_values_of(
     if not reports:
         return {}
     template = newest_template(reports[0].template.code)
-    indicators = _needed(
-        [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES], keys
-    )
+    indicators = _needed(_numeric_indicators(template), keys)
     stored = _stored_values(reports, {i.key for i in indicators if not i.is_derived})
     result: dict[int, dict[str, Decimal | None]] = {}
     for report in reports:
@@ -215,7 +226,7 @@ def consolidate(
     template = newest_template(
         template_code or default_template_code({u.pk for u in below}, window)
     )
-    indicators = [i for i in template.indicators.order_by("order") if i.value_type in NUMERIC_TYPES]
+    indicators = _numeric_indicators(template)
     if keys is not None:
         indicators = _needed(indicators, keys)
     parts = _unit_parts(below, window, template, COUNTED_STATUSES[include])
@@ -347,7 +358,10 @@ def _unit_parts(
     # Periods and template versions are few: read once and shared by every report (a
     # province's consolidation reads hundreds of reports, eight times for a dashboard).
     periods = {p.pk: p for p in Period.objects.filter(code__in=[window.code, *shorter])}
-    versions = {t.pk: t for t in ReportTemplate.objects.filter(code=template.code)}
+    versions = shared(
+        ("versions", template.code),
+        lambda: {t.pk: t for t in ReportTemplate.objects.filter(code=template.code)},
+    )
     by_pk = {unit.pk: unit for unit in below}
     reports = list(Report.objects.filter(unit_id__in=by_pk, period_id__in=periods))
     elsewhere = set()
@@ -391,10 +405,14 @@ def _stored_values(reports: list[Report], keys: set[str]) -> dict[int, dict[str,
     stored: dict[int, dict[str, Decimal | None]] = {report.pk: {} for report in reports}
     if not reports:
         return stored
-    key_of = dict(
-        Indicator.objects.filter(
-            template_id__in={r.template_id for r in reports}, key__in=keys
-        ).values_list("pk", "key")
+    templates = frozenset(r.template_id for r in reports)
+    key_of = shared(
+        ("indicator_ids", templates, frozenset(keys)),
+        lambda: dict(
+            Indicator.objects.filter(template_id__in=templates, key__in=keys).values_list(
+                "pk", "key"
+            )
+        ),
     )
     rows = Value.objects.filter(
         report_id__in=stored.keys(), indicator_id__in=key_of, number__isnull=False
