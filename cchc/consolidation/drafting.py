@@ -19,7 +19,8 @@ RANKED_TYPES = {ValueType.PERCENT}
 
 
 def _name(unit: Unit) -> str:
-    return unit.short_name or unit.name
+    # The full name: a short name such as "UBND phường" is the same for every phường.
+    return unit.name
 
 
 def _ranked(result: Across) -> tuple[dict[str, str], dict[str, str]]:

@@ -146,7 +146,7 @@ def chart_data(result: Consolidated, key: str, rows: list[DrillRow]) -> dict:
         "type": "bar",
         "title": indicator.label,
         "unit": indicator.unit,
-        "labels": [row.unit.short_name or row.unit.name for row in shown],
+        "labels": [row.unit.name for row in shown],  # short names repeat ("UBND phường")
         "values": [float(row.value) for row in shown if row.value is not None],
         "decimals": indicator.decimals,
         "total": float(total) if total is not None else None,

@@ -71,7 +71,7 @@ def side_by_side(sheet: Worksheet, titles: list[str], lines: list[Line], units: 
         _title(sheet, row, text, width, 14 if row == 1 else 12)
     header = len(titles) + 2
     for column, label in enumerate(
-        ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *[u.short_name or u.name for u in units]],
+        ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *[u.name for u in units]],
         start=1,
     ):
         cell = _cell(sheet, header, column, label, bold=True)
