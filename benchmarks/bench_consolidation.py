@@ -4,7 +4,9 @@ In a fresh database (SQLite file in a temporary CCHC_DATA_DIR, or, when DATABASE
 at PostgreSQL, a fresh database `bench_consolidation` created next to it and dropped after):
 
 1. a template of 180 numeric indicators (120 summed of which 60 also over periods, 20
-   averaged, 10 weighted, 10 yes/no counted, 10 maxima, 10 derived by formula);
+   averaged, 10 weighted, 10 yes/no counted, 10 maxima, 10 derived by formula), among them
+   the 8 the dashboard shows, with the rules of `so-nganh` (so that the dashboard reads and
+   computes them as it does for a real province);
 2. for each size (50, 100, 200 units by default), a province with that many departments,
    each with an approved report for each of the 8 quarters up to Q3-2026 holding a value for
    every indicator that is not derived (setup: rows written with bulk_create, not timed);
@@ -36,6 +38,12 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_BENCH_DB = "bench_consolidation"
+DASHBOARD_FLOWS = (
+    "dossiers_received",
+    "dossiers_returned",
+    "online_dossiers_received",
+    "online_procedures_dossiers_total",
+)
 QUARTERS = ["Q4-2024", "Q1-2025", "Q2-2025", "Q3-2025", "Q4-2025", "Q1-2026", "Q2-2026", "Q3-2026"]
 
 
@@ -45,13 +53,28 @@ def template_yaml() -> str:
     def row(key: str, kind: str, rule: str, extra: str = "") -> None:
         rows.append(f'      - {{key: {key}, label: "{key}", type: {kind}, {rule}{extra}}}')
 
-    for n in range(60):
+    for key in DASHBOARD_FLOWS:
+        row(key, "integer", "consolidation: {units: sum, periods: sum}")
+    for key in ("plan_tasks_total", "plan_tasks_done"):
+        row(key, "integer", "consolidation: sum")
+    row(
+        "dossiers_on_time_rate",
+        "percent",
+        "consolidation: {units: weighted, weight: dossiers_returned, periods: weighted}",
+    )
+    row(
+        "plan_completion_rate",
+        "percent",
+        "consolidation: avg",
+        ', formula: "plan_tasks_done / plan_tasks_total * 100"',
+    )
+    for n in range(60 - len(DASHBOARD_FLOWS)):
         row(f"flow_{n}", "integer", "consolidation: {units: sum, periods: sum}")
-    for n in range(60):
+    for n in range(58):
         row(f"stock_{n}", "integer", "consolidation: sum")
     for n in range(20):
         row(f"rate_{n}", "percent", "consolidation: avg")
-    for n in range(10):
+    for n in range(9):
         row(
             f"weighted_{n}",
             "percent",
@@ -66,7 +89,7 @@ def template_yaml() -> str:
         )
     for n in range(10):
         row(f"peak_{n}", "integer", "consolidation: max")
-    for n in range(10):
+    for n in range(9):
         row(
             f"derived_{n}",
             "percent",

@@ -11,7 +11,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.catalog.loader import BUILTIN_DIR, TemplateFileError, load_template
-from cchc.consolidation.engine import SUBMITTED, consolidate, shorter_periods
+from cchc.consolidation.engine import (
+    SUBMITTED,
+    consolidate,
+    consolidate_periods,
+    shorter_periods,
+)
 from cchc.org.models import Role
 from cchc.periods.windows import parse_period
 from cchc.reports import services
@@ -113,6 +118,26 @@ def test_a_year_from_quarters_by_the_rule_over_periods(province, make_report):
     parts = {part.unit.code: part for part in result.parts}
     assert parts["ST-STP"].lacking_periods == ["Q3-2022", "Q4-2022"]
     assert parts["ST-STTTT"].lacking_periods == []
+
+
+def test_periods_consolidated_together_give_what_each_gives_alone(province, make_report):
+    # One call for a year and its quarters shares their reports (read once): each window
+    # must still count only its own, the year its quarters.
+    for number, received in ((1, "10"), (2, "20"), (3, "30")):
+        make_report("ST-STTTT", f"Q{number}-2022", {"dossiers_received": received}, Status.APPROVED)
+    make_report("ST-STP", "Q2-2022", {"dossiers_received": "7"}, Status.SUBMITTED)
+    codes_ = ["Q1-2022", "Q2-2022", "Q3-2022", "Q4-2022", "Y-2022"]
+    together = consolidate_periods(
+        province["ST"], [parse_period(c) for c in codes_], "so-nganh", SUBMITTED
+    )
+    assert [r.window.code for r in together] == codes_
+    for result in together:
+        alone = consolidate(province["ST"], result.window, "so-nganh", SUBMITTED)
+        assert result.as_json() == alone.as_json()
+        assert result.period_values == alone.period_values
+    year = together[-1]
+    assert year.values["dossiers_received"] == 10 + 20 + 30 + 7
+    assert together[3].values["dossiers_received"] is None  # Q4: nobody reported
 
 
 @pytest.fixture

@@ -143,3 +143,20 @@ def test_the_dashboard_does_not_grow_with_units(client, consolidator, make_repor
     for code in ("ST-STP", "ST-SNV", "ST-HCT"):
         make_report(code, "Q3-2022", {}, Status.APPROVED)
     assert queries() == one
+
+
+def test_the_dashboard_does_not_grow_with_periods(client, consolidator, make_report):
+    def queries() -> int:
+        client.force_login(consolidator)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("dashboard", args=["Q3-2022"])).status_code == 200
+        return len(captured)
+
+    make_report("ST-STTTT", "Q3-2022", {}, Status.APPROVED)
+    one = queries()
+    for code in ("Q4-2021", "Q1-2022", "Q2-2022"):
+        make_report("ST-STTTT", code, {}, Status.APPROVED)
+        make_report("ST-STP", code, {}, Status.SUBMITTED)
+    # Eight periods are read together: one query each for their reports, their values and
+    # their deadline extensions, however many of them hold reports.
+    assert queries() == one

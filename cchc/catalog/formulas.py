@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 import operator
+import threading
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -109,13 +110,26 @@ def _parsed(expression: str) -> ast.AST:
     return ast.parse(expression.strip()).body[0]
 
 
+_local = threading.local()
+
+
+def _evaluator(names: dict[str, Any]) -> _DecimalEval:
+    """This thread's evaluator with `names` set: building a SimpleEval costs more than
+    evaluating a formula with it, and a consolidation evaluates thousands."""
+    evaluator = getattr(_local, "evaluator", None)
+    if evaluator is None:
+        evaluator = _local.evaluator = _DecimalEval({})
+    evaluator.names = names
+    return evaluator
+
+
 def evaluate(expression: str, values: dict[str, Decimal | None]) -> Any:
     """Value of `expression`, or None when a name it uses has no value or it divides by zero."""
     names = _checked_names(expression)
     if any(values.get(name) is None for name in names):
         return None
     try:
-        evaluator = _DecimalEval({name: values[name] for name in names})
+        evaluator = _evaluator({name: values[name] for name in names})
         return evaluator.eval(expression, previously_parsed=_parsed(expression))
     except (ZeroDivisionError, InvalidOperation):
         return None

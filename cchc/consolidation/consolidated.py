@@ -26,7 +26,7 @@ from cchc.consolidation.engine import (
     Consolidated,
     ConsolidationError,
     consolidate,
-    units_below,
+    consolidate_periods,
 )
 from cchc.consolidation.values_xlsx import consolidated_xlsx
 from cchc.org import access
@@ -150,17 +150,11 @@ def trend(request: HttpRequest, period_code: str, key: str) -> HttpResponse:
     """One indicator's consolidated value over the last 8 periods of the kind."""
     choice = _choice(request)
     period, result = _consolidate(choice, period_code, keys={key})
-    below = units_below(choice.root)
-    rows = []
     with shared_queries():  # the template and its indicators read once for the 8 periods
-        for each in recent_windows(period.window):
-            if each.code == result.window.code:
-                found = result
-            else:
-                found = consolidate(
-                    choice.root, each, result.template.code, choice.include, {key}, below
-                )
-            rows.append((each, found.shown(key), found.values.get(key), len(found.counted)))
+        found = consolidate_periods(
+            choice.root, recent_windows(period.window), result.template.code, choice.include, {key}
+        )
+    rows = [(f.window, f.shown(key), f.values.get(key), len(f.counted)) for f in found]
     indicator = result.indicator(key)
     chart = {
         "type": "line",

@@ -13,14 +13,13 @@ from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
 from cchc.consolidation.engine import (
     UnitPart,
-    consolidate,
+    consolidate_periods,
     default_template_code,
     newest_template,
     unit_values_of,
     units_below,
 )
 from cchc.org.models import Unit, UnitKind
-from cchc.periods.models import working_calendar
 from cchc.periods.windows import Window
 from cchc.reports.models import Report, Status, read_deadlines
 
@@ -83,8 +82,12 @@ def _state(part: UnitPart) -> str:
     return str(report.status)
 
 
-def completeness(parts: list[UnitPart], calendar=None) -> Completeness:
-    read_deadlines([part.report for part in parts if part.report is not None], calendar)
+def completeness(parts: list[UnitPart], deadlines_read: bool = False) -> Completeness:
+    """How many of the units expected have reported, on time or late, and by unit kind
+    (`deadlines_read`: the caller has read the reports' deadlines, for several periods at
+    once)."""
+    if not deadlines_read:
+        read_deadlines([part.report for part in parts if part.report is not None])
 
     def count(selected: list[UnitPart]) -> dict[str, int]:
         states = Counter(_state(part) for part in selected)
@@ -196,13 +199,13 @@ def _province_dashboard(
         template_code or default_template_code({u.pk for u in below}, window)
     )
     keys = KEYS & set(template.indicators.values_list("key", flat=True))
+    results = consolidate_periods(root, recent_windows(window), template.code, include, keys, below)
+    read_deadlines(part.report for result in results for part in result.parts if part.report)
     periods = []
-    calendar = working_calendar()
-    for each in recent_windows(window):
-        result = consolidate(root, each, template.code, include, keys, below)
+    for result in results:
         figures = _figures(result.values)
         periods.append(
-            PeriodFigures(each, figures, completeness(result.parts, calendar), _shown(figures))
+            PeriodFigures(result.window, figures, completeness(result.parts, True), _shown(figures))
         )
     return ProvinceDashboard(root, template, include, periods)
 

@@ -217,23 +217,55 @@ def consolidate(
     """Every numeric indicator of `template_code` over the units below `root` for `period`,
     counting approved reports only or submitted ones too (`include`); only `keys` and what
     they are computed from, when given (a drill-down)."""
+    window = parse_period(period) if isinstance(period, str) else period
+    return consolidate_periods(root, [window], template_code, include, keys, below)[0]
+
+
+def consolidate_periods(
+    root: Unit,
+    windows: list[Window],
+    template_code: str | None = None,
+    include: str = APPROVED,
+    keys: set[str] | None = None,
+    below: list[Unit] | None = None,
+) -> list[Consolidated]:
+    """`consolidate()` of each of `windows` with one template, their reports and values
+    read in one query each (a dashboard or a trend shows eight periods). Without
+    `template_code`, the template most units used for the last window."""
     if include not in COUNTED_STATUSES:
         raise ConsolidationError(
             f"Cách chọn báo cáo '{include}' không hợp lệ; dùng approved hoặc submitted."
         )
-    window = parse_period(period) if isinstance(period, str) else period
     below = units_below(root) if below is None else below
     template = newest_template(
-        template_code or default_template_code({u.pk for u in below}, window)
+        template_code or default_template_code({u.pk for u in below}, windows[-1])
     )
     indicators = _numeric_indicators(template)
     if keys is not None:
         indicators = _needed(indicators, keys)
-    parts = _unit_parts(below, window, template, COUNTED_STATUSES[include])
+    reports = _reports_by_period(below, windows)
+    statuses = COUNTED_STATUSES[include]
+    parts = {w.code: _unit_parts(below, w, template, statuses, reports) for w in windows}
+    counted = {r.pk: r for each in parts.values() for part in each for r in part.reports}
+    stored = _stored_values(list(counted.values()), {i.key for i in indicators if not i.is_derived})
+    return [
+        _consolidated(root, window, template, include, indicators, parts[window.code], stored)
+        for window in windows
+    ]
+
+
+def _consolidated(
+    root: Unit,
+    window: Window,
+    template: ReportTemplate,
+    include: str,
+    indicators: list[Indicator],
+    parts: list[UnitPart],
+    stored: dict[int, dict[str, Decimal | None]],
+) -> Consolidated:
     counted = [report for part in parts for report in part.reports]
-    period_values = _stored_values(counted, {i.key for i in indicators if not i.is_derived})
+    period_values = {report.pk: stored[report.pk] for report in counted}
     unit_values = _unit_values(indicators, parts, period_values)
-    values = _over_units(indicators, unit_values)
     versions = {part.unit.pk: part.reports[-1].template.version for part in parts if part.reports}
     return Consolidated(
         root=root,
@@ -241,7 +273,7 @@ def consolidate(
         template=template,
         include=include,
         indicators=indicators,
-        values=values,
+        values=_over_units(indicators, unit_values),
         parts=parts,
         unit_values=unit_values,
         period_values=period_values,
@@ -348,27 +380,40 @@ def _needed(indicators: list[Indicator], keys: set[str]) -> list[Indicator]:
     return [i for i in indicators if i.key in needed]
 
 
+def _reports_by_period(below: list[Unit], windows: list[Window]) -> dict[str, list[Report]]:
+    """The reports of the units `below` for `windows` and the shorter periods inside them,
+    by period code, whatever their template and state, with their unit and period set
+    (periods and units are few: read once and shared by every report)."""
+    codes = {w.code for w in windows} | {s.code for w in windows for s in shorter_periods(w)}
+    periods = {p.pk: p for p in Period.objects.filter(code__in=codes)}
+    by_pk = {unit.pk: unit for unit in below}
+    by_period: dict[str, list[Report]] = {code: [] for code in codes}
+    for report in Report.objects.filter(unit_id__in=by_pk, period_id__in=periods):
+        report.period = periods[report.period_id]
+        report.unit = by_pk[report.unit_id]
+        by_period[report.period.code].append(report)
+    return by_period
+
+
 def _unit_parts(
-    below: list[Unit], window: Window, template: ReportTemplate, statuses: set[str]
+    below: list[Unit],
+    window: Window,
+    template: ReportTemplate,
+    statuses: set[str],
+    reports_by_period: dict[str, list[Report]],
 ) -> list[UnitPart]:
     """Every unit expected to report with the template for the window, with its reports:
     the units of the template's kinds that must report and were open during the window,
     and any unit that reported with it; not those that reported with another template."""
     shorter = {w.code: w for w in shorter_periods(window)}
-    # Periods and template versions are few: read once and shared by every report (a
-    # province's consolidation reads hundreds of reports, eight times for a dashboard).
-    periods = {p.pk: p for p in Period.objects.filter(code__in=[window.code, *shorter])}
     versions = shared(
         ("versions", template.code),
         lambda: {t.pk: t for t in ReportTemplate.objects.filter(code=template.code)},
     )
-    by_pk = {unit.pk: unit for unit in below}
-    reports = list(Report.objects.filter(unit_id__in=by_pk, period_id__in=periods))
+    reports = [r for code in [window.code, *shorter] for r in reports_by_period[code]]
     elsewhere = set()
     by_unit: dict[int, list[Report]] = defaultdict(list)
     for report in reports:
-        report.period = periods[report.period_id]
-        report.unit = by_pk[report.unit_id]
         if report.template_id in versions:
             report.template = versions[report.template_id]
             by_unit[report.unit_id].append(report)
