@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cchc.records",
     "cchc.consolidation",
     "cchc.notices",
+    "cchc.scoring",
     "cchc.opendata",
     "cchc.web",
 ]

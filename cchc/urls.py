@@ -145,6 +145,7 @@ urlpatterns = [
     path("", include("cchc.records.urls")),
     path("", include("cchc.notices.urls")),
     path("", include("cchc.opendata.urls")),
+    path("", include("cchc.scoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

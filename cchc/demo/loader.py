@@ -38,6 +38,7 @@ from cchc.registers.imports import import_dossiers
 from cchc.registers.models import Dossier, Verdict
 from cchc.reports import services
 from cchc.reports.models import Report
+from cchc.scoring.loader import load_builtin_schemes
 
 HERE = Path(__file__).parent
 PASSWORD = "demo1234"
@@ -285,6 +286,7 @@ def load_demo() -> bool:
     if Unit.objects.filter(code="ST-STTTT").exists():
         return False
     load_builtin_templates()
+    load_builtin_schemes()
     template = ReportTemplate.objects.get(code="so-nganh", version=1)
     province = yaml.load((HERE / "province.yaml").read_text(encoding="utf-8"), Loader=SafeLoader)
     _load_units(province["units"])

@@ -63,9 +63,10 @@ def received_within(start: datetime.date, end: datetime.date) -> Q:
     return Q(received_at__gte=local_midnight(start)) & received_by(end)
 
 
-def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:
-    """The Count expressions, and a filter that every dossier counted by one of them passes
-    (so that the others are rejected before the ten counts are evaluated).
+def window_filters(start: datetime.date, end: datetime.date) -> tuple[dict[str, Q], Q]:
+    """Each figure of KEYS as a filter on dossiers (what the scoring lists behind a figure),
+    and a filter that every dossier counted by one of them passes (so that the others are
+    rejected before the counts are evaluated).
 
     received_at is compared with the local midnights that bound the window rather than
     through received_at__date, which SQLite evaluates with a Python function on every row."""
@@ -79,22 +80,30 @@ def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count],
     )
     resolved = Q(result_on__gte=start, result_on__lte=end)
     overdue = Q(supplement_count__gt=1) | Q(due_on__lt=end)
-    counts = dict(
-        carried_over=Count("pk", filter=received_before & not_finished_before),
-        new_online=Count("pk", filter=received_within & Q(channel=Channel.ONLINE)),
-        new_direct=Count("pk", filter=received_within & Q(channel=Channel.DIRECT)),
-        new_postal=Count("pk", filter=received_within & Q(channel=Channel.POSTAL)),
-        resolved=Count("pk", filter=resolved),
-        early=Count("pk", filter=resolved & Q(verdict=Verdict.EARLY)),
-        on_time=Count("pk", filter=resolved & Q(verdict=Verdict.ON_TIME)),
-        late=Count("pk", filter=resolved & Q(verdict=Verdict.LATE)),
-        in_progress_within=Count("pk", filter=unfinished_at_end & ~overdue),
-        in_progress_overdue=Count("pk", filter=unfinished_at_end & overdue),
+    filters = dict(
+        received=(received_before & not_finished_before) | received_within,
+        carried_over=received_before & not_finished_before,
+        new_online=received_within & Q(channel=Channel.ONLINE),
+        new_direct=received_within & Q(channel=Channel.DIRECT),
+        new_postal=received_within & Q(channel=Channel.POSTAL),
+        resolved=resolved,
+        early=resolved & Q(verdict=Verdict.EARLY),
+        on_time=resolved & Q(verdict=Verdict.ON_TIME),
+        late=resolved & Q(verdict=Verdict.LATE),
+        in_progress_within=unfinished_at_end & ~overdue,
+        in_progress_overdue=unfinished_at_end & overdue,
     )
     # Received before the window closes and not finished before it opens covers carried
     # over, in progress and (with valid data) new and resolved; the other two terms keep the
     # counts exact for a result dated before its receipt.
     in_play = (Q(received_at__lt=window_closes) & not_finished_before) | resolved | received_within
+    return filters, in_play
+
+
+def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:
+    """The Count expressions of KEYS but "received" (the sum of four of them)."""
+    filters, in_play = window_filters(start, end)
+    counts = {key: Count("pk", filter=q) for key, q in filters.items() if key != "received"}
     return counts, in_play
 
 

@@ -1,0 +1,399 @@
+"""Scores of units on a scheme for a period, computed on demand from cchc's figures.
+
+A scored criterion (a leaf of the scheme's tree) gets its points by its method:
+- rule: a ratio R = numerator ÷ denominator (in %) of cchc's figures, or an indicator of the
+  unit's approved report; with threshold T, R ≥ T scores the maximum and R below it scores
+  R × maximum ÷ T (QĐ 766/QĐ-TTg); a complement rule scores 100 % − R;
+- entered: the same from a figure a consolidator entered with its source (the portal's);
+- self and survey: from the self-assessment and appraisal, or the imported survey.
+A criterion without its figure has no points ("no data", never a zero that looks measured);
+one whose denominator is zero does not apply to the unit (no fee-bearing dossier, say) and,
+when the scheme rescales, leaves the maximum: the total is brought back to the scheme's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from cchc.base.sources import register_values
+from cchc.catalog.values import format_number
+from cchc.consolidation.engine import units_below
+from cchc.org.models import Unit, UnitKind
+from cchc.periods.windows import Window
+from cchc.reports.models import Status, Value
+from cchc.scoring import measures
+from cchc.scoring.models import Criterion, EnteredFigure, Method, Rescale, Scheme
+
+COMPUTED = "computed"
+ENTERED = "entered"
+NO_DATA = "no_data"
+NOT_APPLICABLE = "not_applicable"
+AWAITING = "awaiting"
+STATE_LABELS = {
+    COMPUTED: "Tính từ số liệu cchc",
+    ENTERED: "Số liệu nhập từ nguồn ngoài",
+    NO_DATA: "Chưa có số liệu",
+    NOT_APPLICABLE: "Không phát sinh (không tính vào điểm tối đa)",
+    AWAITING: "Chờ tự chấm, thẩm định",
+}
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def points_for(ratio: Decimal, threshold: Decimal | None, max_points: Decimal) -> Decimal:
+    """The maximum at or above the threshold (100 % without one), ratio × maximum ÷
+    threshold below it."""
+    threshold = threshold or HUNDRED
+    if ratio >= threshold:
+        return max_points
+    return _round(max(ratio, Decimal(0)) * max_points / threshold)
+
+
+@dataclass
+class ItemScore:
+    criterion: Criterion
+    state: str
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    ratio: Decimal | None = None
+    points: Decimal | None = None
+    note: str = ""  # where an entered figure came from
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def max_points(self) -> Decimal:
+        return self.criterion.max_points
+
+    @property
+    def applies(self) -> bool:
+        return self.state != NOT_APPLICABLE
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def lost(self) -> Decimal:
+        """Points short of the maximum (what to improve); none for a criterion that does
+        not apply."""
+        if not self.applies:
+            return Decimal(0)
+        return self.max_points - (self.points or Decimal(0))
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.criterion.title,
+            "numerator": _number(self.numerator),
+            "denominator": _number(self.denominator),
+            "ratio": _number(self.ratio),
+            "threshold": _number(self.criterion.threshold),
+            "points": _number(self.points),
+            "max_points": _number(self.max_points),
+            "state": self.state,
+        }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass
+class AreaScore:
+    criterion: Criterion
+    points: Decimal
+    max_points: Decimal  # of the criteria below it that apply
+    items: list[ItemScore] = field(default_factory=list)  # the scored criteria below it
+
+    @property
+    def lost(self) -> Decimal:
+        return self.max_points - self.points
+
+    @property
+    def losing(self) -> list[ItemScore]:
+        """The criteria below that lost points, most lost first (what to improve)."""
+        return sorted((i for i in self.items if i.lost > 0), key=lambda i: -i.lost)
+
+
+@dataclass
+class UnitScore:
+    scheme: Scheme
+    unit: Unit
+    window: Window
+    items: list[ItemScore]
+    areas: list[AreaScore] = field(default_factory=list)
+    raw: Decimal = Decimal(0)  # the sum of the points
+    applicable_max: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)  # raw, rescaled when the scheme says so
+    band: str = ""
+
+    def item(self, code: str) -> ItemScore:
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def area_points(self, code: str) -> Decimal:
+        for area in self.areas:
+            if area.criterion.code == code:
+                return area.points
+        return self.item(code).points or Decimal(0)
+
+    @property
+    def missing(self) -> list[ItemScore]:
+        return [item for item in self.items if item.state == NO_DATA]
+
+    @property
+    def shown_total(self) -> str:
+        return format_number(self.total, 2)
+
+    def as_json(self) -> dict:
+        return {
+            "scheme": self.scheme.code,
+            "version": self.scheme.version,
+            "unit": self.unit.code,
+            "period": self.window.code,
+            "total": _number(self.total),
+            "points": _number(self.raw),
+            "max_points": _number(self.applicable_max),
+            "band": self.band,
+            "items": [item.as_json() for item in self.items],
+        }
+
+
+@dataclass
+class Figures:
+    """What the scores of some units for a window are computed from, read once for all."""
+
+    measured: dict[str, dict[int, Decimal]]
+    registered: dict[int, dict[str, Decimal | None]]
+    indicators: dict[str, dict[int, Decimal]]
+    entered: dict[tuple[str, int], EnteredFigure]
+
+
+def scored_criteria(criteria: list[Criterion]) -> list[Criterion]:
+    """The leaves of a scheme's tree (the criteria that are scored), in order."""
+    parents = {c.parent_id for c in criteria if c.parent_id}
+    return [c for c in criteria if c.pk not in parents]
+
+
+def _rule_names(criteria: list[Criterion]) -> set[str]:
+    names: set[str] = set()
+    for criterion in criteria:
+        rule = criterion.rule or {}
+        numerator = rule.get("numerator")
+        names |= set(numerator if isinstance(numerator, list) else [numerator] if numerator else [])
+        if rule.get("denominator"):
+            names.add(rule["denominator"])
+    return names
+
+
+def read_figures(
+    scheme: Scheme, criteria: list[Criterion], units: list[Unit], window: Window
+) -> Figures:
+    ids = [unit.pk for unit in units]
+    names = _rule_names([c for c in criteria if c.method == Method.RULE])
+    batched = [name for name in names if name in measures.MEASURES]
+    others = sorted(names - set(batched))
+    registered = (
+        {unit.pk: register_values(others, unit, window.start, window.end) for unit in units}
+        if others
+        else {}
+    )
+    keys = {
+        c.rule["indicator"] for c in criteria if c.method == Method.RULE and "indicator" in c.rule
+    }
+    indicators: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    if keys:
+        rows = Value.objects.filter(
+            report__unit_id__in=ids,
+            report__period__code=window.code,
+            report__status=Status.APPROVED,
+            indicator__key__in=keys,
+            number__isnull=False,
+        ).values_list("indicator__key", "report__unit_id", "number")
+        for key, unit_id, number in rows:
+            indicators[key][unit_id] = number
+    entered = {
+        (figure.criterion_code, figure.unit_id): figure
+        for figure in EnteredFigure.objects.filter(
+            scheme_code=scheme.code, period__code=window.code, unit_id__in=ids
+        )
+    }
+    return Figures(
+        measures.counts(batched, ids, window.start, window.end), registered, indicators, entered
+    )
+
+
+def _value(name: str, unit_id: int, figures: Figures) -> Decimal | None:
+    if name in figures.measured:
+        return figures.measured[name].get(unit_id)
+    return figures.registered.get(unit_id, {}).get(name)
+
+
+def _ratio_item(
+    criterion: Criterion, numerator: Decimal | None, denominator: Decimal | None, state: str
+) -> ItemScore:
+    if numerator is None or denominator is None:
+        return ItemScore(criterion, NO_DATA, numerator, denominator)
+    if denominator == 0:
+        return ItemScore(criterion, NOT_APPLICABLE, numerator, denominator)
+    ratio = numerator / denominator * HUNDRED
+    points = points_for(ratio, criterion.threshold, criterion.max_points)
+    return ItemScore(criterion, state, numerator, denominator, _round(ratio), points)
+
+
+def _rule_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
+    rule = criterion.rule
+    if "indicator" in rule:
+        ratio = figures.indicators.get(rule["indicator"], {}).get(unit.pk)
+        if ratio is None:
+            return ItemScore(criterion, NO_DATA)
+        points = points_for(ratio, criterion.threshold, criterion.max_points)
+        return ItemScore(criterion, COMPUTED, ratio=_round(ratio), points=points)
+    parts = rule["numerator"] if isinstance(rule["numerator"], list) else [rule["numerator"]]
+    values = [_value(name, unit.pk, figures) for name in parts]
+    numerator = None if any(v is None for v in values) else sum(values, Decimal(0))
+    denominator = _value(rule["denominator"], unit.pk, figures)
+    if rule.get("complement") and numerator is not None and denominator is not None:
+        # 100 % − (the parts' share): what is counted is the rest of the denominator.
+        numerator = max(denominator - numerator, Decimal(0))
+    return _ratio_item(criterion, numerator, denominator, COMPUTED)
+
+
+def _entered_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
+    figure = figures.entered.get((criterion.code, unit.pk))
+    if figure is None:
+        return ItemScore(criterion, NO_DATA, note=criterion.source)
+    if figure.ratio is not None:
+        points = points_for(figure.ratio, criterion.threshold, criterion.max_points)
+        return ItemScore(
+            criterion,
+            ENTERED,
+            figure.numerator,
+            figure.denominator,
+            figure.ratio,
+            points,
+            note=figure.source,
+        )
+    item = _ratio_item(criterion, figure.numerator, figure.denominator, ENTERED)
+    item.note = figure.source
+    return item
+
+
+def _item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
+    if criterion.method == Method.RULE:
+        return _rule_item(criterion, unit, figures)
+    if criterion.method == Method.ENTERED:
+        return _entered_item(criterion, unit, figures)
+    return ItemScore(criterion, AWAITING)
+
+
+def _totals(score: UnitScore, criteria: list[Criterion], bands: list) -> None:
+    score.raw = sum((item.points or Decimal(0) for item in score.items), Decimal(0))
+    score.applicable_max = sum(
+        (item.max_points for item in score.items if item.applies), Decimal(0)
+    )
+    scheme_max = sum((item.max_points for item in score.items), Decimal(0))
+    score.total = score.raw
+    if (
+        score.scheme.rescale == Rescale.PROPORTIONAL
+        and score.applicable_max
+        and score.applicable_max != scheme_max
+    ):
+        score.total = _round(score.raw * scheme_max / score.applicable_max)
+    score.band = next((band.label for band in bands if score.total >= band.min_points), "")
+    by_id = {c.pk: c for c in criteria}
+    areas: dict[int, AreaScore] = {}
+    for item in score.items:
+        parent_id = item.criterion.parent_id
+        while parent_id is not None:
+            area = areas.setdefault(parent_id, AreaScore(by_id[parent_id], Decimal(0), Decimal(0)))
+            area.points += item.points or Decimal(0)
+            area.max_points += item.max_points if item.applies else Decimal(0)
+            area.items.append(item)
+            parent_id = by_id[parent_id].parent_id
+    score.areas = sorted(areas.values(), key=lambda area: area.criterion.order)
+
+
+def score_units(scheme: Scheme, units: list[Unit], window: Window) -> list[UnitScore]:
+    """Every unit's score, the figures of all of them read in one pass."""
+    criteria = list(scheme.criteria.order_by("order"))
+    scored = scored_criteria(criteria)
+    figures = read_figures(scheme, scored, units, window)
+    bands = list(scheme.bands.order_by("-min_points"))
+    scores = []
+    for unit in units:
+        score = UnitScore(scheme, unit, window, [_item(c, unit, figures) for c in scored])
+        _totals(score, criteria, bands)
+        scores.append(score)
+    return scores
+
+
+def score_unit(scheme: Scheme, unit: Unit, window: Window) -> UnitScore:
+    return score_units(scheme, [unit], window)[0]
+
+
+def scored_units(scheme: Scheme, root: Unit, window: Window, kind: str | None = None) -> list[Unit]:
+    """The units below `root` the scheme scores for the window: of its kinds (or `kind`),
+    that must report and were open during the window."""
+    kinds = {kind} if kind else set(scheme.unit_kinds or UnitKind.values)
+    return sorted(
+        (
+            unit
+            for unit in units_below(root)
+            if unit.kind in kinds
+            and unit.must_report
+            and unit.valid_from <= window.end
+            and (unit.valid_to is None or unit.valid_to >= window.start)
+        ),
+        key=lambda unit: unit.code,
+    )
+
+
+@dataclass
+class Ranked:
+    position: int
+    score: UnitScore
+    previous: UnitScore | None = None  # the same unit's score in the previous period
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.score.total - self.previous.total
+
+
+def ranking(scores: list[UnitScore]) -> list[Ranked]:
+    """Highest total first; equal totals are ordered by the scheme's tie criteria (points of
+    those areas, in order); units equal on all of them share a position (1, 2, 2, 4), listed
+    by name."""
+    if not scores:
+        return []
+    ties = scores[0].scheme.ties
+
+    def merit(score: UnitScore) -> tuple[Decimal, ...]:
+        return (score.total, *(score.area_points(code) for code in ties))
+
+    ordered = sorted(scores, key=lambda s: (tuple(-v for v in merit(s)), s.unit.name))
+    ranked: list[Ranked] = []
+    for index, score in enumerate(ordered, start=1):
+        if ranked and merit(ranked[-1].score) == merit(score):
+            position = ranked[-1].position
+        else:
+            position = index
+        ranked.append(Ranked(position, score))
+    return ranked
+
+
+def newest_scheme(code: str) -> Scheme | None:
+    return Scheme.objects.filter(code=code, is_active=True).order_by("-version").first()

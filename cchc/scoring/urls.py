@@ -1,0 +1,30 @@
+"""Scoring and ranking pages."""
+
+from django.urls import path
+
+from cchc.scoring import views
+
+urlpatterns = [
+    path("scoring/", views.schemes, name="scoring"),
+    path("scoring/<slug:scheme_code>/<str:period_code>/", views.ranking_page, name="ranking"),
+    path(
+        "scoring/<slug:scheme_code>/<str:period_code>/entered/",
+        views.import_entered,
+        name="import_entered",
+    ),
+    path(
+        "units/<str:unit_code>/scores/<slug:scheme_code>/<str:period_code>/",
+        views.unit_score,
+        name="unit_score",
+    ),
+    path(
+        "units/<str:unit_code>/scores/<slug:scheme_code>/<str:period_code>/enter/",
+        views.enter,
+        name="enter_figure",
+    ),
+    path(
+        "units/<str:unit_code>/scores/<slug:scheme_code>/<str:period_code>/<str:code>/<slug:part>/",
+        views.behind,
+        name="score_behind",
+    ),
+]

@@ -1,0 +1,357 @@
+"""Scoring schemes as data and the QĐ 766 index, hand-checked on small dossier sets:
+thresholds, the proportion below them, supplements, period boundaries, complement rules,
+entered figures, rescaling, bands, ranking ties and the `cchc score` / `cchc ranking`
+commands."""
+
+import datetime
+import json
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from cchc.periods.models import Period
+from cchc.periods.windows import parse_period
+from cchc.records.models import Feedback, FeedbackChannel
+from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
+from cchc.scoring.engine import (
+    NO_DATA,
+    NOT_APPLICABLE,
+    points_for,
+    ranking,
+    score_unit,
+    score_units,
+)
+from cchc.scoring.loader import SchemeFileError, load_builtin_schemes, load_scheme
+from cchc.scoring.models import EnteredFigure, Scheme
+
+pytestmark = pytest.mark.django_db
+Q3 = parse_period("Q3-2026")
+
+
+@pytest.fixture
+def qd766(db) -> Scheme:
+    load_builtin_schemes()
+    return Scheme.objects.get(code="qd766")
+
+
+def at(day: str, time: str = "08:00") -> datetime.datetime:
+    naive = datetime.datetime.fromisoformat(f"{day}T{time}")
+    return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+def dossier(unit, code, received, due=None, result=None, verdict="", **fields) -> Dossier:
+    return Dossier.objects.create(
+        unit=unit,
+        code=code,
+        procedure_code=fields.pop("procedure_code", "P1"),
+        channel=fields.pop("channel", Channel.DIRECT),
+        received_at=at(*received) if isinstance(received, tuple) else at(received),
+        start_on=datetime.date.fromisoformat(
+            received if isinstance(received, str) else received[0]
+        ),
+        due_on=datetime.date.fromisoformat(due) if due else None,
+        result_on=datetime.date.fromisoformat(result) if result else None,
+        verdict=verdict,
+        **fields,
+    )
+
+
+def test_the_builtin_766_scheme_has_its_groups_and_points(qd766):
+    areas = {c.code: c.max_points for c in qd766.criteria.filter(parent=None)}
+    assert areas == {"1": 18, "2": 20, "3": 12, "3.5": 10, "4": 22, "5": 18}
+    assert qd766.max_points == 100
+    assert [b.label for b in qd766.bands.order_by("-min_points")][0] == "Xuất sắc"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "threshold", "points"),
+    [
+        ("100", "100", "20"),
+        ("50", "100", "10.00"),
+        ("80", "80", "4"),  # at the threshold: the maximum
+        ("95", "80", "4"),  # above it: the maximum, never more
+        ("40", "80", "2.00"),  # below: 40 × 4 ÷ 80
+        ("75", "80", "3.75"),
+        ("0", "50", "0.00"),
+    ],
+)
+def test_points_at_and_below_the_threshold(ratio, threshold, points):
+    maximum = Decimal(20) if threshold == "100" else Decimal(4)
+    assert points_for(Decimal(ratio), Decimal(threshold), maximum) == Decimal(points)
+
+
+@pytest.fixture
+def quarter_dossiers(province):
+    """Sở Tư pháp's dossiers around Q3-2026 (01/07–30/09)."""
+    unit = province["ST-STP"]
+    dossier(unit, "A", "2026-07-02", "2026-07-15", "2026-07-10", Verdict.EARLY)
+    dossier(unit, "B", "2026-07-03", "2026-07-20", "2026-08-01", Verdict.LATE)
+    dossier(unit, "C", "2026-09-20", "2026-10-05")  # unfinished, within time at 30/09
+    dossier(unit, "D", "2026-09-01", "2026-09-15")  # unfinished, overdue at 30/09
+    # Unfinished and not yet due, but asked twice for supplements: overdue (QĐ 766).
+    dossier(unit, "E", "2026-09-25", "2026-10-10", supplement_count=2)
+    # Carried over from June, resolved on time in July.
+    dossier(unit, "F", "2026-06-20", "2026-07-06", "2026-07-06", Verdict.ON_TIME)
+    # Finished before the quarter: not one of its dossiers.
+    dossier(unit, "G", "2026-05-01", "2026-06-12", "2026-06-10", Verdict.EARLY)
+    # The quarter's last minute counts; the next quarter's first does not.
+    dossier(unit, "H", ("2026-09-30", "23:59"), "2026-10-14")
+    dossier(unit, "I", ("2026-10-01", "00:00"), "2026-10-14")
+    return unit
+
+
+def test_21_on_time_counts_within_time_and_treats_two_supplements_as_overdue(
+    qd766, quarter_dossiers
+):
+    item = score_unit(qd766, quarter_dossiers, Q3).item("2.1")
+    # Of the quarter: A B C D E F H (G finished in June, I came in October).
+    assert item.denominator == 7
+    # On track: A (early), F (on time), C and H (unfinished, within time); not B (late),
+    # D (overdue), E (two supplement requests).
+    assert item.numerator == 4
+    assert item.ratio == Decimal("57.14")
+    assert item.points == Decimal("11.43")  # 4/7 × 20, below the 100 % threshold
+
+
+def test_54_is_the_complement_of_overdue_and_feedback(qd766, quarter_dossiers):
+    Feedback.objects.create(
+        unit=quarter_dossiers,
+        received_on=datetime.date(2026, 7, 10),
+        channel=FeedbackChannel.HOTLINE,
+        content="Chậm trả kết quả",
+        handled_on=datetime.date(2026, 7, 20),
+        due_on=datetime.date(2026, 7, 31),
+    )
+    score = score_unit(qd766, quarter_dossiers, Q3)
+    item = score.item("5.4")
+    # Overdue B D E, one feedback: 100 % − 4/7 = 42.86 %, below 90 %: 42.86 × 6 ÷ 90.
+    assert (item.numerator, item.denominator) == (3, 7)
+    assert item.ratio == Decimal("42.86")
+    assert item.points == Decimal("2.86")
+    feedback = score.item("5.2")
+    assert (feedback.numerator, feedback.denominator, feedback.points) == (1, 1, 6)
+
+
+def test_52_feedback_handled_late_or_overdue_is_not_on_track(qd766, province):
+    unit = province["ST-STP"]
+    for received, handled, due in (
+        ("2026-07-01", "2026-07-10", "2026-07-22"),  # on time
+        ("2026-07-01", "2026-08-10", "2026-07-22"),  # late
+        ("2026-09-01", None, "2026-09-22"),  # overdue at 30/09
+        ("2026-09-25", None, "2026-10-16"),  # still within time
+        ("2026-06-25", "2026-07-01", "2026-07-16"),  # received in June: not this quarter's
+    ):
+        Feedback.objects.create(
+            unit=unit,
+            received_on=datetime.date.fromisoformat(received),
+            channel=FeedbackChannel.PORTAL,
+            content=f"Phản ánh {received} {handled}",
+            handled_on=datetime.date.fromisoformat(handled) if handled else None,
+            due_on=datetime.date.fromisoformat(due),
+        )
+    item = score_unit(qd766, unit, Q3).item("5.2")
+    assert (item.numerator, item.denominator, item.ratio) == (2, 4, Decimal("50.00"))
+    assert item.points == Decimal("3.00")
+
+
+def test_31_below_the_threshold_and_33_of_full_online_procedures(qd766, province):
+    unit = province["ST-STP"]
+    for code, level in (("P1", OnlineLevel.FULL), ("P2", OnlineLevel.PARTIAL), ("P3", "none")):
+        Procedure.objects.create(
+            unit=unit, code=code, name=code, online_level=level, processing_time=5
+        )
+    Procedure.objects.create(unit=unit, code="P4", name="P4", processing_time=5)
+    dossier(unit, "A", "2026-07-02", channel=Channel.ONLINE, procedure_code="P1")
+    dossier(unit, "B", "2026-07-03", channel=Channel.DIRECT, procedure_code="P1")
+    dossier(unit, "C", "2026-07-04", channel=Channel.DIRECT, procedure_code="P1")
+    dossier(unit, "D", "2026-07-05", channel=Channel.ONLINE, procedure_code="P2")
+    score = score_unit(qd766, unit, Q3)
+    online = score.item("3.1")
+    # 2 of 4 procedures (full or partial): 50 %, threshold 80 %: 50 × 6 ÷ 80 = 3.75.
+    assert (online.numerator, online.denominator, online.points) == (2, 4, Decimal("3.75"))
+    share = score.item("3.3")
+    # Of P1's (the only full-online procedure) three dossiers one came online: 33.33 % of
+    # a 50 % threshold: 33.33.. × 6 ÷ 50 = 4.00.
+    assert (share.numerator, share.denominator, share.points) == (1, 3, Decimal("4.00"))
+
+
+def test_no_data_is_not_zero_and_what_does_not_apply_is_rescaled(qd766, province):
+    unit = province["ST-STP"]
+    empty = score_unit(qd766, unit, Q3)
+    # Nothing imported at all: every computed criterion lacks its figure; no points.
+    assert {i.state for i in empty.items} == {NO_DATA}
+    assert empty.total == 0 and empty.applicable_max == 100
+    # Dossiers in the register, none this quarter: the dossier criteria do not apply.
+    dossier(unit, "OLD", "2025-01-05", "2025-01-20", "2025-01-10", Verdict.EARLY)
+    score = score_unit(qd766, unit, Q3)
+    assert score.item("2.1").state == NOT_APPLICABLE
+    assert score.item("2.1").points is None
+    EnteredFigure.objects.create(
+        scheme_code="qd766",
+        criterion_code="1.1",
+        unit=unit,
+        period=Period.objects.for_code("Q3-2026"),
+        ratio=Decimal("90"),
+        source="Cổng DVCQG, số liệu ngày 05/10/2026",
+    )
+    score = score_unit(qd766, unit, Q3)
+    published = score.item("1.1")
+    assert (published.points, published.note) == (
+        Decimal("5.40"),
+        "Cổng DVCQG, số liệu ngày 05/10/2026",
+    )
+    not_applicable = sum(i.max_points for i in score.items if i.state == NOT_APPLICABLE)
+    assert score.applicable_max == 100 - not_applicable
+    assert score.raw == Decimal("5.40")
+    assert score.total == (Decimal("5.40") * 100 / score.applicable_max).quantize(Decimal("0.01"))
+
+
+TIE_SCHEME = """
+code: ties
+version: 1
+name: "Thử xếp hạng"
+period_kinds: [year]
+ties: ["2"]
+bands:
+  - {label: "Tốt", from: 15}
+  - {label: "Khá", from: 0}
+criteria:
+  - code: "1"
+    title: "Lĩnh vực 1"
+    children:
+      - {code: "1.1", title: "Tiêu chí 1.1", points: 10, method: entered}
+  - code: "2"
+    title: "Lĩnh vực 2"
+    children:
+      - {code: "2.1", title: "Tiêu chí 2.1", points: 10, method: entered}
+"""
+
+
+def test_ties_are_ordered_by_the_schemes_rule_then_share_a_position(province, tmp_path: Path):
+    path = tmp_path / "ties.yaml"
+    path.write_text(TIE_SCHEME, encoding="utf-8")
+    scheme = load_scheme(path)
+    period = Period.objects.for_code("Y-2026")
+    figures = {
+        "ST-SNV": ("100", "50"),  # 15, area 2: 5
+        "ST-STTTT": ("50", "100"),  # 15, area 2: 10 → ahead of the other 15s
+        "ST-STP": ("100", "50"),  # 15, area 2: 5 → tied with Sở Nội vụ
+        "ST-HCT": ("100", "100"),  # 20
+    }
+    for code, ratios in figures.items():
+        for criterion, ratio in zip(("1.1", "2.1"), ratios, strict=True):
+            EnteredFigure.objects.create(
+                scheme_code="ties",
+                criterion_code=criterion,
+                unit=province[code],
+                period=period,
+                ratio=Decimal(ratio),
+                source="Hội đồng",
+            )
+    units = [province[code] for code in figures]
+    ranked = ranking(score_units(scheme, units, parse_period("Y-2026")))
+    assert [(r.position, r.score.unit.code, r.score.total) for r in ranked] == [
+        (1, "ST-HCT", 20),
+        (2, "ST-STTTT", 15),
+        (3, "ST-SNV", 15),  # same position, by name: Sở Nội vụ before Sở Tư pháp
+        (3, "ST-STP", 15),
+    ]
+    assert [r.score.band for r in ranked] == ["Tốt", "Tốt", "Tốt", "Tốt"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ('points: 10, method: entered}\n  - code: "2"', "trùng"),
+        ("points: 10, method: entered}", "không phải là số liệu"),
+        ("method: entered", "method: guess"),
+        ("points: 10", "points: -1"),
+    ],
+)
+def test_a_wrong_scheme_file_is_refused_with_where_it_is(db, tmp_path, change, message):
+    text = TIE_SCHEME
+    if message == "trùng":
+        text = text.replace('code: "2.1"', 'code: "1.1"')
+        expected = "mã '1.1' trùng"
+    elif message == "không phải là số liệu":
+        text = text.replace(
+            '{code: "2.1", title: "Tiêu chí 2.1", points: 10, method: entered}',
+            '{code: "2.1", title: "Tiêu chí 2.1", points: 10, method: rule, '
+            "rule: {numerator: dossiers.guess, denominator: dossiers.new}}",
+        )
+        expected = "tiêu chí 2.1: 'dossiers.guess' không phải là số liệu"
+    elif message == "method: guess":
+        text = text.replace(
+            'points: 10, method: entered}\n  - code: "2"',
+            'points: 10, method: guess}\n  - code: "2"',
+        )
+        expected = "tiêu chí 1.1: cách chấm 'guess' không hợp lệ"
+    else:
+        text = text.replace('"Tiêu chí 2.1", points: 10', '"Tiêu chí 2.1", points: -1')
+        expected = "tiêu chí 2.1: điểm '-1' phải là số không âm"
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SchemeFileError, match=expected):
+        load_scheme(path)
+    assert not Scheme.objects.exists()
+
+
+def test_a_parents_points_must_be_its_childrens_sum(db, tmp_path):
+    path = tmp_path / "sum.yaml"
+    path.write_text(
+        TIE_SCHEME.replace('title: "Lĩnh vực 1"', 'title: "Lĩnh vực 1"\n    points: 12'),
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemeFileError, match="tiêu chí 1: điểm tối đa 12 khác tổng"):
+        load_scheme(path)
+
+
+def test_the_score_command_prints_the_items(qd766, quarter_dossiers):
+    out = StringIO()
+    call_command(
+        "score",
+        "--scheme",
+        "qd766",
+        "--unit",
+        "ST-STP",
+        "--period",
+        "Q3-2026",
+        "--json",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    item = next(i for i in data["items"] if i["code"] == "2.1")
+    assert item == {
+        "code": "2.1",
+        "title": "Giải quyết hồ sơ trước hạn, đúng hạn",
+        "numerator": 4,
+        "denominator": 7,
+        "ratio": 57.14,
+        "threshold": 100,
+        "points": 11.43,
+        "max_points": 20,
+        "state": "computed",
+    }
+    assert data["total"] == pytest.approx(
+        sum(i["points"] or 0 for i in data["items"])
+        * 100
+        / sum(i["max_points"] for i in data["items"] if i["state"] != "not_applicable"),
+        abs=0.01,
+    )
+
+
+def test_the_ranking_command_and_its_errors(qd766, quarter_dossiers):
+    out = StringIO()
+    call_command("ranking", "--scheme", "qd766", "--period", "Q3-2026", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    departments = next(d for d in data if d["kind"] == "department")
+    assert departments["unit"] == "ST"
+    assert departments["ranking"][0]["unit"] == "ST-STP"  # the only one with figures
+    with pytest.raises(CommandError, match="Không có bộ tiêu chí mã 'none'"):
+        call_command("ranking", "--scheme", "none", "--period", "Q3-2026")
+    with pytest.raises(CommandError, match="chấm theo kỳ month, quarter, year"):
+        call_command("score", "--scheme", "qd766", "--unit", "ST-STP", "--period", "H1-2026")
