@@ -63,6 +63,10 @@ def received_within(start: datetime.date, end: datetime.date) -> Q:
     return Q(received_at__gte=local_midnight(start)) & received_by(end)
 
 
+def resolved_within(start: datetime.date, end: datetime.date) -> Q:
+    return Q(result_on__gte=start, result_on__lte=end)
+
+
 def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:
     """The Count expressions, and a filter that every dossier counted by one of them passes
     (so that the others are rejected before the ten counts are evaluated).
@@ -77,7 +81,7 @@ def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count],
     unfinished_at_end = Q(received_at__lt=window_closes) & (
         Q(result_on__isnull=True) | Q(result_on__gt=end)
     )
-    resolved = Q(result_on__gte=start, result_on__lte=end)
+    resolved = resolved_within(start, end)
     overdue = Q(supplement_count__gt=1) | Q(due_on__lt=end)
     counts = dict(
         carried_over=Count("pk", filter=received_before & not_finished_before),
