@@ -259,3 +259,45 @@ def test_over_long_fields_on_postgresql_are_row_errors_not_server_errors(client,
         assert response.status_code == 200
         assert EXPECTED[2] in _messages(response)
         assert not Procedure.objects.exists()
+
+
+def test_online_payment_column_source_and_register_page(client, reporter, province):
+    from cchc.registers.mapping import guess_mapping
+    from cchc.registers.sources import register_value
+
+    unit = province["ST-STTTT"]
+    window = (datetime.date(2022, 6, 15), datetime.date(2022, 9, 14))
+    assert register_value("procedures.online_payment", unit, *window) is None  # no catalogue
+    assert HEADERS[-1] == "Thanh toán trực tuyến"
+    text = HEADER + (
+        "E1,Thủ tục A,,,,10,,,,Có\n"
+        "E2,Thủ tục B,,,,10,,,,x\n"
+        "E3,Thủ tục C,,,,10,,,,\n"
+        "E4,Thủ tục D,,,,10,,,,Không\n"
+    )
+    import_procedures(text.encode(), "tthc.csv", unit)
+    stored = dict(Procedure.objects.values_list("code", "online_payment"))
+    assert stored == {"E1": True, "E2": True, "E3": False, "E4": False}
+    assert register_value("procedures.online_payment", unit, *window) == 2
+    import_procedures(text.replace(",Có\n", ",0\n").replace(",x\n", ",\n").encode(), "t.csv", unit)
+    # Like the other counts of one kind of procedure: none of the kind gives no figure (a
+    # catalogue imported without the column stores "no" for every procedure; 0 would claim
+    # a count nobody made).
+    assert register_value("procedures.online_payment", unit, *window) is None
+    entry = AuditEntry.objects.filter(action="procedures.import").latest("pk")
+    assert entry.data["changes"]["E1"] == {"online_payment": ["True", "False"]}
+    with pytest.raises(ImportRejected) as error:
+        import_procedures((HEADER + "E5,Thủ tục E,,,,10,,,,Có thể\n").encode(), "t.csv", unit)
+    assert [str(e) for e in error.value.errors] == [
+        "Dòng 2, cột «Thanh toán trực tuyến»: 'Có thể' không hợp lệ; dùng Có (hoặc x, 1) hoặc "
+        "Không (hoặc 0, để trống)"
+    ]
+    guess = guess_mapping(["Mã thủ tục", "Tích hợp thanh toán trực tuyến"], "procedures")
+    assert guess["Thanh toán trực tuyến"] == "Tích hợp thanh toán trực tuyến"
+    import_procedures(text.encode(), "tthc.csv", unit)
+    _login(client, reporter)
+    page = client.get("/units/ST-STTTT/records/procedures/?period=Q3-2022").content.decode()
+    assert "<th>Thanh toán trực tuyến</th>" in page
+    summary = page.split('id="summary"')[1].split("</table>")[0]
+    row = summary.split("Số TTHC tích hợp thanh toán trực tuyến</th>")[1].split("</tr>")[0]
+    assert ">2</td>" in row

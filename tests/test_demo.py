@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from cchc.audit.models import AuditEntry
 from cchc.demo.loader import load_demo
+from cchc.org.models import Unit
 from cchc.registers.models import OnlineLevel, Procedure
+from cchc.registers.sources import register_value
 from cchc.reports.models import Report, Source, Status
 from cchc.reports.sheet import ReportSheet
 
@@ -77,6 +79,15 @@ SEED_004_SOURCED_ROWS: dict[str, Decimal | None] = {
 }
 
 
+PAYMENT_SOURCES = [
+    "dossiers.fee_due",
+    "dossiers.paid_online",
+    "dossiers.resolved",
+    "dossiers.electronic_result",
+    "procedures.online_payment",
+]
+
+
 @dataclass
 class Demo:
     """What the tests read of the loaded demo (loaded once, then rolled back)."""
@@ -89,6 +100,8 @@ class Demo:
     errors: list[str]
     catalogue: dict[str, int]
     procedures_with_dossiers: int
+    # unit -> register source -> its Q3-2022 figure (fees, online payment, electronic results)
+    payment: dict[str, dict[str, Decimal | None]]
     entries: list[tuple[str, str, datetime.datetime]]  # unit, action, at
 
 
@@ -125,6 +138,13 @@ def demo(django_db_setup, django_db_blocker) -> Demo:
                 .values("procedure_code")
                 .distinct()
                 .count(),
+                payment={
+                    code: {
+                        name: register_value(name, Unit.objects.get(code=code), *window)
+                        for name in PAYMENT_SOURCES
+                    }
+                    for code in ("ST-STTTT", "ST-STP", "ST-HCT")
+                },
                 entries=[
                     (e.report.unit.code, e.action, e.at)
                     for e in AuditEntry.objects.filter(report__isnull=False).select_related(
@@ -160,6 +180,21 @@ def test_the_demo_catalogue_is_seed_004s(demo):
     assert demo.catalogue == {"total": 43, "full_online": 43, "postal": 10}
     # "Số TTHC đang cung cấp trực tuyến mức độ 4 có phát sinh hồ sơ nộp trực tuyến": 02.
     assert demo.procedures_with_dossiers == 2
+
+
+def test_the_illustrative_registers_tell_fees_online_payment_and_electronic_results(demo):
+    for code in ("ST-STP", "ST-HCT"):
+        figures = demo.payment[code]
+        assert all(value is not None for value in figures.values()), code
+        # Most fee-owing dossiers are paid online; a share of the results are electronic.
+        assert figures["dossiers.fee_due"] / 2 < figures["dossiers.paid_online"], code
+        resolved = figures["dossiers.resolved"]
+        assert 0 < figures["dossiers.electronic_result"] < resolved, code
+        assert figures["procedures.online_payment"] == 3, code
+    # Seed 004 says nothing of Sở TT&TT's fees: its register does not tell, no figure.
+    stttt = demo.payment["ST-STTTT"]
+    told = ["dossiers.fee_due", "dossiers.paid_online", "dossiers.electronic_result"]
+    assert [stttt[name] for name in told] == [None, None, None]
 
 
 def test_demo_audit_entries_are_not_back_dated(demo):

@@ -337,3 +337,82 @@ def test_row_numbers_count_blank_lines(unit, monkeypatch):
     assert list(frame.index) == [0, 3, 4]  # rows 2, 5 and 6 of the file
     result = imports.import_dossier_frame(frame, "hs.csv", unit, good_rows_only=True)
     assert result.created == 2 and {e.row for e in result.skipped} == {6}
+
+
+PAYMENT_HEADER = HEADER.rstrip("\n") + ',"Có phí, lệ phí",Thanh toán trực tuyến,Kết quả điện tử\n'
+# Over Q3-2022: new T1-T5 and T7 (T6 is carried over from 10/06); resolved T1, T2, T3, T5, T6.
+PAYMENT = PAYMENT_HEADER + (
+    "T1,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,12/07/2022,13/07/2022,10,50.000,Có,Có\n"
+    "T2,1.004567,Trực tiếp,04/07/2022 09:00,,0,,,08/07/2022,08/07/2022,10,50000,Không,Không\n"
+    "T3,1.004567,Trực tuyến,05/07/2022 09:00,,0,,,11/07/2022,11/07/2022,10,0,Không,Có\n"
+    "T4,1.004567,Trực tuyến,06/07/2022 09:00,,0,,,,,4,Có,,\n"
+    "T5,1.001234,Bưu chính,07/07/2022 09:00,,0,,,12/07/2022,12/07/2022,10,Không,,\n"
+    'T6,1.004567,Trực tuyến,10/06/2022 09:00,,0,,,20/06/2022,20/06/2022,10,"1.200.000 đồng",x,1\n'
+    "T7,1.004567,Trực tuyến,10/09/2022 09:00,,0,,,,,4,,,\n"
+)
+
+
+def _told(unit) -> dict[str, tuple]:
+    return {
+        d.code: (d.fee_due, d.paid_online, d.electronic_result)
+        for d in Dossier.objects.filter(unit=unit)
+    }
+
+
+def test_fee_online_payment_and_electronic_result_columns(unit):
+    result = import_dossiers(PAYMENT.encode(), "hs.csv", unit)
+    assert (result.created, result.skipped) == (7, [])
+    assert _told(unit) == {
+        "T1": (True, True, True),
+        "T2": (True, False, False),  # an amount without separators
+        "T3": (False, False, True),  # an amount of 0: no fee
+        "T4": (True, None, None),
+        "T5": (False, None, None),
+        "T6": (True, True, True),
+        "T7": (None, None, None),  # blank: the file does not tell
+    }
+
+
+def test_reimport_overwrites_what_the_file_tells(unit):
+    import_dossiers(PAYMENT.encode(), "hs.csv", unit)
+    changed = PAYMENT.replace("50000,Không,Không", "50000,Có,Có").replace(
+        "4,Có,,", "4,Không,Không,"
+    )
+    again = import_dossiers(changed.encode(), "hs.csv", unit)
+    assert (again.created, again.updated) == (0, 7)
+    told = _told(unit)
+    assert (told["T2"], told["T4"]) == ((True, True, True), (False, False, None))
+    # A file without the columns does not tell: the re-import stores None, as for
+    # "Đã số hóa" (the file is the record of what the one-stop system holds).
+    without = HEADER + "T1,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,12/07/2022,13/07/2022,10\n"
+    import_dossiers(without.encode(), "hs.csv", unit)
+    assert _told(unit)["T1"] == (None, None, None)
+    assert Dossier.objects.filter(unit=unit).count() == 7
+
+
+def test_bad_payment_cells_and_payment_without_fee_are_row_errors(unit):
+    rows = [
+        "B1,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,năm chục,,",
+        "B2,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,Có,Rồi,",
+        "B3,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,Có,Có,1.5",
+        "B4,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,12.5,,",
+        "B5,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,Không,Có,",
+        "B6,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,0,x,",
+        "B7,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,,Có,",  # fee not told: fine
+    ]
+    text = (PAYMENT_HEADER + "\n".join(rows) + "\n").encode()
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers(text, "hs.csv", unit)
+    assert [str(error) for error in rejected.value.errors] == [
+        "Dòng 2, cột «Có phí, lệ phí»: 'năm chục' phải là Có, Không hoặc số tiền (ví dụ 50.000)",
+        "Dòng 3, cột «Thanh toán trực tuyến»: 'Rồi' phải là Có hoặc Không",
+        "Dòng 4, cột «Kết quả điện tử»: '1.5' phải là Có hoặc Không",
+        "Dòng 5, cột «Có phí, lệ phí»: '12.5' phải là Có, Không hoặc số tiền (ví dụ 50.000)",
+        "Dòng 6, cột «Thanh toán trực tuyến»: hồ sơ ghi đã thanh toán trực tuyến nhưng lại ghi "
+        "không phải nộp phí, lệ phí",
+        "Dòng 7, cột «Thanh toán trực tuyến»: hồ sơ ghi đã thanh toán trực tuyến nhưng lại ghi "
+        "không phải nộp phí, lệ phí",
+    ]
+    assert not Dossier.objects.exists()
+    result = import_dossiers(text, "hs.csv", unit, good_rows_only=True)
+    assert result.created == 1 and _told(unit) == {"B7": (None, True, None)}

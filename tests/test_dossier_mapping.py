@@ -128,6 +128,56 @@ def test_import_through_a_mapping_names_the_file_s_own_columns(unit):
     ]
 
 
+PAYMENT_EXPORT = """SO HO SO,ma thu tuc,Hình thức nộp,ngay_nhan,Ngày hoàn thành,Thu phí,Thanh toán qua DVCQG,Trả kết quả điện tử
+E001,1.004567,Trực tuyến,01/07/2022 09:00,12/07/2022,50.000,Có,Có
+E002,1.004567,Trực tiếp,10/08/2022 10:00,,Không,Không,
+E003,1.001234,Bưu chính,05/09/2022 08:00,,0,Có,
+"""
+
+
+@pytest.mark.parametrize(
+    "fee, paid, electronic",
+    [
+        ("Phí, lệ phí", "Đã thanh toán trực tuyến", "Kết quả bản điện tử"),
+        ("Có thu phí", "Thanh toán điện tử", "Số hóa kết quả"),
+        ("LE PHI", "thanh toan truc tuyen", "Kết quả điện tử"),
+    ],
+)
+def test_guess_recognises_the_payment_and_electronic_result_columns(fee, paid, electronic):
+    headers = ["Số hồ sơ", "Mã TTHC", "Kênh", "Ngày tiếp nhận", "Số hóa", fee, paid, electronic]
+    guess = guess_mapping(headers, ImportKind.DOSSIERS)
+    assert (guess["Có phí, lệ phí"], guess["Thanh toán trực tuyến"]) == (fee, paid)
+    assert (guess["Kết quả điện tử"], guess["Đã số hóa"]) == (electronic, "Số hóa")
+
+
+def test_payment_columns_through_a_mapping_name_the_file_s_columns(unit):
+    headers = PAYMENT_EXPORT.splitlines()[0].split(",")
+    mapping = guess_mapping(headers, ImportKind.DOSSIERS)
+    assert mapping["Có phí, lệ phí"] == "Thu phí"
+    assert mapping["Thanh toán trực tuyến"] == "Thanh toán qua DVCQG"
+    assert mapping["Kết quả điện tử"] == "Trả kết quả điện tử"
+    frame = read_table(PAYMENT_EXPORT.encode(), "export.csv")
+    with pytest.raises(ImportRejected) as error:
+        import_frame(frame, "export.csv", unit, ImportKind.DOSSIERS, mapping)
+    assert [str(e) for e in error.value.errors] == [
+        "Dòng 4, cột «Thanh toán qua DVCQG»: hồ sơ ghi đã thanh toán trực tuyến nhưng lại ghi "
+        "không phải nộp phí, lệ phí"
+    ]
+    fixed = PAYMENT_EXPORT.replace(",0,Có,", ",0,Không,")
+    frame = read_table(fixed.encode(), "export.csv")
+    result = import_frame(frame, "export.csv", unit, ImportKind.DOSSIERS, mapping)
+    assert result.created == 3
+    stored = {
+        d.code: (d.fee_due, d.paid_online, d.electronic_result)
+        for d in Dossier.objects.filter(unit=unit)
+    }
+    assert stored == {
+        "E001": (True, True, True),
+        "E002": (False, False, None),
+        "E003": (False, False, None),
+    }
+
+
 def test_saved_mapping_fits_a_header_holding_all_its_columns(unit, reporter):
     save_mapping(ImportKind.DOSSIERS, "iGate", EXPORT_MAPPING, reporter)
     assert saved_mapping_for(EXPORT_HEADERS + ["Ghi chú"], ImportKind.DOSSIERS).name == "iGate"

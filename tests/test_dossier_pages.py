@@ -19,7 +19,7 @@ from cchc.registers.models import ColumnMapping, Dossier, Procedure
 from cchc.registers.sources import register_value
 from cchc.registers.stats import KEYS, window_stats
 from tests.conftest import PASSWORD
-from tests.test_dossier_import import CATALOGUE, DOSSIERS, Q3_2022
+from tests.test_dossier_import import CATALOGUE, DOSSIERS, PAYMENT, PAYMENT_HEADER, Q3_2022
 from tests.test_dossier_mapping import EXPORT, EXPORT_MAPPING
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +216,9 @@ def test_register_sources(unit, province):
             "dossiers.online_rate",
             "dossiers.digitised_rate",
             "dossiers.apology_letters",
+            "dossiers.fee_due",
+            "dossiers.paid_online",
+            "dossiers.electronic_result",
         ]
     }
     assert values == {
@@ -226,12 +229,86 @@ def test_register_sources(unit, province):
         "dossiers.online_rate": Decimal("75.00"),
         "dossiers.digitised_rate": None,
         "dossiers.apology_letters": 0,
+        # The file does not tell: no figure rather than a 0 nobody counted.
+        "dossiers.fee_due": None,
+        "dossiers.paid_online": None,
+        "dossiers.electronic_result": None,
     }
     Dossier.objects.filter(code="H004").update(apology_number="5/XL")
     assert register_value("dossiers.apology_letters", unit, *Q3_2022) == 1
     # A unit keeping no dossier register: not kept, not zero.
     for name in values:
         assert register_value(name, province["ST-STP"], *Q3_2022) is None
+
+
+def test_online_payment_and_electronic_result_rates_and_sources(client, unit, reporter):
+    import_dossiers(PAYMENT.encode(), "hs.csv", unit)
+    found = rates(unit, *Q3_2022)
+    # New: T1-T5, T7. Fee due: T1, T2, T4 (T3 and T5 owe none, T7 does not tell).
+    assert (found.new, found.fee_due, found.fee_due_known) == (6, 3, 5)
+    # Of those, paid online: T1; T2 not; T4 does not tell, so counts as not paid online.
+    assert (found.paid_online, found.paid_online_known, found.paid_online_unknown) == (1, 2, 1)
+    assert found.online_payment_rate == Decimal("33.33")
+    # Resolved: T1, T2, T3, T5 and T6 (carried over); electronic: T1, T3, T6; T5 does not tell.
+    assert found.resolved == window_stats(Dossier.objects.filter(unit=unit), *Q3_2022)["resolved"]
+    assert (found.resolved, found.electronic_result, found.electronic_result_known) == (5, 3, 4)
+    assert found.electronic_result_rate == Decimal("60.00")
+    values = {
+        name: register_value(name, unit, *Q3_2022)
+        for name in ["dossiers.fee_due", "dossiers.paid_online", "dossiers.electronic_result"]
+    }
+    assert values == {
+        "dossiers.fee_due": 3,
+        "dossiers.paid_online": 1,
+        "dossiers.electronic_result": 3,
+    }
+    # A window with no dossier: no figure.
+    for name in values:
+        assert (
+            register_value(name, unit, datetime.date(2020, 1, 1), datetime.date(2020, 3, 31))
+            is None
+        )
+    _login(client, reporter)
+    page = client.get(reverse("dossiers", args=["ST-STTTT"]), {"period": "Q3-2022"})
+    text = page.content.decode()
+    assert (
+        "33,33% (1/3 hồ sơ mới phải nộp phí, lệ phí; 1 hồ sơ tệp nhập không ghi, tính là chưa "
+        "thanh toán trực tuyến)" in text
+    )
+    assert (
+        "60% (3/5 hồ sơ đã giải quyết; 1 hồ sơ tệp nhập không ghi, tính là không có kết quả "
+        "điện tử)" in text
+    )
+    detail = client.get(reverse("dossier_detail", args=["ST-STTTT", "T4"])).content.decode()
+    assert "Phải nộp phí, lệ phí:</strong> Có" in detail
+    assert "Đã thanh toán trực tuyến:</strong> tệp nhập không ghi" in detail
+    assert "Đã số hóa:</strong> tệp nhập không ghi" in detail
+
+
+def test_payment_rates_say_no_data_rather_than_zero(client, unit, reporter):
+    _login(client, reporter)
+    import_dossiers(DOSSIERS.encode(), "hs.csv", unit)
+    found = rates(unit, *Q3_2022)
+    assert (found.online_payment_rate, found.electronic_result_rate) == (None, None)
+    text = client.get(reverse("dossiers", args=["ST-STTTT"]), {"period": "Q3-2022"}).content
+    rates_list = text.decode().split('id="rates"')[1].split("</ul>")[0]
+    assert (
+        "Thanh toán trực tuyến:</strong>\n    không có số liệu (tệp nhập không ghi cột «Có phí, "
+        "lệ phí»)" in rates_list
+    )
+    assert (
+        "Kết quả điện tử:</strong>\n    không có số liệu (tệp nhập không ghi cột «Kết quả điện "
+        "tử»)" in rates_list
+    )
+    assert "0%" not in rates_list.split("Thanh toán trực tuyến")[1]
+    # The file tells that no new dossier owes a fee: nothing to pay online, said so.
+    no_fee = PAYMENT_HEADER + "N1,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4,0,,\n"
+    Dossier.objects.all().delete()
+    import_dossiers(no_fee.encode(), "hs.csv", unit)
+    text = client.get(reverse("dossiers", args=["ST-STTTT"]), {"period": "Q3-2022"}).content
+    assert "không có hồ sơ mới phải nộp phí, lệ phí trong kỳ" in text.decode()
+    assert register_value("dossiers.fee_due", unit, *Q3_2022) == 0
+    assert register_value("dossiers.paid_online", unit, *Q3_2022) is None
 
 
 def test_xlsx_has_the_official_layout(client, unit, reporter):

@@ -33,7 +33,8 @@ pytestmark = pytest.mark.django_db
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER = (
     "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận,Ngày hẹn trả,Số lần yêu cầu bổ sung,"
-    "Ngày yêu cầu bổ sung,Ngày bổ sung đủ,Ngày có kết quả,Ngày trả kết quả,Trạng thái,Đã số hóa\n"
+    "Ngày yêu cầu bổ sung,Ngày bổ sung đủ,Ngày có kết quả,Ngày trả kết quả,Trạng thái,Đã số hóa,"
+    '"Có phí, lệ phí",Thanh toán trực tuyến,Kết quả điện tử\n'
 )
 
 
@@ -62,8 +63,8 @@ def test_fast_path_row_reads_back_as_an_orm_row(unit):
     import_dossiers(
         (
             HEADER + "F1,1.001234,Bưu chính,10/06/2022 06:30:15,,1,13/06/2022 10:00,"
-            "20/06/2022 09:00,30/06/2022,30/06/2022,10,Có\n"
-            + "F2,1.004567,Trực tuyến,01/01/2023 00:05,,0,,,,,,Không\n"
+            "20/06/2022 09:00,30/06/2022,30/06/2022,10,Có,50.000,Có,Có\n"
+            + "F2,1.004567,Trực tuyến,01/01/2023 00:05,,0,,,,,,Không,0,Không,Không\n"
             # A clock stopped for a supplement: no due date yet.
             + "F3,1.004567,Trực tiếp,2023-03-01 16:00:00,,1,02/03/2023 10:00,,,,,\n"
         ).encode(),
@@ -71,6 +72,7 @@ def test_fast_path_row_reads_back_as_an_orm_row(unit):
         unit,
     )
     imported = {d.code: d for d in Dossier.objects.filter(unit=unit)}
+    told = {"F1": (True, True, True), "F2": (False, False, False), "F3": (None, None, None)}
     for code, received, requested, completed, digitised, status in [
         (
             "F1",
@@ -97,6 +99,7 @@ def test_fast_path_row_reads_back_as_an_orm_row(unit):
             completed,
         )
         assert (fast.digitised, fast.status) == (digitised, status)
+        assert (fast.fee_due, fast.paid_online, fast.electronic_result) == told[code]
         # The same values saved the old way, through the ORM.
         Dossier.objects.bulk_create(
             [

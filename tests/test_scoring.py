@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from cchc.periods.models import Period
 from cchc.periods.windows import parse_period
 from cchc.records.models import Feedback, FeedbackChannel
-from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
+from cchc.registers.models import Channel, OnlineLevel, Procedure, Verdict
 from cchc.scoring.engine import (
     NO_DATA,
     NOT_APPLICABLE,
@@ -27,6 +26,7 @@ from cchc.scoring.engine import (
 )
 from cchc.scoring.loader import SchemeFileError, load_builtin_schemes, load_scheme
 from cchc.scoring.models import EnteredFigure, Scheme
+from tests.scoring_fixtures import dossier
 
 pytestmark = pytest.mark.django_db
 Q3 = parse_period("Q3-2026")
@@ -36,28 +36,6 @@ Q3 = parse_period("Q3-2026")
 def qd766(db) -> Scheme:
     load_builtin_schemes()
     return Scheme.objects.get(code="qd766")
-
-
-def at(day: str, time: str = "08:00") -> datetime.datetime:
-    naive = datetime.datetime.fromisoformat(f"{day}T{time}")
-    return timezone.make_aware(naive, timezone.get_current_timezone())
-
-
-def dossier(unit, code, received, due=None, result=None, verdict="", **fields) -> Dossier:
-    return Dossier.objects.create(
-        unit=unit,
-        code=code,
-        procedure_code=fields.pop("procedure_code", "P1"),
-        channel=fields.pop("channel", Channel.DIRECT),
-        received_at=at(*received) if isinstance(received, tuple) else at(received),
-        start_on=datetime.date.fromisoformat(
-            received if isinstance(received, str) else received[0]
-        ),
-        due_on=datetime.date.fromisoformat(due) if due else None,
-        result_on=datetime.date.fromisoformat(result) if result else None,
-        verdict=verdict,
-        **fields,
-    )
 
 
 def test_the_builtin_766_scheme_has_its_groups_and_points(qd766):

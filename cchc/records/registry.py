@@ -44,6 +44,7 @@ CATALOGUE_KINDS = {
     "processing_time": INT,
     "time_unit": CHOICE,
     "postal": BOOL,
+    "online_payment": BOOL,
 }
 CATALOGUE_SHORT: dict[str, dict[str, str]] = {
     "online_level": {
@@ -167,8 +168,8 @@ REGISTERS: dict[str, RegisterSpec] = {
             model=Procedure,
             title="Danh mục TTHC",
             hint_text="Thủ tục hành chính đơn vị giải quyết: mã, lĩnh vực, mức độ dịch vụ công "
-            "trực tuyến, bưu chính công ích, phí, thời hạn giải quyết. Hạn của hồ sơ TTHC được "
-            "tính theo danh mục này và tính lại khi danh mục thay đổi.",
+            "trực tuyến, bưu chính công ích, phí, thanh toán trực tuyến, thời hạn giải quyết. "
+            "Hạn của hồ sơ TTHC được tính theo danh mục này và tính lại khi danh mục thay đổi.",
             # Declared once, with the catalogue importer's rules (cchc.registers.catalogue):
             # this page, the dossiers page and `cchc tthc import` share them.
             columns=[
@@ -184,7 +185,12 @@ REGISTERS: dict[str, RegisterSpec] = {
             importer=catalogue.import_procedures,
             key=("code",),
             in_period=_whole_register,
-            summary=["procedures.total", "procedures.online_full", "procedures.postal"],
+            summary=[
+                "procedures.total",
+                "procedures.online_full",
+                "procedures.postal",
+                "procedures.online_payment",
+            ],
             sample=[
                 [
                     "1.004503",
@@ -196,6 +202,7 @@ REGISTERS: dict[str, RegisterSpec] = {
                     "ngày làm việc",
                     "",
                     "Có",
+                    "Không",
                 ]
             ],
             listing="Danh mục TTHC đang áp dụng",

@@ -9,7 +9,7 @@ from cchc.registers.models import ColumnMapping, Dossier, Procedure
 @admin.register(Procedure)
 class ProcedureAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "unit", "field", "online_level", "processing_time", "time_unit"]
-    list_filter = ["online_level", "time_unit", "unit"]
+    list_filter = ["online_level", "online_payment", "time_unit", "unit"]
     search_fields = ["code", "name", "field"]
 
 

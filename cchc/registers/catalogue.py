@@ -10,8 +10,8 @@ loop per row is fine here):
   ("10 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ").
 - Đơn vị thời hạn accepts the spellings in WORKING_DAYS_SPELLINGS / CALENDAR_DAYS_SPELLINGS
   (with or without diacritics, any case); blank means working days, as in the law's default.
-- Mức độ DVC and Bưu chính công ích accept the spellings below; anything else is an error that
-  names the accepted values (never silently "Không").
+- Mức độ DVC, Bưu chính công ích and Thanh toán trực tuyến accept the spellings below; anything
+  else is an error that names the accepted values (never silently "Không").
 - Text longer than its database column is an error here, on every database: SQLite would
   store it whole and PostgreSQL would refuse the whole import with a server error.
 
@@ -60,11 +60,13 @@ COLUMNS = [
     CatalogueColumn("Đơn vị thời hạn", "time_unit"),
     CatalogueColumn("Phí, lệ phí", "fee"),
     CatalogueColumn("Bưu chính công ích", "postal"),
+    CatalogueColumn("Thanh toán trực tuyến", "online_payment"),
 ]
 HEADERS = [column.header for column in COLUMNS]
 REQUIRED = [column.header for column in COLUMNS if column.required]
 HEADER = {column.field: column.header for column in COLUMNS}
 TEXT_FIELDS = ["code", "name", "field", "level", "fee"]
+YES_NO_FIELDS = ["postal", "online_payment"]
 UPDATE_FIELDS = [column.field for column in COLUMNS if column.field != "code"]
 
 # Spellings compared after normalise() (lower case, no diacritics, words split on anything
@@ -193,10 +195,11 @@ def _parse_row(cells: dict[str, str], line: int, errors: list[RowError]) -> dict
     if online is None:
         fail("online_level", f"'{cells['online_level']}' không hợp lệ; dùng {ONLINE_ACCEPTED}")
     values["online_level"] = online
-    postal = YES_NO.get(normalise(cells["postal"]))
-    if postal is None:
-        fail("postal", f"'{cells['postal']}' không hợp lệ; dùng {YES_NO_ACCEPTED}")
-    values["postal"] = postal
+    for name in YES_NO_FIELDS:
+        flag = YES_NO.get(normalise(cells[name]))
+        if flag is None:
+            fail(name, f"'{cells[name]}' không hợp lệ; dùng {YES_NO_ACCEPTED}")
+        values[name] = flag
     if len(errors) == found:
         _model_rules(values, line, errors)
     return values

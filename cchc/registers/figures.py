@@ -1,6 +1,7 @@
 """What the dossiers page, its XLSX and charts, and the register sources show beyond the unit's
-Biểu II.06a row: the same figures per procedure field (lĩnh vực), the online and digitisation
-rates, and the overdue dossiers with or without an apology letter."""
+Biểu II.06a row: the same figures per procedure field (lĩnh vực), the online, digitisation,
+online-payment and electronic-result rates, and the overdue dossiers with or without an
+apology letter."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from django.db.models import Count, Q, QuerySet
 from cchc.org.models import Unit
 from cchc.periods.windows import parse_period
 from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
-from cchc.registers.stats import KEYS, grouped_stats, received_by, received_within, window_stats
+from cchc.registers.stats import (
+    KEYS,
+    grouped_stats,
+    received_by,
+    received_within,
+    resolved_within,
+    window_stats,
+)
 
 NOT_IN_CATALOGUE = "Chưa có trong danh mục"
 NO_FIELD = "Chưa ghi lĩnh vực"
@@ -94,7 +102,7 @@ def field_stats(
 def overdue_in_window(start: datetime.date, end: datetime.date) -> Q:
     """Dossiers counted as overdue in the window: resolved late within it, or still
     unfinished at its end and past their due date (or after several supplement requests)."""
-    resolved_late = Q(result_on__gte=start, result_on__lte=end, verdict=Verdict.LATE)
+    resolved_late = resolved_within(start, end) & Q(verdict=Verdict.LATE)
     unfinished = received_by(end) & (Q(result_on__isnull=True) | Q(result_on__gt=end))
     return resolved_late | (unfinished & (Q(supplement_count__gt=1) | Q(due_on__lt=end)))
 
@@ -113,6 +121,13 @@ class Rates:
     procedures_online: int  # with full online service (toàn trình)
     digitised: int
     digitised_known: int  # new dossiers whose file said digitised yes or no
+    fee_due: int  # new dossiers owing a fee (phí, lệ phí)
+    fee_due_known: int  # new dossiers whose file said whether a fee is due
+    paid_online: int  # of the fee-owing new dossiers, paid online
+    paid_online_known: int  # fee-owing new dossiers whose file said paid online or not
+    resolved: int  # dossiers resolved in the window
+    electronic_result: int  # of those, with an electronic result
+    electronic_result_known: int  # resolved dossiers whose file said electronic or not
     overdue: int
     overdue_with_apology: int
 
@@ -124,15 +139,36 @@ class Rates:
     def procedures_online_rate(self) -> Decimal | None:
         return percent(self.procedures_online, self.procedures)
 
+    # What the import files tell yes or no to, out of the dossiers QĐ 766 counts: a dossier
+    # whose file said nothing counts as "no"; None when no file said (never a 0 for "no data").
+
     @property
     def digitised_rate(self) -> Decimal | None:
-        """Digitised out of every new dossier (QĐ 766 counts the dossiers received); a
-        dossier whose file said nothing counts as not digitised. None when no file said."""
+        """Digitised out of every new dossier (QĐ 766 counts the dossiers received)."""
         return percent(self.digitised, self.new) if self.digitised_known else None
 
     @property
     def digitised_unknown(self) -> int:
         return self.new - self.digitised_known
+
+    @property
+    def online_payment_rate(self) -> Decimal | None:
+        """Paid online out of the fee-owing new dossiers (QĐ 766, 3.6)."""
+        return percent(self.paid_online, self.fee_due) if self.paid_online_known else None
+
+    @property
+    def paid_online_unknown(self) -> int:
+        return self.fee_due - self.paid_online_known
+
+    @property
+    def electronic_result_rate(self) -> Decimal | None:
+        """With an electronic result out of every resolved dossier (QĐ 766, 4.1)."""
+        told = self.electronic_result_known
+        return percent(self.electronic_result, self.resolved) if told else None
+
+    @property
+    def electronic_result_unknown(self) -> int:
+        return self.resolved - self.electronic_result_known
 
     @property
     def overdue_without_apology(self) -> int:
@@ -142,6 +178,8 @@ class Rates:
 def rates(unit: Unit, start: datetime.date, end: datetime.date) -> Rates:
     register = Dossier.objects.filter(unit=unit)
     received = received_within(start, end)
+    fee_owing = received & Q(fee_due=True)
+    resolved = resolved_within(start, end)
     overdue = overdue_in_window(start, end)
     # Aliases must not reuse a field name ("digitised"), hence the prefix.
     counts = register.aggregate(
@@ -149,6 +187,13 @@ def rates(unit: Unit, start: datetime.date, end: datetime.date) -> Rates:
         n_online=Count("pk", filter=received & Q(channel=Channel.ONLINE)),
         n_digitised=Count("pk", filter=received & Q(digitised=True)),
         n_digitised_known=Count("pk", filter=received & Q(digitised__isnull=False)),
+        n_fee_due=Count("pk", filter=fee_owing),
+        n_fee_due_known=Count("pk", filter=received & Q(fee_due__isnull=False)),
+        n_paid_online=Count("pk", filter=fee_owing & Q(paid_online=True)),
+        n_paid_online_known=Count("pk", filter=fee_owing & Q(paid_online__isnull=False)),
+        n_resolved=Count("pk", filter=resolved),
+        n_electronic_result=Count("pk", filter=resolved & Q(electronic_result=True)),
+        n_electronic_result_known=Count("pk", filter=resolved & Q(electronic_result__isnull=False)),
         n_overdue=Count("pk", filter=overdue),
         n_overdue_with_apology=Count("pk", filter=overdue & ~Q(apology_number="")),
     )

@@ -37,7 +37,7 @@ from cchc.registers.classify import (
     minutes_of_day,
 )
 from cchc.registers.models import Channel, Procedure, TimeUnit
-from cchc.registers.writes import UPSERT_COLUMNS, upsert_dossiers
+from cchc.registers.writes import NULLABLE_BOOLEANS, UPSERT_COLUMNS, upsert_dossiers
 
 CSV_CHUNK_ROWS = 200_000  # rows of a CSV parsed at a time
 
@@ -54,11 +54,17 @@ DOSSIER_COLUMNS = {
     "Ngày trả kết quả": "returned_on",
     "Trạng thái": "status",
     "Đã số hóa": "digitised",
+    "Có phí, lệ phí": "fee_due",
+    "Thanh toán trực tuyến": "paid_online",
+    "Kết quả điện tử": "electronic_result",
 }
 DOSSIER_REQUIRED = ["Mã hồ sơ", "Mã TTHC", "Kênh", "Ngày tiếp nhận"]
 DATE_COLUMNS = ["promised_on", "result_on", "returned_on"]
 DATETIME_COLUMNS = ["received_at", "supplement_requested_at", "supplement_completed_at"]
 YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": None}
+# The fee column also takes the amount, as the one-stop systems export it: "50.000",
+# "50000", "1 200 000 đồng"; more than 0 means a fee is due.
+AMOUNT = r"(?:\d{1,3}(?:[., ]\d{3})+|\d+)\s*(?:đ|đồng|vnđ|vnd)?"
 CHANNELS = {
     "trực tiếp": Channel.DIRECT,
     "trực tuyến": Channel.ONLINE,
@@ -204,6 +210,41 @@ def _converted(
     return out, blank
 
 
+def _yes_no(raw: pandas.Series) -> pandas.Series:
+    return raw.str.lower().map(YES_NO)
+
+
+def _yes_no_or_amount(raw: pandas.Series) -> pandas.Series:
+    """Yes/no, or an amount of money: True when it is more than 0."""
+    lower = raw.str.lower()
+    out = lower.map(YES_NO)
+    amount = (out.isna() & lower.str.fullmatch(AMOUNT)).to_numpy(dtype=bool)
+    if amount.any():
+        values = out.to_numpy(dtype=object).copy()
+        # More than 0: some digit is not 0 (however long the number).
+        values[amount] = lower[amount].str.contains("[1-9]").to_numpy(dtype=object)
+        out = pandas.Series(values, index=raw.index)
+    return out
+
+
+def _flag(
+    errors: _Errors,
+    raw: pandas.Series,
+    header: str,
+    convert: Callable[[pandas.Series], pandas.Series],
+    accepted: str,
+) -> pandas.Series:
+    """A yes/no column: True, False or None (blank); any other value is a row error."""
+    values, blank = _converted(raw, convert)
+    errors.add(
+        values.isna().to_numpy() & ~blank,
+        header,
+        lambda value: f"'{value.strip()}' phải là {accepted}",
+        raw,
+    )
+    return values
+
+
 def parse_dossiers(
     frame: pandas.DataFrame, filename: str
 ) -> tuple[pandas.DataFrame, list[RowError]]:
@@ -281,14 +322,17 @@ def _parse(
         raw["status"],
     )
     out["status"] = status
-    digitised, blank = _converted(raw["digitised"], lambda r: r.str.lower().map(YES_NO))
+    for name in NULLABLE_BOOLEANS:  # None where the file does not tell
+        if name == "fee_due":
+            convert, accepted = _yes_no_or_amount, "Có, Không hoặc số tiền (ví dụ 50.000)"
+        else:
+            convert, accepted = _yes_no, "Có hoặc Không"
+        out[name] = _flag(errors, raw[name], headers[name], convert, accepted)
     errors.add(
-        digitised.isna().to_numpy() & ~blank,
-        "Đã số hóa",
-        lambda value: f"'{value.strip()}' phải là Có hoặc Không",
-        raw["digitised"],
+        ((out["paid_online"] == True) & (out["fee_due"] == False)).to_numpy(),  # noqa: E712
+        headers["paid_online"],
+        "hồ sơ ghi đã thanh toán trực tuyến nhưng lại ghi không phải nộp phí, lệ phí",
     )
-    out["digitised"] = digitised
     received_day = out["received_at"].to_numpy().astype("datetime64[D]")
     result_day = out["result_on"].to_numpy().astype("datetime64[D]")
     # NaT compares false, so a missing date never counts as "before".

@@ -92,6 +92,27 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "Ngày trả kết quả": ["Ngày trả", "Ngày trả KQ", "Ngày trả hồ sơ"],
         "Trạng thái": ["Tình trạng", "Trạng thái hồ sơ", "Tình trạng hồ sơ", "Mã trạng thái"],
         "Đã số hóa": ["Số hóa", "Số hóa hồ sơ", "Đã số hóa hồ sơ", "Số hóa thành phần hồ sơ"],
+        "Có phí, lệ phí": [
+            "Phí, lệ phí",
+            "Phí lệ phí",
+            "Thu phí",
+            "Có thu phí",
+            "Lệ phí",
+            "Phí",
+            "Số tiền phí, lệ phí",
+        ],
+        "Thanh toán trực tuyến": [
+            "Đã thanh toán trực tuyến",
+            "Thanh toán qua DVCQG",
+            "Thanh toán điện tử",
+            "Thanh toán online",
+        ],
+        "Kết quả điện tử": [
+            "Trả kết quả điện tử",
+            "Kết quả bản điện tử",
+            "Số hóa kết quả",
+            "Có kết quả điện tử",
+        ],
     },
     ImportKind.PROCEDURES: {
         "Mã TTHC": ["Mã thủ tục", "Mã số TTHC", "Mã thủ tục hành chính"],
@@ -103,6 +124,11 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "Đơn vị thời hạn": ["Đơn vị tính thời hạn", "Loại ngày"],
         "Phí, lệ phí": ["Phí lệ phí", "Lệ phí", "Phí"],
         "Bưu chính công ích": ["BCCI", "Qua BCCI", "Dịch vụ BCCI"],
+        "Thanh toán trực tuyến": [
+            "Tích hợp thanh toán trực tuyến",
+            "Thanh toán qua DVCQG",
+            "Thanh toán điện tử",
+        ],
     },
 }
 

@@ -31,6 +31,7 @@ class Procedure(models.Model):
         "mức độ DVC", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
     )
     postal = models.BooleanField("tiếp nhận, trả kết quả qua BCCI", default=False)
+    online_payment = models.BooleanField("tích hợp thanh toán trực tuyến", default=False)
     fee = models.CharField("phí, lệ phí", max_length=255, blank=True)
     processing_time = models.PositiveIntegerField("thời hạn giải quyết")
     time_unit = models.CharField(
@@ -98,6 +99,9 @@ class Dossier(models.Model):
     )
     # From the source file when it says so (None: the file does not tell).
     digitised = models.BooleanField("đã số hóa hồ sơ", null=True, blank=True)
+    fee_due = models.BooleanField("phải nộp phí, lệ phí", null=True, blank=True)
+    paid_online = models.BooleanField("đã thanh toán trực tuyến", null=True, blank=True)
+    electronic_result = models.BooleanField("có kết quả điện tử", null=True, blank=True)
     # Entered in cchc, never overwritten by a re-import: the apology letter (Mẫu 04,
     # Quyết định 766/QĐ-TTg) sent for an overdue dossier and the new date it promises.
     apology_number = models.CharField("số văn bản xin lỗi", max_length=80, blank=True)

@@ -12,9 +12,12 @@ What "no rows for the period" means here:
   counted among them, 0 included; a count of one channel (online, by post) gives a figure
   only when a dossier of that channel was received in the window;
 - rates: no dossier in the rate's denominator (resolved, received, new);
+- what the import files tell yes or no to (fee due, paid online, electronic result): no
+  dossier counted whose file told; a dossier whose file did not tell is not counted;
 - apology letters: no overdue dossier in the window;
 - catalogue: no procedure in the unit's catalogue; a count of one kind (full online, BCCI)
-  gives a figure only when the catalogue holds a procedure of that kind."""
+  gives a figure only when the catalogue holds a procedure of that kind, except online
+  payment: 0 when no procedure of a catalogue has it integrated."""
 
 from __future__ import annotations
 
@@ -74,6 +77,12 @@ def _rate(read: Callable[[Rates], Decimal | int | None]) -> Source:
     return source
 
 
+def _told(count: str) -> Source:
+    """A count of Rates that the import files tell yes or no (its `<count>_known` says how
+    many told); None when none told, never a 0 nobody counted."""
+    return _rate(lambda r: getattr(r, count) if getattr(r, f"{count}_known") else None)
+
+
 def _per_procedure(
     unit: Unit, start: datetime.date, end: datetime.date
 ) -> tuple[dict[str, dict[str, int]], set[str]]:
@@ -112,18 +121,22 @@ CATALOGUE_COUNTS = {
     "total": Count("pk"),
     "online_full": Count("pk", filter=Q(online_level=OnlineLevel.FULL)),
     "postal": Count("pk", filter=Q(postal=True)),
+    "online_payment": Count("pk", filter=Q(online_payment=True)),
 }
 
 
-def _procedures(kind: str) -> Source:
-    """Procedures of the catalogue (of one kind); None when the catalogue holds none."""
+def _procedures(kind: str, zero: bool = False) -> Source:
+    """Procedures of the catalogue (of one kind); None when the catalogue holds none of the
+    kind, or with `zero` only when it holds no procedure at all (0 is then a figure)."""
 
     def source(unit: Unit, start: datetime.date, end: datetime.date) -> Decimal | None:
         counts = registry.shared(
             ("procedures", unit.pk),
             lambda: Procedure.objects.filter(unit=unit).aggregate(**CATALOGUE_COUNTS),
         )
-        return Decimal(counts[kind]) if counts[kind] else None
+        if not counts["total"] or not (counts[kind] or zero):
+            return None
+        return Decimal(counts[kind])
 
     return source
 
@@ -179,6 +192,18 @@ SOURCES: dict[str, tuple[str, Source]] = {
         "Tỷ lệ hồ sơ được số hóa trên hồ sơ mới tiếp nhận có thông tin số hóa (%)",
         _rate(lambda r: r.digitised_rate),
     ),
+    "dossiers.fee_due": (
+        "Hồ sơ mới tiếp nhận trong kỳ phải nộp phí, lệ phí",
+        _told("fee_due"),
+    ),
+    "dossiers.paid_online": (
+        "Hồ sơ mới tiếp nhận trong kỳ phải nộp phí, lệ phí đã thanh toán trực tuyến",
+        _told("paid_online"),
+    ),
+    "dossiers.electronic_result": (
+        "Hồ sơ giải quyết trong kỳ có kết quả điện tử",
+        _told("electronic_result"),
+    ),
     "dossiers.apology_letters": (
         "Hồ sơ quá hạn trong kỳ đã có văn bản xin lỗi (Mẫu 04)",
         _rate(lambda r: r.overdue_with_apology if r.overdue else None),
@@ -189,6 +214,10 @@ SOURCES: dict[str, tuple[str, Source]] = {
         _procedures("online_full"),
     ),
     "procedures.postal": ("Số TTHC tiếp nhận, trả kết quả qua BCCI", _procedures("postal")),
+    "procedures.online_payment": (
+        "Số TTHC tích hợp thanh toán trực tuyến",
+        _procedures("online_payment"),
+    ),
 }
 
 registry.register(SOURCES)

@@ -63,6 +63,10 @@ def received_within(start: datetime.date, end: datetime.date) -> Q:
     return Q(received_at__gte=local_midnight(start)) & received_by(end)
 
 
+def resolved_within(start: datetime.date, end: datetime.date) -> Q:
+    return Q(result_on__gte=start, result_on__lte=end)
+
+
 def window_filters(start: datetime.date, end: datetime.date) -> tuple[dict[str, Q], Q]:
     """Each figure of KEYS as a filter on dossiers (what the scoring lists behind a figure),
     and a filter that every dossier counted by one of them passes (so that the others are
@@ -78,7 +82,7 @@ def window_filters(start: datetime.date, end: datetime.date) -> tuple[dict[str, 
     unfinished_at_end = Q(received_at__lt=window_closes) & (
         Q(result_on__isnull=True) | Q(result_on__gt=end)
     )
-    resolved = Q(result_on__gte=start, result_on__lte=end)
+    resolved = resolved_within(start, end)
     overdue = Q(supplement_count__gt=1) | Q(due_on__lt=end)
     filters = dict(
         received=(received_before & not_finished_before) | received_within,

@@ -134,7 +134,12 @@ UPSERT_COLUMNS = [
     "verdict",
     "promised_differs",
     "digitised",
+    "fee_due",
+    "paid_online",
+    "electronic_result",
 ]
+# What the file says yes or no to, None when it does not tell.
+NULLABLE_BOOLEANS = ("digitised", "fee_due", "paid_online", "electronic_result")
 WRITE_BATCH = 50_000
 SQLITE_IMPORT_CACHE_KIB = -64 * 1024  # negative: KiB, as PRAGMA cache_size takes it
 
@@ -151,7 +156,7 @@ def _sql_values(columns: dict[str, numpy.ndarray], begin: int, end: int) -> dict
             values = _date_text(values)
         elif name == "status":
             values = _nullable(values.astype(float))
-        elif name == "digitised":
+        elif name in NULLABLE_BOOLEANS:
             values = _nullable_bool(pandas.Series(values))
         out[name] = values.tolist()
     return out
@@ -290,7 +295,7 @@ def _csv_text(columns, begin: int, end: int, constants: dict[str, object]) -> st
             text = numpy.where(missing, "", text)
         elif values.dtype == bool:
             text = numpy.where(values, "t", "f")
-        elif name == "digitised":
+        elif name in NULLABLE_BOOLEANS:
             known = pandas.Series(values).notna().to_numpy()
             text = numpy.where(known, numpy.where(values == True, "t", "f"), "")  # noqa: E712
         elif values.dtype.kind in "iu":
