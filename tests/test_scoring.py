@@ -333,3 +333,50 @@ def test_the_ranking_command_and_its_errors(qd766, quarter_dossiers):
         call_command("ranking", "--scheme", "none", "--period", "Q3-2026")
     with pytest.raises(CommandError, match="chấm theo kỳ month, quarter, year"):
         call_command("score", "--scheme", "qd766", "--unit", "ST-STP", "--period", "H1-2026")
+
+
+@pytest.mark.parametrize(
+    ("code", "start", "end"),
+    [
+        ("M2-2028", "2028-02-01", "2028-02-29"),
+        ("Q3-2026", "2026-07-01", "2026-09-30"),
+        ("Q4-2026", "2026-10-01", "2026-12-31"),
+        ("H1-2026", "2026-01-01", "2026-06-30"),
+        ("9M-2026", "2026-01-01", "2026-09-30"),
+        ("Y-2026", "2026-01-01", "2026-12-31"),
+        ("C-20260105-20260220", "2026-01-05", "2026-02-20"),
+    ],
+)
+def test_an_index_counts_calendar_months_not_the_reporting_window(code, start, end):
+    from cchc.periods.windows import calendar_window
+
+    window = calendar_window(parse_period(code))
+    assert (window.start.isoformat(), window.end.isoformat()) == (start, end)
+    assert window.code == parse_period(code).code
+
+
+def test_a_scheme_may_count_the_reporting_window(province, tmp_path):
+    unit = province["ST-STP"]
+    # 20/06/2026 is in Q3-2026's reporting window (15/06–14/09), not in its calendar months.
+    dossier(unit, "JUNE", "2026-06-20", "2026-07-01", "2026-06-25", Verdict.EARLY)
+    text = TIE_SCHEME.replace("period_kinds: [year]", "period_kinds: [quarter]").replace(
+        '{code: "1.1", title: "Tiêu chí 1.1", points: 10, method: entered}',
+        '{code: "1.1", title: "Tiêu chí 1.1", points: 10, method: rule, '
+        "rule: {numerator: dossiers.on_track, denominator: dossiers.in_period}}",
+    )
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text(text, encoding="utf-8")
+    reporting = tmp_path / "reporting.yaml"
+    reporting.write_text(
+        text.replace("code: ties", "code: ties-reporting\nwindows: reporting"), encoding="utf-8"
+    )
+    assert score_unit(load_scheme(calendar), unit, Q3).item("1.1").state == NOT_APPLICABLE
+    assert score_unit(load_scheme(reporting), unit, Q3).item("1.1").points == 10
+
+
+def test_a_unit_without_any_figure_is_not_ranked(qd766, quarter_dossiers, province):
+    units = [province["ST-SNV"], quarter_dossiers]
+    ranked = ranking(score_units(qd766, units, Q3))
+    assert [(r.position, r.score.unit.code) for r in ranked] == [(1, "ST-STP"), (None, "ST-SNV")]
+    nothing = ranked[1].score
+    assert (nothing.band, nothing.shown_total, nothing.as_json()["total"]) == ("", "—", None)

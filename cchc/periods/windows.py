@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 CUT_OFF_DAY = 15  # a window runs from the 15th to the 14th
 
@@ -75,6 +75,26 @@ class Window:
 
 
 ROMAN = ["", "I", "II", "III", "IV"]
+
+
+def calendar_window(window: Window) -> Window:
+    """The calendar months of a period (Q3 = 01/07 → 30/09) instead of its reporting
+    window (15/06 → 14/09): what an index scored by calendar month, quarter or year counts
+    (the national portal's QĐ 766 index). A custom window stays as it is."""
+    if window.year is None or window.kind == "custom":
+        return window
+    first, last = {
+        "month": (window.number, window.number),
+        "quarter": (3 * (window.number or 1) - 2, 3 * (window.number or 1)),
+        "half": (1, 6) if window.number == 1 else (7, 12),
+        "nine_months": (1, 9),
+        "year": (1, 12),
+    }[window.kind]
+    assert first is not None and last is not None
+    start = datetime.date(window.year, first, 1)
+    following = datetime.date(window.year + (last == 12), last % 12 + 1, 1)
+    return replace(window, start=start, end=following - datetime.timedelta(days=1))
+
 
 _PATTERNS = [
     (re.compile(r"^M(1[0-2]|[1-9])-(\d{4})$"), "month"),

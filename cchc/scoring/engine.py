@@ -21,10 +21,10 @@ from cchc.base.sources import register_values
 from cchc.catalog.values import format_number
 from cchc.consolidation.engine import units_below
 from cchc.org.models import Unit, UnitKind
-from cchc.periods.windows import Window
+from cchc.periods.windows import Window, calendar_window
 from cchc.reports.models import Status, Value
 from cchc.scoring import measures
-from cchc.scoring.models import Criterion, EnteredFigure, Method, Rescale, Scheme
+from cchc.scoring.models import Criterion, EnteredFigure, Method, Rescale, Scheme, Windows
 
 COMPUTED = "computed"
 ENTERED = "entered"
@@ -121,6 +121,10 @@ class AreaScore:
         return self.max_points - self.points
 
     @property
+    def has_figures(self) -> bool:
+        return any(item.points is not None for item in self.items)
+
+    @property
     def losing(self) -> list[ItemScore]:
         """The criteria below that lost points, most lost first (what to improve)."""
         return sorted((i for i in self.items if i.lost > 0), key=lambda i: -i.lost)
@@ -132,6 +136,7 @@ class UnitScore:
     unit: Unit
     window: Window
     items: list[ItemScore]
+    days: Window | None = None  # the days counted (see scoring_days)
     areas: list[AreaScore] = field(default_factory=list)
     raw: Decimal = Decimal(0)  # the sum of the points
     applicable_max: Decimal = Decimal(0)
@@ -151,12 +156,18 @@ class UnitScore:
         return self.item(code).points or Decimal(0)
 
     @property
+    def has_figures(self) -> bool:
+        """Whether any criterion got points from a figure: a unit with none is not ranked
+        (a total of 0 would read as measured)."""
+        return any(item.points is not None for item in self.items)
+
+    @property
     def missing(self) -> list[ItemScore]:
         return [item for item in self.items if item.state == NO_DATA]
 
     @property
     def shown_total(self) -> str:
-        return format_number(self.total, 2)
+        return format_number(self.total, 2) if self.has_figures else "—"
 
     def as_json(self) -> dict:
         return {
@@ -164,7 +175,7 @@ class UnitScore:
             "version": self.scheme.version,
             "unit": self.unit.code,
             "period": self.window.code,
-            "total": _number(self.total),
+            "total": _number(self.total) if self.has_figures else None,
             "points": _number(self.raw),
             "max_points": _number(self.applicable_max),
             "band": self.band,
@@ -203,11 +214,12 @@ def read_figures(
     scheme: Scheme, criteria: list[Criterion], units: list[Unit], window: Window
 ) -> Figures:
     ids = [unit.pk for unit in units]
+    days = scoring_days(scheme, window)
     names = _rule_names([c for c in criteria if c.method == Method.RULE])
     batched = [name for name in names if name in measures.MEASURES]
     others = sorted(names - set(batched))
     registered = (
-        {unit.pk: register_values(others, unit, window.start, window.end) for unit in units}
+        {unit.pk: register_values(others, unit, days.start, days.end) for unit in units}
         if others
         else {}
     )
@@ -232,7 +244,7 @@ def read_figures(
         )
     }
     return Figures(
-        measures.counts(batched, ids, window.start, window.end), registered, indicators, entered
+        measures.counts(batched, ids, days.start, days.end), registered, indicators, entered
     )
 
 
@@ -313,7 +325,8 @@ def _totals(score: UnitScore, criteria: list[Criterion], bands: list) -> None:
         and score.applicable_max != scheme_max
     ):
         score.total = _round(score.raw * scheme_max / score.applicable_max)
-    score.band = next((band.label for band in bands if score.total >= band.min_points), "")
+    if score.has_figures:
+        score.band = next((b.label for b in bands if score.total >= b.min_points), "")
     by_id = {c.pk: c for c in criteria}
     areas: dict[int, AreaScore] = {}
     for item in score.items:
@@ -327,15 +340,21 @@ def _totals(score: UnitScore, criteria: list[Criterion], bands: list) -> None:
     score.areas = sorted(areas.values(), key=lambda area: area.criterion.order)
 
 
+def scoring_days(scheme: Scheme, window: Window) -> Window:
+    """The days a scheme counts for a period: its calendar months, or the reporting window."""
+    return calendar_window(window) if scheme.windows == Windows.CALENDAR else window
+
+
 def score_units(scheme: Scheme, units: list[Unit], window: Window) -> list[UnitScore]:
     """Every unit's score, the figures of all of them read in one pass."""
     criteria = list(scheme.criteria.order_by("order"))
     scored = scored_criteria(criteria)
     figures = read_figures(scheme, scored, units, window)
+    days = scoring_days(scheme, window)
     bands = list(scheme.bands.order_by("-min_points"))
     scores = []
     for unit in units:
-        score = UnitScore(scheme, unit, window, [_item(c, unit, figures) for c in scored])
+        score = UnitScore(scheme, unit, window, [_item(c, unit, figures) for c in scored], days)
         _totals(score, criteria, bands)
         scores.append(score)
     return scores
@@ -364,19 +383,22 @@ def scored_units(scheme: Scheme, root: Unit, window: Window, kind: str | None = 
 
 @dataclass
 class Ranked:
-    position: int
+    position: int | None  # None: no figure at all, not ranked
     score: UnitScore
     previous: UnitScore | None = None  # the same unit's score in the previous period
 
     @property
     def change(self) -> Decimal | None:
-        return None if self.previous is None else self.score.total - self.previous.total
+        """Against the previous period, when both have figures."""
+        if self.previous is None or not (self.score.has_figures and self.previous.has_figures):
+            return None
+        return self.score.total - self.previous.total
 
 
 def ranking(scores: list[UnitScore]) -> list[Ranked]:
     """Highest total first; equal totals are ordered by the scheme's tie criteria (points of
     those areas, in order); units equal on all of them share a position (1, 2, 2, 4), listed
-    by name."""
+    by name. Units without any figure follow, unranked, by name."""
     if not scores:
         return []
     ties = scores[0].scheme.ties
@@ -384,7 +406,8 @@ def ranking(scores: list[UnitScore]) -> list[Ranked]:
     def merit(score: UnitScore) -> tuple[Decimal, ...]:
         return (score.total, *(score.area_points(code) for code in ties))
 
-    ordered = sorted(scores, key=lambda s: (tuple(-v for v in merit(s)), s.unit.name))
+    scored = [s for s in scores if s.has_figures]
+    ordered = sorted(scored, key=lambda s: (tuple(-v for v in merit(s)), s.unit.name))
     ranked: list[Ranked] = []
     for index, score in enumerate(ordered, start=1):
         if ranked and merit(ranked[-1].score) == merit(score):
@@ -392,7 +415,8 @@ def ranking(scores: list[UnitScore]) -> list[Ranked]:
         else:
             position = index
         ranked.append(Ranked(position, score))
-    return ranked
+    unscored = sorted((s for s in scores if not s.has_figures), key=lambda s: s.unit.name)
+    return ranked + [Ranked(None, score) for score in unscored]
 
 
 def newest_scheme(code: str) -> Scheme | None:

@@ -14,7 +14,7 @@ from cchc.base import sources as registry
 from cchc.catalog.loader import SafeLoader
 from cchc.org.models import UnitKind
 from cchc.scoring.measures import MEASURES
-from cchc.scoring.models import Band, Criterion, Method, Rescale, Scheme
+from cchc.scoring.models import Band, Criterion, Method, Rescale, Scheme, Windows
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 PERIOD_KINDS = ["month", "quarter", "half", "nine_months", "year"]
@@ -150,6 +150,8 @@ def validate_scheme_data(data: dict[str, Any], source: str) -> None:
     for kind in data["period_kinds"]:
         if kind not in PERIOD_KINDS:
             raise SchemeFileError(f"{source}: loại kỳ '{kind}' không có.")
+    if data.get("windows", Windows.CALENDAR) not in Windows.values:
+        raise SchemeFileError(f"{source}: 'windows' phải là {' hoặc '.join(Windows.values)}.")
     if data.get("rescale", Rescale.NONE) not in Rescale.values:
         raise SchemeFileError(f"{source}: 'rescale' phải là {' hoặc '.join(Rescale.values)}.")
     codes: dict[str, str] = {}
@@ -212,6 +214,7 @@ def load_scheme(path: Path, user=None) -> Scheme:
         description=data.get("description", ""),
         unit_kinds=data.get("unit_kinds", []),
         period_kinds=data["period_kinds"],
+        windows=data.get("windows", Windows.CALENDAR),
         rescale=data.get("rescale", Rescale.NONE),
         ties=[str(code) for code in data.get("ties", [])],
     )

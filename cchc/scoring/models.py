@@ -26,6 +26,11 @@ class Rescale(models.TextChoices):
     PROPORTIONAL = "proportional", "Quy đổi theo tỷ lệ khi thiếu phần"
 
 
+class Windows(models.TextChoices):
+    CALENDAR = "calendar", "Tháng, quý, năm dương lịch"
+    REPORTING = "reporting", "Kỳ báo cáo (chốt số liệu ngày 14)"
+
+
 class Scheme(models.Model):
     """One version of a scoring scheme (e.g. qd766 v1); versions are never edited into one
     another: a revised scheme is loaded as the next version."""
@@ -36,6 +41,11 @@ class Scheme(models.Model):
     description = models.TextField("mô tả", blank=True)
     unit_kinds = models.JSONField("loại đơn vị được chấm", default=list, blank=True)
     period_kinds = models.JSONField("loại kỳ chấm", default=list)
+    # A period's days: the national portal scores QĐ 766 by calendar months, not by the
+    # reporting windows of Nghị định 09/2019 (15th to 14th).
+    windows = models.CharField(
+        "ngày của kỳ chấm", max_length=10, choices=Windows.choices, default=Windows.CALENDAR
+    )
     rescale = models.CharField(
         "quy đổi khi thiếu phần", max_length=20, choices=Rescale.choices, default=Rescale.NONE
     )

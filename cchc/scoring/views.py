@@ -24,7 +24,7 @@ from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
 from cchc.periods.windows import Window, parse_period
 from cchc.scoring import measures
-from cchc.scoring.engine import ranking, score_unit, score_units, scored_units
+from cchc.scoring.engine import ranking, score_unit, score_units, scored_units, scoring_days
 from cchc.scoring.entered import COLUMNS, EntryError, can_enter, enter_figure, import_figures
 from cchc.scoring.models import Method, Scheme
 
@@ -117,6 +117,7 @@ def ranking_page(request: HttpRequest, scheme_code: str, period_code: str) -> Ht
             "scheme": scheme,
             "period": period,
             "previous": previous,
+            "days": scoring_days(scheme, period.window),
             "choice": choice,
             "tables": tables,
             "areas": scheme.criteria.filter(parent=None).order_by("order"),
@@ -155,7 +156,11 @@ def unit_score(
             "chart": {
                 "type": "bar",
                 "labels": [a.criterion.title for a in score.areas if a.criterion.level == 1],
-                "values": [float(a.points) for a in score.areas if a.criterion.level == 1],
+                "values": [
+                    float(a.points) if a.has_figures else None
+                    for a in score.areas
+                    if a.criterion.level == 1
+                ],
                 "decimals": 2,
                 "title": "Điểm đạt theo lĩnh vực",
             },
@@ -185,10 +190,11 @@ def behind(
     names = names if isinstance(names, list) else [names]
     if not _listable(names):
         raise Http404("Số liệu này không liệt kê được từng dòng.")
+    days = scoring_days(scheme, period.window)
     groups = []
     for name in names:
         measure = measures.MEASURES[name]
-        rows = measures.rows(name, unit.pk, period.start, period.end)
+        rows = measures.rows(name, unit.pk, days.start, days.end)
         page = Paginator(rows.order_by("pk"), 100).get_page(request.GET.get(name))
         groups.append((name, measure, page, measure.model.__name__.lower()))
     return render(
@@ -201,6 +207,7 @@ def behind(
             "criterion": criterion,
             "part": PARTS[part],
             "complement": part == "numerator" and criterion.rule.get("complement"),
+            "days": days,
             "groups": groups,
         },
     )

@@ -64,7 +64,8 @@ class Command(BaseCommand):
         for root, each, ranked in output:
             self.stdout.write(f"{root.name} — {labels[each]}, {window.label}, {found.name}:")
             for r in ranked:
+                position = f"{r.position:>3}." if r.position else "   —"
                 self.stdout.write(
-                    f"  {r.position:>3}. {r.score.unit.name:<60} {r.score.shown_total:>7}"
-                    f"  {r.score.band}"
+                    f"  {position} {r.score.unit.name:<60} {r.score.shown_total:>7}"
+                    f"  {r.score.band or 'chưa có số liệu'}"
                 )
