@@ -149,3 +149,13 @@ def can_extend_deadline(user: AnyUser, unit: Unit) -> bool:
 def can_acknowledge_report(user: AnyUser, report: Report) -> bool:
     """The receiving office acknowledges receipt of a sent report: the unit's consolidator."""
     return report.unit_id in _scope(user, {Role.CONSOLIDATOR})
+
+
+def can_self_assess(user: AnyUser, unit: Unit) -> bool:
+    """A unit's reporters score it on the provincial index; its leader submits with them."""
+    return unit.pk in _scope(user, {Role.REPORTER, Role.APPROVER})
+
+
+def can_appraise(user: AnyUser, unit: Unit) -> bool:
+    """The appraisal council (the appraiser role on the province, or on the unit)."""
+    return unit.pk in _scope(user, {Role.APPRAISER})

@@ -106,6 +106,8 @@ class Role(models.TextChoices):
     REPORTER = "reporter", "Người báo cáo"
     APPROVER = "approver", "Người phê duyệt"
     CONSOLIDATOR = "consolidator", "Người tổng hợp"
+    # Sở Nội vụ's staff on the appraisal council of the provincial CCHC index.
+    APPRAISER = "appraiser", "Người thẩm định"
     ADMIN = "admin", "Quản trị"
 
 
@@ -136,7 +138,7 @@ class RoleAssignment(models.Model):
 
 # The role scopes every rule in access.py is built from. They live beside the models so that
 # Unit.objects.visible_to can use them without importing access.py (which imports the models).
-VIEWING_ROLES = frozenset({Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR})
+VIEWING_ROLES = frozenset({Role.REPORTER, Role.APPROVER, Role.CONSOLIDATOR, Role.APPRAISER})
 
 
 def role_scope(user: Any, roles: set[str] | frozenset[str]) -> set[int]:

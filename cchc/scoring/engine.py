@@ -5,7 +5,11 @@ A scored criterion (a leaf of the scheme's tree) gets its points by its method:
   unit's approved report; with threshold T, R ≥ T scores the maximum and R below it scores
   R × maximum ÷ T (QĐ 766/QĐ-TTg); a complement rule scores 100 % − R;
 - entered: the same from a figure a consolidator entered with its source (the portal's);
-- self and survey: from the self-assessment and appraisal, or the imported survey.
+- self: from the unit's self-assessment, then the appraisal, then the council's final
+  points (cchc.scoring.assessments); a computed criterion likewise, starting from the
+  computed points unless the unit overrode them with a reason;
+- survey: from the imported survey result (ratio × maximum ÷ 100); without one the survey
+  part is absent and, when the scheme rescales, leaves the maximum.
 A criterion without its figure has no points ("no data", never a zero that looks measured);
 one whose denominator is zero does not apply to the unit (no fee-bearing dossier, say) and,
 when the scheme rescales, leaves the maximum: the total is brought back to the scheme's.
@@ -24,19 +28,31 @@ from cchc.org.models import Unit, UnitKind
 from cchc.periods.windows import Window, calendar_window
 from cchc.reports.models import Status, Value
 from cchc.scoring import measures
-from cchc.scoring.models import Criterion, EnteredFigure, Method, Rescale, Scheme, Windows
+from cchc.scoring.models import (
+    Assessment,
+    AssessmentItem,
+    Criterion,
+    EnteredFigure,
+    Method,
+    Rescale,
+    Scheme,
+    Stage,
+    Windows,
+)
 
 COMPUTED = "computed"
 ENTERED = "entered"
 NO_DATA = "no_data"
 NOT_APPLICABLE = "not_applicable"
 AWAITING = "awaiting"
+ASSESSED = "assessed"
 STATE_LABELS = {
     COMPUTED: "Tính từ số liệu cchc",
     ENTERED: "Số liệu nhập từ nguồn ngoài",
     NO_DATA: "Chưa có số liệu",
     NOT_APPLICABLE: "Không phát sinh (không tính vào điểm tối đa)",
-    AWAITING: "Chờ tự chấm, thẩm định",
+    AWAITING: "Chờ đơn vị tự chấm",
+    ASSESSED: "Điểm tự chấm, thẩm định",
 }
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -64,6 +80,10 @@ class ItemScore:
     ratio: Decimal | None = None
     points: Decimal | None = None
     note: str = ""  # where an entered figure came from
+    computed: Decimal | None = None  # what cchc's figures give, before the unit's override
+    own: Decimal | None = None  # the unit's points (self-assessment)
+    appraised: Decimal | None = None
+    assessment: AssessmentItem | None = None
 
     @property
     def code(self) -> str:
@@ -142,6 +162,16 @@ class UnitScore:
     applicable_max: Decimal = Decimal(0)
     total: Decimal = Decimal(0)  # raw, rescaled when the scheme says so
     band: str = ""
+    assessment: Assessment | None = None
+    own_total: Decimal | None = None  # the unit's self-assessed total (same rescaling)
+    appraised_total: Decimal | None = None  # once appraised
+
+    @property
+    def appraisal_difference(self) -> Decimal | None:
+        """Appraised minus self-assessed points (negative: the council took points off)."""
+        if self.own_total is None or self.appraised_total is None:
+            return None
+        return self.appraised_total - self.own_total
 
     def item(self, code: str) -> ItemScore:
         for item in self.items:
@@ -191,6 +221,8 @@ class Figures:
     registered: dict[int, dict[str, Decimal | None]]
     indicators: dict[str, dict[int, Decimal]]
     entered: dict[tuple[str, int], EnteredFigure]
+    assessments: dict[int, Assessment]  # unit id -> its assessment for the period
+    assessed: dict[tuple[int, int], AssessmentItem]  # (unit id, criterion id) -> its item
 
 
 def scored_criteria(criteria: list[Criterion]) -> list[Criterion]:
@@ -219,7 +251,7 @@ def read_figures(
     batched = [name for name in names if name in measures.MEASURES]
     others = sorted(names - set(batched))
     registered = (
-        {unit.pk: register_values(others, unit, days.start, days.end) for unit in units}
+        {unit.pk: register_values(others, unit, window.start, window.end) for unit in units}
         if others
         else {}
     )
@@ -243,8 +275,24 @@ def read_figures(
             scheme_code=scheme.code, period__code=window.code, unit_id__in=ids
         )
     }
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(scheme=scheme, period__code=window.code, unit_id__in=ids)
+    }
+    by_pk = {a.pk: a for a in assessments.values()}
+    assessed = {
+        (by_pk[item.assessment_id].unit_id, item.criterion_id): item
+        for item in AssessmentItem.objects.filter(assessment_id__in=by_pk).prefetch_related(
+            "evidence"
+        )
+    }
     return Figures(
-        measures.counts(batched, ids, days.start, days.end), registered, indicators, entered
+        measures.counts(batched, ids, days.start, days.end),
+        registered,
+        indicators,
+        entered,
+        assessments,
+        assessed,
     )
 
 
@@ -304,12 +352,48 @@ def _entered_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemSco
     return item
 
 
+def _survey_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
+    figure = figures.entered.get((criterion.code, unit.pk))
+    if figure is None:
+        return ItemScore(criterion, NOT_APPLICABLE, note="Chưa có kết quả điều tra xã hội học")
+    item = _entered_item(criterion, unit, figures)
+    item.state = ENTERED
+    return item
+
+
+def _assessed(item: ItemScore, unit: Unit, figures: Figures) -> ItemScore:
+    """The points the assessment's stage gives: the unit's own (or the computed ones it
+    kept), the appraised, the final."""
+    assessment = figures.assessments.get(unit.pk)
+    found = figures.assessed.get((unit.pk, item.criterion.pk))
+    item.computed = item.points if item.criterion.method == Method.RULE else None
+    if found is None or assessment is None:
+        return item
+    item.assessment = found
+    if found.self_points is not None:
+        item.own = found.self_points
+    elif item.criterion.method == Method.RULE:
+        item.own = item.computed
+    item.appraised = found.appraised_points
+    if assessment.stage == Stage.FINAL:
+        item.points = found.final_points
+    elif assessment.stage in (Stage.APPRAISED, Stage.REPLIED):
+        item.points = found.appraised_points
+    else:
+        item.points = item.own
+    if item.points is not None and item.state in (AWAITING, NO_DATA):
+        item.state = ASSESSED
+    return item
+
+
 def _item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
     if criterion.method == Method.RULE:
-        return _rule_item(criterion, unit, figures)
+        return _assessed(_rule_item(criterion, unit, figures), unit, figures)
     if criterion.method == Method.ENTERED:
         return _entered_item(criterion, unit, figures)
-    return ItemScore(criterion, AWAITING)
+    if criterion.method == Method.SURVEY:
+        return _survey_item(criterion, unit, figures)
+    return _assessed(ItemScore(criterion, AWAITING), unit, figures)
 
 
 def _totals(score: UnitScore, criteria: list[Criterion], bands: list) -> None:
@@ -318,13 +402,25 @@ def _totals(score: UnitScore, criteria: list[Criterion], bands: list) -> None:
         (item.max_points for item in score.items if item.applies), Decimal(0)
     )
     scheme_max = sum((item.max_points for item in score.items), Decimal(0))
-    score.total = score.raw
-    if (
-        score.scheme.rescale == Rescale.PROPORTIONAL
-        and score.applicable_max
-        and score.applicable_max != scheme_max
-    ):
-        score.total = _round(score.raw * scheme_max / score.applicable_max)
+
+    def rescaled(raw: Decimal) -> Decimal:
+        if (
+            score.scheme.rescale == Rescale.PROPORTIONAL
+            and score.applicable_max
+            and score.applicable_max != scheme_max
+        ):
+            return _round(raw * scheme_max / score.applicable_max)
+        return raw
+
+    score.total = rescaled(score.raw)
+    if score.assessment is not None:
+        own = [i.own if i.assessment else i.points for i in score.items]
+        score.own_total = rescaled(sum((p or Decimal(0) for p in own), Decimal(0)))
+        if score.assessment.stage not in (Stage.DRAFT, Stage.SUBMITTED):
+            appraised = [i.appraised if i.assessment else i.points for i in score.items]
+            score.appraised_total = rescaled(sum((p or Decimal(0) for p in appraised), Decimal(0)))
+        if score.assessment.stage == Stage.FINAL and score.assessment.final_total is not None:
+            score.total = score.assessment.final_total  # locked when finalised
     if score.has_figures:
         score.band = next((b.label for b in bands if score.total >= b.min_points), "")
     by_id = {c.pk: c for c in criteria}
@@ -355,6 +451,7 @@ def score_units(scheme: Scheme, units: list[Unit], window: Window) -> list[UnitS
     scores = []
     for unit in units:
         score = UnitScore(scheme, unit, window, [_item(c, unit, figures) for c in scored], days)
+        score.assessment = figures.assessments.get(unit.pk)
         _totals(score, criteria, bands)
         scores.append(score)
     return scores

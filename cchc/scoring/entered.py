@@ -41,9 +41,12 @@ def can_enter(user, unit: Unit) -> bool:
 
 
 def entered_criteria(scheme: Scheme) -> dict[str, Criterion]:
+    """The criteria whose figure comes from outside cchc: the portal's, and the survey's."""
     return {
         c.code: c
-        for c in scheme.criteria.filter(method=Method.ENTERED, children=None).order_by("order")
+        for c in scheme.criteria.filter(
+            method__in=[Method.ENTERED, Method.SURVEY], children=None
+        ).order_by("order")
     }
 
 

@@ -157,3 +157,124 @@ class EnteredFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme_code} {self.criterion_code} {self.unit.code} {self.period.code}"
+
+
+class Stage(models.TextChoices):
+    DRAFT = "draft", "Đơn vị đang tự chấm"
+    SUBMITTED = "submitted", "Đã gửi, chờ thẩm định"
+    APPRAISED = "appraised", "Đã thẩm định, chờ đơn vị giải trình"
+    REPLIED = "replied", "Đơn vị đã giải trình"
+    FINAL = "final", "Đã chốt điểm"
+
+
+class Assessment(models.Model):
+    """A unit's self-assessment on a scheme for a period and its appraisal: self-scored,
+    submitted, appraised criterion by criterion, answered once by the unit (giải trình),
+    then finalised by the council and locked."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="assessments")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(
+        "trạng thái", max_length=10, choices=Stage.choices, default=Stage.DRAFT
+    )
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    appraised_at = models.DateTimeField("thẩm định xong lúc", null=True, blank=True)
+    replied_at = models.DateTimeField("giải trình lúc", null=True, blank=True)
+    finalised_at = models.DateTimeField("chốt điểm lúc", null=True, blank=True)
+    # The locked result, kept as finalised (the rules and figures may change afterwards).
+    final_total = models.DecimalField(
+        "tổng điểm chốt", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "scheme", "period"], name="one_assessment_per_scheme_period"
+            )
+        ]
+        verbose_name = "hồ sơ tự đánh giá"
+        verbose_name_plural = "hồ sơ tự đánh giá, thẩm định"
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} — {self.scheme.code} — {self.period.code}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.stage == Stage.FINAL
+
+
+class AssessmentItem(models.Model):
+    """One scored criterion of an assessment: the unit's points (for a computed criterion,
+    its override of the computed points, with the reason), the appraised points with their
+    reason, the unit's reply and the final points."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    self_points = models.DecimalField(
+        "điểm tự chấm", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    self_note = models.TextField("thuyết minh, giải thích", blank=True)
+    override_reason = models.TextField("lý do sửa điểm tự tính", blank=True)
+    appraised_points = models.DecimalField(
+        "điểm thẩm định", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    appraisal_reason = models.TextField("ý kiến thẩm định", blank=True)
+    reply = models.TextField("giải trình của đơn vị", blank=True)
+    final_points = models.DecimalField(
+        "điểm chốt", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    final_reason = models.TextField("lý do điểm chốt khác điểm thẩm định", blank=True)
+
+    class Meta:
+        ordering = ["assessment", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="one_item_per_criterion"
+            )
+        ]
+        verbose_name = "điểm tiêu chí"
+        verbose_name_plural = "điểm tiêu chí"
+
+    def __str__(self) -> str:
+        return f"{self.assessment} — {self.criterion.code}"
+
+
+class AssessmentEvidence(models.Model):
+    """A document a unit cites for a criterion, with an uploaded copy when it has one."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="evidence")
+    doc_type = models.CharField("loại văn bản", max_length=40, blank=True)
+    number_symbol = models.CharField("số, ký hiệu", max_length=80, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    summary = models.TextField("trích yếu", blank=True)
+    file_path = models.CharField("tệp lưu trữ", max_length=255, blank=True)
+    file_name = models.CharField("tên tệp", max_length=255, blank=True)
+    file_type = models.CharField("loại tệp", max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField("dung lượng", null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "pk"]
+        verbose_name = "tài liệu kiểm chứng"
+        verbose_name_plural = "tài liệu kiểm chứng"
+
+    def __str__(self) -> str:
+        parts = [
+            p
+            for p in (self.doc_type, f"số {self.number_symbol}" if self.number_symbol else "")
+            if p
+        ]
+        if self.issued_on:
+            parts.append(f"ngày {self.issued_on:%d/%m/%Y}")
+        if self.summary:
+            parts.append(f"về việc {self.summary}")
+        text = " ".join(parts)
+        if self.file_name:
+            text = f"{text} (tệp {self.file_name})" if text else f"Tệp {self.file_name}"
+        return text

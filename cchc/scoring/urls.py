@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cchc.scoring import views
+from cchc.scoring import assessment_views, views
 
 urlpatterns = [
     path("scoring/", views.schemes, name="scoring"),
@@ -16,6 +16,16 @@ urlpatterns = [
         "units/<str:unit_code>/scores/<slug:scheme_code>/<str:period_code>/",
         views.unit_score,
         name="unit_score",
+    ),
+    path(
+        "units/<str:unit_code>/assessments/<slug:scheme_code>/<str:period_code>/",
+        assessment_views.assessment_page,
+        name="assessment",
+    ),
+    path(
+        "units/<str:unit_code>/assessment-files/<int:evidence_id>/",
+        assessment_views.assessment_file,
+        name="assessment_file",
     ),
     path(
         "units/<str:unit_code>/scores/<slug:scheme_code>/<str:period_code>/enter/",

@@ -31,14 +31,14 @@ from cchc.scoring.models import Method, Scheme
 PARTS = {"numerator": "tử số", "denominator": "mẫu số"}
 
 
-def _scheme(code: str) -> Scheme:
+def scheme_or_404(code: str) -> Scheme:
     scheme = Scheme.objects.filter(code=code, is_active=True).order_by("-version").first()
     if scheme is None:
         raise Http404(f"Không có bộ tiêu chí mã '{code}'.")
     return scheme
 
 
-def _period(scheme: Scheme, code: str) -> Period:
+def scheme_period_or_404(scheme: Scheme, code: str) -> Period:
     period = period_or_404(code)
     if period.kind not in scheme.period_kinds:
         raise Http404(
@@ -95,8 +95,8 @@ def ranking_page(request: HttpRequest, scheme_code: str, period_code: str) -> Ht
     """The units of each kind the scheme scores, ranked, with the change since the period
     before and what each lacks."""
     choice = consolidation_choice(request, refusal="Chỉ người tổng hợp mới xem được xếp hạng.")
-    scheme = _scheme(scheme_code)
-    period = _period(scheme, period_code)
+    scheme = scheme_or_404(scheme_code)
+    period = scheme_period_or_404(scheme, period_code)
     previous = period.window.previous()
     kinds = [k for k in UnitKind.values if k in (scheme.unit_kinds or UnitKind.values)]
     tables = []
@@ -121,6 +121,7 @@ def ranking_page(request: HttpRequest, scheme_code: str, period_code: str) -> Ht
             "choice": choice,
             "tables": tables,
             "areas": scheme.criteria.filter(parent=None).order_by("order"),
+            "self_assessed": scheme.criteria.filter(method=Method.SELF).exists(),
         },
     )
 
@@ -131,8 +132,8 @@ def unit_score(
     request: HttpRequest, unit_code: str, scheme_code: str, period_code: str
 ) -> HttpResponse:
     unit = visible_unit(request, unit_code)
-    scheme = _scheme(scheme_code)
-    period = _period(scheme, period_code)
+    scheme = scheme_or_404(scheme_code)
+    period = scheme_period_or_404(scheme, period_code)
     score = score_unit(scheme, unit, period.window)
     listable = {
         item.code: {part: _listable(item.criterion.rule.get(part)) for part in PARTS}
@@ -153,6 +154,7 @@ def unit_score(
             "listable": listable,
             "areas_by_loss": worst,
             "can_enter": can_enter(request.user, unit),
+            "self_assessed": scheme.criteria.filter(method=Method.SELF).exists(),
             "chart": {
                 "type": "bar",
                 "labels": [a.criterion.title for a in score.areas if a.criterion.level == 1],
@@ -181,8 +183,8 @@ def behind(
     """The dossiers (or procedures, feedback) counted in a criterion's numerator or
     denominator."""
     unit = visible_unit(request, unit_code)
-    scheme = _scheme(scheme_code)
-    period = _period(scheme, period_code)
+    scheme = scheme_or_404(scheme_code)
+    period = scheme_period_or_404(scheme, period_code)
     criterion = scheme.criteria.filter(code=code, method=Method.RULE).first()
     if criterion is None or part not in PARTS:
         raise Http404("Tiêu chí này không tính từ số liệu của cchc.")
@@ -217,8 +219,8 @@ def behind(
 @require_POST
 def enter(request: HttpRequest, unit_code: str, scheme_code: str, period_code: str) -> HttpResponse:
     unit = visible_unit(request, unit_code)
-    scheme = _scheme(scheme_code)
-    period = _period(scheme, period_code)
+    scheme = scheme_or_404(scheme_code)
+    period = scheme_period_or_404(scheme, period_code)
     if not can_enter(request.user, unit):
         raise PermissionDenied("Chỉ người tổng hợp của tỉnh mới nhập số liệu này.")
     stored = Period.objects.for_code(period.code)
@@ -238,8 +240,8 @@ def enter(request: HttpRequest, unit_code: str, scheme_code: str, period_code: s
 def import_entered(request: HttpRequest, scheme_code: str, period_code: str) -> HttpResponse:
     """A CSV/XLSX of the portal's figures for many units at once, all rows or none."""
     choice = consolidation_choice(request, request.POST if request.method == "POST" else None)
-    scheme = _scheme(scheme_code)
-    period = _period(scheme, period_code)
+    scheme = scheme_or_404(scheme_code)
+    period = scheme_period_or_404(scheme, period_code)
     errors = []
     if request.method == "POST":
         upload = request.FILES.get("file")
