@@ -5,7 +5,6 @@ absent, the audit trail of every step, and who may take each step."""
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -15,92 +14,28 @@ from cchc.audit.models import AuditEntry
 from cchc.org.models import Role, RoleAssignment
 from cchc.periods.models import Period
 from cchc.periods.windows import parse_period
-from cchc.records.models import Task, TaskKind
+from cchc.records.models import Task
 from cchc.scoring import assessments as steps
 from cchc.scoring.engine import NOT_APPLICABLE, score_unit
-from cchc.scoring.loader import load_scheme
 from cchc.scoring.models import EnteredFigure, Stage
 from tests.conftest import _user
 
 pytestmark = pytest.mark.django_db
 YEAR = parse_period("Y-2026")
 
-SCHEME = """
-code: chi-so-thu
-version: 1
-name: "Chỉ số CCHC thử"
-unit_kinds: [department]
-period_kinds: [year]
-rescale: proportional
-ties: ["1"]
-bands:
-  - {label: "Tốt", from: 80}
-  - {label: "Khá", from: 0}
-criteria:
-  - code: "1"
-    title: "Chỉ đạo, điều hành"
-    children:
-      - code: "1.1"
-        title: "Ban hành kế hoạch CCHC năm"
-        points: 10
-        evidence: "Kế hoạch CCHC năm"
-        evidence_required: true
-      - code: "1.2"
-        title: "Mức độ hoàn thành kế hoạch CCHC"
-        points: 20
-        method: rule
-        threshold: 100
-        rule: {numerator: tasks.plan_done, denominator: tasks.plan_total}
-  - code: "2"
-    title: "Cải cách TTHC"
-    children:
-      - {code: "2.1", title: "Rà soát TTHC", points: 40}
-  - code: "3"
-    title: "Điều tra xã hội học"
-    children:
-      - {code: "3.1", title: "Mức độ hài lòng", points: 30, method: survey}
-"""
-
 
 @pytest.fixture
-def scheme(db, tmp_path: Path):
-    path = tmp_path / "thu.yaml"
-    path.write_text(SCHEME, encoding="utf-8")
-    return load_scheme(path)
-
-
-@pytest.fixture
-def appraiser(django_user_model, province):
-    return _user(django_user_model, "appraiser", Role.APPRAISER, province["ST"])
-
-
-@pytest.fixture
-def unit(province):
-    """Sở TT&TT with 4 plan tasks in 2026, 3 of them done: the plan criterion computes
-    3/4 × 20 = 15."""
-    unit = province["ST-STTTT"]
-    for n in range(4):
-        Task.objects.create(
-            unit=unit,
-            kind=TaskKind.PLAN,
-            content=f"Nhiệm vụ {n}",
-            deadline=datetime.date(2026, 11, 30),
-            due_on=datetime.date(2026, 11, 30),
-            completed_on=datetime.date(2026, 10, 1) if n < 3 else None,
-        )
-    return unit
-
-
-@pytest.fixture
-def assessment(scheme, unit, reporter):
-    return steps.start_assessment(reporter, unit, scheme, Period.objects.for_code("Y-2026"))
+def assessment(index_scheme, planned_unit, reporter):
+    return steps.start_assessment(
+        reporter, planned_unit, index_scheme, Period.objects.for_code("Y-2026")
+    )
 
 
 def test_the_whole_workflow_from_self_scoring_to_the_locked_final(
-    scheme, unit, assessment, reporter, appraiser
+    index_scheme, planned_unit, assessment, reporter, appraiser
 ):
     # The computed criterion comes pre-scored; self-scored ones wait for the unit.
-    score = score_unit(scheme, unit, YEAR)
+    score = score_unit(index_scheme, planned_unit, YEAR)
     assert score.item("1.2").points == 15 and score.item("1.1").points is None
     steps.self_score(reporter, assessment, "1.1", "10")
     steps.add_evidence(
@@ -109,7 +44,7 @@ def test_the_whole_workflow_from_self_scoring_to_the_locked_final(
     steps.self_score(reporter, assessment, "2.1", "35,5", note="Rà soát 12 TTHC")
     steps.submit(reporter, assessment)
     # No survey result yet: the survey part is absent, the total is rescaled to 100.
-    score = score_unit(scheme, unit, YEAR)
+    score = score_unit(index_scheme, planned_unit, YEAR)
     assert score.item("3.1").state == NOT_APPLICABLE
     assert score.raw == Decimal("60.50") and score.applicable_max == 70
     assert score.total == Decimal("86.43")  # 60.5 × 100 ÷ 70
@@ -117,14 +52,14 @@ def test_the_whole_workflow_from_self_scoring_to_the_locked_final(
     steps.appraise(appraiser, assessment, "1.2", "")
     steps.appraise(appraiser, assessment, "2.1", "30", "Chưa công khai kết quả rà soát")
     steps.finish_appraisal(appraiser, assessment)
-    score = score_unit(scheme, unit, YEAR)
+    score = score_unit(index_scheme, planned_unit, YEAR)
     assert (score.own_total, score.appraised_total) == (Decimal("86.43"), Decimal("78.57"))
     assert score.appraisal_difference == Decimal("-7.86")
     steps.reply(reporter, assessment, {"2.1": "Đã công khai tại Công văn 45/STTTT"})
     EnteredFigure.objects.create(
         scheme_code="chi-so-thu",
         criterion_code="3.1",
-        unit=unit,
+        unit=planned_unit,
         period=Period.objects.for_code("Y-2026"),
         ratio=Decimal("80"),
         source="Điều tra xã hội học năm 2026",
@@ -133,19 +68,21 @@ def test_the_whole_workflow_from_self_scoring_to_the_locked_final(
     assessment.refresh_from_db()
     # 10 + 15 + 33 + survey 80 % of 30 = 24: 82.
     assert assessment.stage == Stage.FINAL and assessment.final_total == Decimal("82.00")
-    score = score_unit(scheme, unit, YEAR)
+    score = score_unit(index_scheme, planned_unit, YEAR)
     assert (score.total, score.band) == (Decimal("82.00"), "Tốt")
     # Locked: the figures may change, the final total does not; no step is open any more.
-    Task.objects.filter(unit=unit, completed_on__isnull=True).update(
+    Task.objects.filter(unit=planned_unit, completed_on__isnull=True).update(
         completed_on=datetime.date(2026, 11, 1)
     )
-    assert score_unit(scheme, unit, YEAR).total == Decimal("82.00")
+    assert score_unit(index_scheme, planned_unit, YEAR).total == Decimal("82.00")
     with pytest.raises(steps.AssessmentError, match="đã gửi thẩm định"):
         steps.self_score(reporter, assessment, "2.1", "40")
     with pytest.raises(steps.AssessmentError, match="Chỉ chốt điểm"):
         steps.finalise(appraiser, assessment)
     actions = list(
-        AuditEntry.objects.filter(action__startswith="assessment.").values_list("action", flat=True)
+        AuditEntry.objects.filter(action__startswith="assessment.")
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "assessment.start",
@@ -207,7 +144,7 @@ def test_appraisal_guards(assessment, reporter, appraiser, consolidator):
         steps.finalise(appraiser, assessment, {"1.1": ("10", "")})
 
 
-def test_the_page_by_role(client, scheme, assessment, reporter, appraiser, other_reporter):
+def test_the_page_by_role(client, index_scheme, assessment, reporter, appraiser, other_reporter):
     url = reverse("assessment", args=["ST-STTTT", "chi-so-thu", "Y-2026"])
     client.force_login(other_reporter)
     assert client.get(url).status_code == 404
@@ -222,7 +159,7 @@ def test_the_page_by_role(client, scheme, assessment, reporter, appraiser, other
     client.post(url, {"action": "self_score", "code": "2.1", "points": "30"})
     response = client.post(url, {"action": "submit"}, follow=True)
     assert "Đã gửi hồ sơ tự chấm điểm để thẩm định." in response.content.decode()
-    # The unit cannot appraise its own submission; the appraiser sees the forms.
+    # The planned_unit cannot appraise its own submission; the appraiser sees the forms.
     response = client.post(url, {"action": "appraise", "code": "1.1", "points": "5"})
     assert response.status_code == 403
     client.force_login(appraiser)

@@ -13,7 +13,14 @@ from cchc.periods.models import working_calendar
 from cchc.periods.windows import parse_period
 from cchc.records.models import InspectedKind, Inspection, Task, TaskKind
 from cchc.registers.models import Channel, Dossier, Verdict
-from cchc.scoring.engine import AWAITING, COMPUTED, NO_DATA, score_unit, scored_criteria
+from cchc.scoring.engine import (
+    AWAITING,
+    COMPUTED,
+    NO_DATA,
+    NOT_APPLICABLE,
+    score_unit,
+    scored_criteria,
+)
 from cchc.scoring.loader import BUILTIN_DIR, load_builtin_schemes, load_scheme
 from cchc.scoring.measures import MEASURES
 from cchc.scoring.models import Method, Scheme
@@ -152,13 +159,17 @@ def test_a_departments_tasks_score_plan_completion_and_the_rest_awaits(schemes, 
     # No dossier, feedback, outgoing document or catalogue: no data, not zero.
     for code in ("3.2.2", "3.3.1", "7.2.1", "7.3.1", "7.3.2", "7.3.3"):
         assert (score.item(code).state, score.item(code).points) == (NO_DATA, None), code
-    # Self-scored and survey criteria wait for their workflow.
-    waiting = [i for i in score.items if i.criterion.method in (Method.SELF, Method.SURVEY)]
+    # Self-scored criteria wait for the unit's self-assessment; without survey results the
+    # survey part is absent and leaves the maximum (the total is brought back to 100).
+    waiting = [i for i in score.items if i.criterion.method == Method.SELF]
     assert waiting and all(i.state == AWAITING and i.points is None for i in waiting)
+    survey = [i for i in score.items if i.criterion.method == Method.SURVEY]
+    assert survey and all(i.state == NOT_APPLICABLE for i in survey)
     assert score.item("1.1.1").state == AWAITING
     assert score.area_points("1") == Decimal("3.55")
     assert score.area_points("8") == 0
-    assert score.total == Decimal("3.55")
+    assert score.applicable_max == 70
+    assert score.total == Decimal("5.07")  # 3.55 × 100 ÷ 70
     assert score.band == "Yếu"
 
 
@@ -203,4 +214,4 @@ def test_a_communes_dossiers_score_against_the_commune_thresholds(schemes, provi
     assert digitised.points == 2  # at the 80 % threshold: the maximum
     # No task register kept: the plan criterion has no data, never a measured zero.
     assert score.item("1.1.2").state == NO_DATA
-    assert score.total == Decimal("5.40")
+    assert score.total == Decimal("7.71")  # 5.40 × 100 ÷ 70: no survey results yet

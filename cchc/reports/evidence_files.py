@@ -126,8 +126,10 @@ def check_file(name: str, content: bytes) -> CheckedFile:
     return CheckedFile(kind=kind, content=content, name=name)
 
 
-def store(report_id: int, checked: CheckedFile) -> str:
-    """Write the file under a generated name; returns its path relative to the store."""
+def store(report_id: int | str, checked: CheckedFile) -> str:
+    """Write the file under a generated name in the folder of `report_id` (a report's id,
+    or another owner's name such as "assessment-12"); returns its path relative to the
+    store."""
     extension = sorted(EXTENSIONS[checked.kind])[0]
     relative = f"{report_id}/{uuid.uuid4().hex}{extension}"
     target = storage_dir() / relative

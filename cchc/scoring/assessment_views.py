@@ -58,7 +58,7 @@ def _act(request: HttpRequest, assessment: Assessment) -> str:
             assessment,
             code,
             _evidence_fields(request),
-            (upload.name, upload.read()) if upload else None,
+            (upload.name or "tệp", upload.read()) if upload else None,
         )
         return f"Đã thêm tài liệu kiểm chứng cho tiêu chí {code}."
     if action == "submit":
@@ -78,17 +78,22 @@ def _act(request: HttpRequest, assessment: Assessment) -> str:
         return "Đã thẩm định xong; đơn vị được giải trình một lần."
     if action == "reply":
         replies = {
-            key.removeprefix("reply-"): value
-            for key, value in request.POST.items()
+            key.removeprefix("reply-"): request.POST.get(key, "")
+            for key in request.POST
             if key.startswith("reply-")
         }
         steps.reply(request.user, assessment, replies)
         return "Đã gửi ý kiến giải trình."
     if action == "finalise":
         changes = {
-            key.removeprefix("final-"): (value, request.POST.get(f"final-reason-{key[6:]}", ""))
-            for key, value in request.POST.items()
-            if key.startswith("final-") and not key.startswith("final-reason-") and value.strip()
+            key.removeprefix("final-"): (
+                request.POST.get(key, ""),
+                request.POST.get(f"final-reason-{key.removeprefix('final-')}", ""),
+            )
+            for key in request.POST
+            if key.startswith("final-")
+            and not key.startswith("final-reason-")
+            and request.POST.get(key, "").strip()
         }
         steps.finalise(request.user, assessment, changes)
         return "Đã chốt điểm."
@@ -134,7 +139,9 @@ def assessment_page(
             "period": period,
             "assessment": assessment,
             "score": score,
-            "problems": steps.submission_problems(assessment) if stage == Stage.DRAFT else [],
+            "problems": steps.submission_problems(assessment)
+            if assessment is not None and stage == Stage.DRAFT
+            else [],
             "can_start": assessment is None and can_self,
             "can_self_score": stage == Stage.DRAFT and can_self,
             "can_add_evidence": stage in (Stage.DRAFT, Stage.APPRAISED) and can_self,

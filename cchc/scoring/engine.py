@@ -249,6 +249,8 @@ def read_figures(
     days = scoring_days(scheme, window)
     names = _rule_names([c for c in criteria if c.method == Method.RULE])
     batched = [name for name in names if name in measures.MEASURES]
+    # Register sources are defined on reporting windows (a plan year ends on 14/12): they
+    # get the period's own window, whatever days the scheme counts its measures over.
     others = sorted(names - set(batched))
     registered = (
         {unit.pk: register_values(others, unit, window.start, window.end) for unit in units}
@@ -268,7 +270,8 @@ def read_figures(
             number__isnull=False,
         ).values_list("indicator__key", "report__unit_id", "number")
         for key, unit_id, number in rows:
-            indicators[key][unit_id] = number
+            if number is not None:
+                indicators[key][unit_id] = number
     entered = {
         (figure.criterion_code, figure.unit_id): figure
         for figure in EnteredFigure.objects.filter(
@@ -324,7 +327,8 @@ def _rule_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
         return ItemScore(criterion, COMPUTED, ratio=_round(ratio), points=points)
     parts = rule["numerator"] if isinstance(rule["numerator"], list) else [rule["numerator"]]
     values = [_value(name, unit.pk, figures) for name in parts]
-    numerator = None if any(v is None for v in values) else sum(values, Decimal(0))
+    known = [v for v in values if v is not None]
+    numerator = sum(known, Decimal(0)) if len(known) == len(values) else None
     denominator = _value(rule["denominator"], unit.pk, figures)
     if rule.get("complement") and numerator is not None and denominator is not None:
         # 100 % − (the parts' share): what is counted is the rest of the denominator.

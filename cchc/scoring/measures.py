@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Model, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from cchc.records.models import Feedback
 from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure
@@ -27,7 +27,7 @@ NO_FEE = ["", "0", "không", "không có", "không thu", "miễn phí", "miễn"
 @dataclass(frozen=True)
 class Measure:
     label: str
-    model: type[Model]
+    model: type[Dossier] | type[Procedure] | type[Feedback]
     # (start, end) -> the rows counted; a register without a window ignores them.
     where: Callable[[datetime.date, datetime.date], Q]
 
@@ -163,7 +163,7 @@ def counts(
     """name -> unit id -> count, one grouped query per register for all the units; a unit
     without a row in the register is absent (no data, not zero)."""
     ids = list(unit_ids)
-    by_model: dict[type[Model], list[str]] = {}
+    by_model: dict[type[Dossier] | type[Procedure] | type[Feedback], list[str]] = {}
     for name in dict.fromkeys(names):
         by_model.setdefault(MEASURES[name].model, []).append(name)
     result: dict[str, dict[int, Decimal]] = {}

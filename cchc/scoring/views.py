@@ -59,7 +59,7 @@ def recent_periods(scheme: Scheme, today: datetime.date, count: int = 4) -> list
         "year": f"Y-{today.year}",
     }[kind]
     window: Window | None = parse_period(code)
-    codes = []
+    codes: list[str] = []
     while window is not None and len(codes) < count:
         if window.end < today:
             codes.append(window.code)
@@ -76,7 +76,7 @@ def schemes(request: HttpRequest) -> HttpResponse:
         return redirect(f"{url}?unit={choice.root.code}")
     today = timezone.localdate()
     found = Scheme.objects.filter(is_active=True).order_by("code", "-version")
-    newest = {}
+    newest: dict[str, Scheme] = {}
     for scheme in found:
         newest.setdefault(scheme.code, scheme)
     return render(
@@ -247,7 +247,7 @@ def import_entered(request: HttpRequest, scheme_code: str, period_code: str) -> 
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "Chọn tệp CSV hoặc XLSX để nhập.")
-        elif upload.size > MAX_UPLOAD_BYTES:
+        elif (upload.size or 0) > MAX_UPLOAD_BYTES:
             messages.error(request, f"Tệp {upload.name} quá lớn.")
         else:
             try:
@@ -256,7 +256,7 @@ def import_entered(request: HttpRequest, scheme_code: str, period_code: str) -> 
                     scheme,
                     Period.objects.for_code(period.code),
                     upload.read(),
-                    upload.name,
+                    upload.name or "tệp",
                 )
             except ImportRejected as exc:
                 messages.error(request, str(exc))
