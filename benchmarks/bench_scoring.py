@@ -8,7 +8,7 @@ province of --units departments (default 200), each with (setup by bulk_create, 
 - --dossiers dossiers per unit (default 1,000) received over 2026 up to 31/10, with channel,
   verdict, due and result dates, supplements, fee, online payment, digitised and electronic
   result drawn at realistic rates (a seeded generator);
-- 24 feedback items and 30 CCHC plan tasks;
+- 24 feedback items, 30 CCHC plan tasks, 20 outgoing documents and 3 inspections;
 - the portal's figures of every QĐ 766 criterion cchc cannot compute, entered for Q3-2026.
 
 Timed, median of --repeat runs after one warm-up: scoring every unit and ranking them on
@@ -66,7 +66,16 @@ def build(units: int, per_unit: int, rng: numpy.random.Generator):
 
     from cchc.org.models import Role, RoleAssignment, Unit, UnitKind
     from cchc.periods.models import Period
-    from cchc.records.models import Feedback, FeedbackChannel, Task, TaskKind
+    from cchc.records.models import (
+        DocumentForm,
+        Feedback,
+        FeedbackChannel,
+        InspectedKind,
+        Inspection,
+        OutgoingDocument,
+        Task,
+        TaskKind,
+    )
     from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure
     from cchc.scoring.models import EnteredFigure, Method, Scheme
 
@@ -163,6 +172,31 @@ def build(units: int, per_unit: int, rng: numpy.random.Generator):
         )
         for unit in members
         for k in range(30)
+    )
+    forms = [DocumentForm.ELECTRONIC, DocumentForm.BOTH, DocumentForm.PAPER]
+    OutgoingDocument.objects.bulk_create(
+        OutgoingDocument(
+            unit=unit,
+            number=f"{k}/{unit.code}",
+            issued_on=YEAR_START + datetime.timedelta(days=15 * k),
+            summary="Văn bản",
+            form=forms[k % 3],
+            digitally_signed=k % 3 == 0,
+        )
+        for unit in members
+        for k in range(20)
+    )
+    Inspection.objects.bulk_create(
+        Inspection(
+            unit=unit,
+            inspected_on=YEAR_START + datetime.timedelta(days=90 * k + 30),
+            inspected_unit=f"Phòng {k}",
+            inspected_kind=InspectedKind.values[0],
+            issues_found=4,
+            issues_fixed=k + 1,
+        )
+        for unit in members
+        for k in range(3)
     )
     scheme = Scheme.objects.get(code="qd766")
     period = Period.objects.for_code("Q3-2026")

@@ -380,3 +380,92 @@ def test_a_unit_without_any_figure_is_not_ranked(qd766, quarter_dossiers, provin
     assert [(r.position, r.score.unit.code) for r in ranked] == [(1, "ST-STP"), (None, "ST-SNV")]
     nothing = ranked[1].score
     assert (nothing.band, nothing.shown_total, nothing.as_json()["total"]) == ("", "—", None)
+
+
+def test_the_catalogue_scores_only_periods_with_dossiers(qd766, province):
+    # The catalogue keeps no history: today's catalogue says nothing of a month in which
+    # the unit had no dossier in cchc.
+    unit = province["ST-STP"]
+    Procedure.objects.create(
+        unit=unit, code="P1", name="P1", online_level=OnlineLevel.FULL, processing_time=5
+    )
+    dossier(unit, "A", "2026-07-02", "2026-07-15", "2026-07-10", Verdict.EARLY)
+    july = score_unit(qd766, unit, parse_period("M7-2026")).item("3.1")
+    assert (july.state, july.points) == ("computed", 6)
+    march = score_unit(qd766, unit, parse_period("M3-2026"))
+    assert (march.item("3.1").state, march.item("3.1").points) == (NO_DATA, None)
+    assert not march.has_figures
+
+
+@pytest.mark.parametrize("code", ["Y-2026", "Q3-2026", "M1-2026"])
+def test_register_measures_give_the_register_sources_figures(province, code):
+    """The batched figures (one query for all units) are the report templates' register
+    sources, except that a count of one kind is 0 where the source says "no figure"."""
+    from cchc.base.sources import register_value
+    from cchc.records.models import (
+        DocumentForm,
+        InspectedKind,
+        Inspection,
+        OutgoingDocument,
+        Task,
+        TaskKind,
+    )
+    from cchc.scoring.measures import REGISTER_MEASURES, counts
+
+    unit = province["ST-STP"]
+    day = datetime.date
+    for n, (kind, deadline, assigned, done) in enumerate(
+        [
+            (TaskKind.PLAN, day(2026, 3, 31), None, day(2026, 3, 20)),  # on time
+            (TaskKind.PLAN, day(2026, 6, 30), None, day(2026, 7, 10)),  # late
+            (TaskKind.PLAN, day(2026, 12, 10), None, None),
+            (TaskKind.PLAN, day(2026, 11, 30), day(2026, 10, 1), None),  # assigned in October
+            (TaskKind.PLAN, day(2025, 12, 31), None, day(2025, 12, 20)),  # last year's plan
+            (TaskKind.PPC, day(2026, 8, 31), None, day(2026, 8, 1)),
+            (TaskKind.PPC, day(2026, 9, 30), None, None),
+        ]
+    ):
+        Task.objects.create(
+            unit=unit,
+            kind=kind,
+            content=f"Nhiệm vụ {n}",
+            deadline=deadline,
+            assigned_on=assigned,
+            completed_on=done,
+            due_on=deadline,
+        )
+    for n, (issued, form, signed) in enumerate(
+        [
+            (day(2026, 1, 5), DocumentForm.PAPER, False),
+            (day(2026, 8, 5), DocumentForm.ELECTRONIC, True),
+            (day(2026, 8, 6), DocumentForm.ELECTRONIC, False),
+            (day(2026, 9, 1), DocumentForm.BOTH, True),
+        ]
+    ):
+        OutgoingDocument.objects.create(
+            unit=unit,
+            number=f"{n}/STP",
+            issued_on=issued,
+            summary="Văn bản",
+            form=form,
+            digitally_signed=signed,
+        )
+    for n, (on, found, fixed) in enumerate([(day(2026, 4, 1), 4, 3), (day(2026, 9, 1), 2, None)]):
+        Inspection.objects.create(
+            unit=unit,
+            inspected_on=on,
+            inspected_unit=f"Phòng {n}",
+            inspected_kind=InspectedKind.values[0],
+            issues_found=found,
+            issues_fixed=fixed,
+        )
+    window = parse_period(code)
+    batched = counts(REGISTER_MEASURES, [unit.pk], window.start, window.end)
+    compared = 0
+    for name in REGISTER_MEASURES:
+        source = register_value(name, unit, window.start, window.end)
+        mine = batched[name].get(unit.pk)
+        assert mine == source or (source is None and mine in (None, 0)), (name, mine, source)
+        compared += source is not None
+    if code == "Y-2026":  # every figure has rows in the year: all eight compared
+        assert compared == len(REGISTER_MEASURES)

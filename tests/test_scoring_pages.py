@@ -156,3 +156,34 @@ def test_an_import_of_portal_figures_is_all_or_nothing(client, consolidator, dos
     assert "Đã nhập 2 mới, cập nhật 0." in response.content.decode()
     assert EnteredFigure.objects.count() == 2
     assert AuditEntry.objects.filter(action="score.enter").count() == 2
+
+
+def test_the_dashboard_shows_the_rankings_figures(client, consolidator, reporter, dossiers):
+    from cchc.periods.windows import parse_period
+    from cchc.scoring.engine import score_units, scored_units
+    from cchc.scoring.models import Scheme
+
+    assert get(client, reporter, "scoring_dashboard", "qd766", "Q3-2026").status_code == 403
+    html = get(client, consolidator, "scoring_dashboard", "qd766", "Q3-2026").content.decode()
+    scheme = Scheme.objects.get(code="qd766")
+    window = parse_period("Q3-2026")
+    units = scored_units(scheme, dossiers.parent, window, "department")
+    scored = [s for s in score_units(scheme, units, window) if s.has_figures]
+    row = re.search(r'<tr data-kind="department">.*?</tr>', html, re.S).group(0)
+    from cchc.catalog.values import format_number
+
+    average = sum(s.total for s in scored) / len(scored)
+    assert f'data-key="average">{format_number(average, 2)}<' in row
+    band = scored[0].band
+    assert re.search(rf'data-band="{band}">1<', row)
+    # The trend table lists the quarters up to this one, "—" where a unit has no figure.
+    trend = re.search(r'id="trend-department".*?</table>', html, re.S).group(0)
+    assert "Q4-2024" in trend and "Q3-2026" in trend and "—" in trend
+
+
+def test_an_appraiser_sees_the_units_scores_but_not_the_consolidators_pages(
+    client, appraiser, dossiers
+):
+    assert get(client, appraiser, "unit_score", "ST-STTTT", "qd766", "Q3-2026").status_code == 200
+    assert get(client, appraiser, "ranking", "qd766", "Q3-2026").status_code == 403
+    assert get(client, appraiser, "scoring_dashboard", "qd766", "Q3-2026").status_code == 403

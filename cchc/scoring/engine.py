@@ -54,6 +54,13 @@ STATE_LABELS = {
     AWAITING: "Chờ đơn vị tự chấm",
     ASSESSED: "Điểm tự chấm, thẩm định",
 }
+# The TTHC catalogue keeps no history: its figures are today's. They score a period only
+# when the unit's one-stop register holds dossiers of that period (the catalogue then is the
+# one those dossiers were handled under), never a period before the unit used cchc.
+ACTIVITY = "dossiers.in_period"
+TIMELESS_NOTE = (
+    "Danh mục TTHC không lưu theo thời gian: chỉ tính cho kỳ đơn vị có hồ sơ TTHC trong sổ"
+)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -249,6 +256,8 @@ def read_figures(
     days = scoring_days(scheme, window)
     names = _rule_names([c for c in criteria if c.method == Method.RULE])
     batched = [name for name in names if name in measures.MEASURES]
+    if any(measures.MEASURES[name].timeless for name in batched):
+        batched.append(ACTIVITY)
     # Register sources are defined on reporting windows (a plan year ends on 14/12): they
     # get the period's own window, whatever days the scheme counts its measures over.
     others = sorted(names - set(batched))
@@ -317,6 +326,11 @@ def _ratio_item(
     return ItemScore(criterion, state, numerator, denominator, _round(ratio), points)
 
 
+def _catalogue_only(names: list[str]) -> bool:
+    known = [measures.MEASURES[name] for name in names if name in measures.MEASURES]
+    return bool(known) and all(measure.timeless for measure in known)
+
+
 def _rule_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
     rule = criterion.rule
     if "indicator" in rule:
@@ -326,6 +340,10 @@ def _rule_item(criterion: Criterion, unit: Unit, figures: Figures) -> ItemScore:
         points = points_for(ratio, criterion.threshold, criterion.max_points)
         return ItemScore(criterion, COMPUTED, ratio=_round(ratio), points=points)
     parts = rule["numerator"] if isinstance(rule["numerator"], list) else [rule["numerator"]]
+    if _catalogue_only([*parts, rule["denominator"]]) and not figures.measured[ACTIVITY].get(
+        unit.pk
+    ):
+        return ItemScore(criterion, NO_DATA, note=TIMELESS_NOTE)
     values = [_value(name, unit.pk, figures) for name in parts]
     known = [v for v in values if v is not None]
     numerator = sum(known, Decimal(0)) if len(known) == len(values) else None

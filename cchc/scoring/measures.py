@@ -14,9 +14,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
-from cchc.records.models import Feedback
+from cchc.records.models import (
+    DocumentForm,
+    Feedback,
+    Inspection,
+    OutgoingDocument,
+    Progress,
+    Task,
+    TaskKind,
+)
+from cchc.records.sources import reporting_year, year_start
 from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import received_within, window_filters
 
@@ -24,12 +33,36 @@ from cchc.registers.stats import received_within, window_filters
 NO_FEE = ["", "0", "không", "không có", "không thu", "miễn phí", "miễn"]
 
 
+Window = Callable[[datetime.date, datetime.date], Q]
+Register = (
+    type[Dossier]
+    | type[Procedure]
+    | type[Feedback]
+    | type[Task]
+    | type[OutgoingDocument]
+    | type[Inspection]
+)
+
+
+def _anything(start: datetime.date, end: datetime.date) -> Q:
+    return Q()
+
+
 @dataclass(frozen=True)
 class Measure:
     label: str
-    model: type[Dossier] | type[Procedure] | type[Feedback]
+    model: Register
     # (start, end) -> the rows counted; a register without a window ignores them.
-    where: Callable[[datetime.date, datetime.date], Q]
+    where: Window
+    # The rows that make the figure exist: a unit with none of them has no figure (not 0);
+    # by default any row of the unit in the register.
+    scope: Window = _anything
+    total: str = ""  # sum this field over the rows instead of counting them
+
+    @property
+    def timeless(self) -> bool:
+        """The TTHC catalogue: today's state, not dated rows."""
+        return self.model is Procedure
 
 
 def _dossiers(build: Callable[[dict[str, Q], Q], Q]) -> Callable[[datetime.date, datetime.date], Q]:
@@ -76,6 +109,93 @@ def _feedback_on_track(start: datetime.date, end: datetime.date) -> Q:
 def _always(start: datetime.date, end: datetime.date) -> Q:
     return Q()
 
+
+def _plan_year(end: datetime.date) -> int:
+    """The plan year of a period ending on `end`: a reporting window's (15/12 opens the next
+    year's reports), a calendar window's own year (31/12 closes it)."""
+    return end.year if (end.month, end.day) == (12, 31) else reporting_year(end)
+
+
+def _plan_tasks(kind: str) -> Window:
+    """The tasks of the plan year known at the period's end (as the register sources)."""
+
+    def where(start: datetime.date, end: datetime.date) -> Q:
+        return Q(kind=kind, deadline__year=_plan_year(end)) & ~Q(assigned_on__gt=end)
+
+    return where
+
+
+def _plan_tasks_in(kind: str, *states: Progress) -> Window:
+    def where(start: datetime.date, end: datetime.date) -> Q:
+        status = Task.status_q(end)
+        wanted = Q()
+        for state in states:
+            wanted |= status[state]
+        return _plan_tasks(kind)(start, end) & wanted
+
+    return where
+
+
+def _documents(start: datetime.date, end: datetime.date) -> Q:
+    return Q(issued_on__range=(start, end))
+
+
+def _inspections_ytd(start: datetime.date, end: datetime.date) -> Q:
+    return Q(inspected_on__range=(year_start(end), end))
+
+
+# Figures the report templates read as register sources too (same names, same rows): here a
+# count of one kind is 0, not "no figure", when the register holds rows of the period, since
+# it is a ratio's numerator (no electronic document among 40 sent is 0 %, not unknown).
+REGISTER_MEASURES: dict[str, Measure] = {
+    "tasks.plan_total": Measure(
+        "Số nhiệm vụ trong Kế hoạch CCHC năm",
+        Task,
+        _plan_tasks(TaskKind.PLAN),
+        _plan_tasks(TaskKind.PLAN),
+    ),
+    "tasks.plan_done": Measure(
+        "Số nhiệm vụ Kế hoạch CCHC năm đã hoàn thành đến ngày chốt",
+        Task,
+        _plan_tasks_in(TaskKind.PLAN, Progress.ON_TIME, Progress.LATE),
+        _plan_tasks(TaskKind.PLAN),
+    ),
+    "tasks.ubnd_total": Measure(
+        "Số nhiệm vụ UBND tỉnh giao trong năm",
+        Task,
+        _plan_tasks(TaskKind.PPC),
+        _plan_tasks(TaskKind.PPC),
+    ),
+    "tasks.ubnd_done_on_time": Measure(
+        "Số nhiệm vụ UBND tỉnh giao đã hoàn thành đúng hạn",
+        Task,
+        _plan_tasks_in(TaskKind.PPC, Progress.ON_TIME),
+        _plan_tasks(TaskKind.PPC),
+    ),
+    "documents.total": Measure("Số văn bản đi trong kỳ", OutgoingDocument, _documents, _documents),
+    "documents.electronic_only": Measure(
+        "Số văn bản đi gửi hoàn toàn dưới dạng điện tử, có ký số, trong kỳ",
+        OutgoingDocument,
+        lambda start, end: (
+            _documents(start, end) & Q(form=DocumentForm.ELECTRONIC, digitally_signed=True)
+        ),
+        _documents,
+    ),
+    "inspections.issues_found_ytd": Measure(
+        "Số vấn đề phát hiện qua kiểm tra CCHC (lũy kế từ đầu năm)",
+        Inspection,
+        _inspections_ytd,
+        _inspections_ytd,
+        total="issues_found",
+    ),
+    "inspections.issues_fixed_ytd": Measure(
+        "Số vấn đề phát hiện qua kiểm tra đã xử lý xong (lũy kế từ đầu năm)",
+        Inspection,
+        _inspections_ytd,
+        _inspections_ytd,
+        total="issues_fixed",
+    ),
+}
 
 MEASURES: dict[str, Measure] = {
     "dossiers.in_period": Measure(
@@ -154,41 +274,48 @@ MEASURES: dict[str, Measure] = {
         Feedback,
         _feedback_on_track,
     ),
+    **REGISTER_MEASURES,
 }
 
 
 def counts(
     names: Iterable[str], unit_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> dict[str, dict[int, Decimal]]:
-    """name -> unit id -> count, one grouped query per register for all the units; a unit
-    without a row in the register is absent (no data, not zero)."""
+    """name -> unit id -> figure, one grouped query per register and scope for all the units;
+    a unit without a row in the measure's scope is absent (no data, not zero)."""
     ids = list(unit_ids)
-    by_model: dict[type[Dossier] | type[Procedure] | type[Feedback], list[str]] = {}
+    groups: dict[tuple[Register, Window], list[str]] = {}
     for name in dict.fromkeys(names):
-        by_model.setdefault(MEASURES[name].model, []).append(name)
+        measure = MEASURES[name]
+        groups.setdefault((measure.model, measure.scope), []).append(name)
     result: dict[str, dict[int, Decimal]] = {}
-    for model, wanted in by_model.items():
+    for (model, scope), wanted in groups.items():
         aliases = {f"m{i}": name for i, name in enumerate(wanted)}
+        figures = {}
+        for alias, name in aliases.items():
+            measure = MEASURES[name]
+            where = measure.where(start, end)
+            figures[alias] = (
+                Sum(measure.total, filter=where) if measure.total else Count("pk", filter=where)
+            )
         rows = (
             model.objects.filter(unit_id__in=ids)
+            .filter(scope(start, end))
             .order_by()
             .values("unit_id")
-            .annotate(
-                **{
-                    alias: Count("pk", filter=MEASURES[name].where(start, end))
-                    for alias, name in aliases.items()
-                }
-            )
+            .annotate(**figures)
         )
         for name in wanted:
             result[name] = {}
         for row in rows:
             for alias, name in aliases.items():
-                result[name][row["unit_id"]] = Decimal(row[alias])
+                if row[alias] is not None:  # a sum no row states
+                    result[name][row["unit_id"]] = Decimal(row[alias])
     return result
 
 
 def rows(name: str, unit_id: int, start: datetime.date, end: datetime.date):
     """The rows behind a measure for one unit (a queryset of its register's model)."""
     measure = MEASURES[name]
-    return measure.model.objects.filter(unit_id=unit_id).filter(measure.where(start, end))
+    rows = measure.model.objects.filter(unit_id=unit_id).filter(measure.scope(start, end))
+    return rows.filter(measure.where(start, end))

@@ -8,6 +8,11 @@ urlpatterns = [
     path("scoring/", views.schemes, name="scoring"),
     path("scoring/<slug:scheme_code>/<str:period_code>/", views.ranking_page, name="ranking"),
     path(
+        "scoring/<slug:scheme_code>/<str:period_code>/dashboard/",
+        views.dashboard,
+        name="scoring_dashboard",
+    ),
+    path(
         "scoring/<slug:scheme_code>/<str:period_code>/entered/",
         views.import_entered,
         name="import_entered",

@@ -24,6 +24,7 @@ from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
 from cchc.periods.windows import Window, parse_period
 from cchc.scoring import measures
+from cchc.scoring.dashboards import kind_summaries, trend
 from cchc.scoring.engine import ranking, score_unit, score_units, scored_units, scoring_days
 from cchc.scoring.entered import COLUMNS, EntryError, can_enter, enter_figure, import_figures
 from cchc.scoring.models import Method, Scheme
@@ -170,9 +171,15 @@ def unit_score(
     )
 
 
+LISTED = {"dossier", "procedure", "feedback"}  # the registers behind.html lists
+
+
 def _listable(names) -> bool:
     parts = names if isinstance(names, list) else [names]
-    return bool(parts) and all(name in measures.MEASURES for name in parts)
+    return bool(parts) and all(
+        name in measures.MEASURES and measures.MEASURES[name].model._meta.model_name in LISTED
+        for name in parts
+    )
 
 
 @login_required
@@ -279,5 +286,70 @@ def import_entered(request: HttpRequest, scheme_code: str, period_code: str) -> 
                 "order"
             ),
             "errors": errors,
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, scheme_code: str, period_code: str) -> HttpResponse:
+    """The province's scores at a glance: bands, bins, areas, and the last periods."""
+    choice = consolidation_choice(request, refusal="Chỉ người tổng hợp mới xem được xếp hạng.")
+    scheme = scheme_or_404(scheme_code)
+    period = scheme_period_or_404(scheme, period_code)
+    summaries = kind_summaries(scheme, choice.root, period.window)
+    history = trend(scheme, choice.root, period.window)
+    labels = dict(UnitKind.choices)
+    charts = {
+        "bands": {
+            "type": "columns",
+            "decimals": 0,
+            "labels": [label for label, _ in summaries[0].band_counts()] if summaries else [],
+            "series": [
+                {"label": s.label, "values": [n for _, n in s.band_counts()]} for s in summaries
+            ],
+        },
+        "bins": {
+            "type": "columns",
+            "decimals": 0,
+            "labels": [label for label, _ in summaries[0].bins()] if summaries else [],
+            "series": [{"label": s.label, "values": [n for _, n in s.bins()]} for s in summaries],
+        },
+        "areas": {
+            "type": "radar",
+            "decimals": 1,
+            "labels": [title for _, title, _ in summaries[0].area_shares()] if summaries else [],
+            "series": [
+                {
+                    "label": s.label,
+                    "values": [float(v) if v is not None else None for *_, v in s.area_shares()],
+                }
+                for s in summaries
+            ],
+        },
+        "trend": {
+            "type": "line",
+            "decimals": 2,
+            "labels": [w.code for w in history.windows],
+            "series": [
+                {
+                    "label": str(labels[kind]),
+                    "values": [float(v) if v is not None else None for v in values],
+                }
+                for kind, values in history.averages.items()
+            ],
+        },
+    }
+    return render(
+        request,
+        "scoring/dashboard.html",
+        {
+            "scheme": scheme,
+            "period": period,
+            "choice": choice,
+            "summaries": summaries,
+            "history": history,
+            "kind_labels": labels,
+            "charts": charts,
         },
     )

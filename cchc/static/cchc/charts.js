@@ -61,6 +61,49 @@
     };
   }
 
+  const COLOURS = ["#2f6fb0", "#c0392b", "#27ae60", "#8e44ad", "#d68910"];
+
+  function columns(data) {
+    const format = formatter(data.decimals);
+    return {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (s, i) {
+          return { label: s.label, data: s.values, backgroundColor: COLOURS[i % COLOURS.length] };
+        }),
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0, callback: function (v) { return format.format(v); } } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + format.format(c.parsed.y); } } } },
+      },
+    };
+  }
+
+  function radar(data) {
+    const format = formatter(data.decimals);
+    return {
+      type: "radar",
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (s, i) {
+          const colour = COLOURS[i % COLOURS.length];
+          return { label: s.label, data: s.values, borderColor: colour, backgroundColor: colour + "33" };
+        }),
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { r: { min: 0, max: 100, ticks: { callback: function (v) { return format.format(v) + "%"; } } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + format.format(c.parsed.r) + "%"; } } } },
+      },
+    };
+  }
+
+  const BUILDERS = { bar: bar, line: line, columns: columns, radar: radar };
+
   document.querySelectorAll("canvas.cchc-chart").forEach(function (canvas) {
     const source = document.getElementById(canvas.dataset.source);
     if (!source) return;
@@ -74,7 +117,7 @@
     if (data.type === "bar") {
       canvas.parentElement.style.height = Math.max(160, 28 * data.labels.length + 60) + "px";
     }
-    const chart = new Chart(canvas, data.type === "line" ? line(data) : bar(data));
+    const chart = new Chart(canvas, (BUILDERS[data.type] || bar)(data));
     canvas.dataset.drawn = String(chart.data.labels.length);
   });
 })();
