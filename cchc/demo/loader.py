@@ -28,6 +28,7 @@ from cchc.catalog.loader import SafeLoader, load_builtin_templates
 from cchc.catalog.models import ReportTemplate
 from cchc.catalog.values import format_number
 from cchc.demo.records import load_records
+from cchc.demo.scoring import load_scoring_demo
 from cchc.notices.services import remind_now
 from cchc.org.models import Unit
 from cchc.org.services import assign_role
@@ -304,6 +305,7 @@ def load_demo() -> bool:
         Period.objects.for_code("Y-2026"),
         ReportTemplate.objects.get(code="tinh"),
     )
+    load_scoring_demo()
     # Sở Nội vụ presses "Gửi nhắc nhở" for Q3-2022 as the load's last step (a real action
     # now, not a past event): the units still in draft or returned get notices.
     remind_now(User.objects.get(username="snv"), Period.objects.get(code="Q3-2022"))

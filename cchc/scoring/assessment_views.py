@@ -73,6 +73,9 @@ def _act(request: HttpRequest, assessment: Assessment) -> str:
             request.POST.get("reason", ""),
         )
         return f"Đã thẩm định tiêu chí {code}."
+    if action == "confirm_rest":
+        confirmed = steps.confirm_rest(request.user, assessment)
+        return f"Đã thống nhất điểm tự chấm của {confirmed} tiêu chí còn lại."
     if action == "finish":
         steps.finish_appraisal(request.user, assessment)
         return "Đã thẩm định xong; đơn vị được giải trình một lần."

@@ -98,7 +98,12 @@ def _item(assessment: Assessment, code: str) -> AssessmentItem:
 
 @transaction.atomic
 def self_score(
-    user, assessment: Assessment, code: str, points: str, note: str = "", reason: str = ""
+    user,
+    assessment: Assessment,
+    code: str,
+    points: str | Decimal,
+    note: str = "",
+    reason: str = "",
 ) -> AssessmentItem:
     """The unit's points for one criterion; for a computed one, a value other than the
     computed points needs the reason (empty points: keep the computed ones)."""
@@ -224,7 +229,7 @@ def submit(user, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def appraise(
-    user, assessment: Assessment, code: str, points: str, reason: str = ""
+    user, assessment: Assessment, code: str, points: str | Decimal, reason: str = ""
 ) -> AssessmentItem:
     """Confirm (the unit's points) or adjust one criterion; an adjustment needs the reason."""
     _require(access.can_appraise(user, assessment.unit), "Chỉ người thẩm định mới thẩm định điểm.")
@@ -264,6 +269,19 @@ def _own_points(assessment: Assessment, item: AssessmentItem) -> Decimal | None:
         .item(item.criterion.code)
         .points
     )
+
+
+@transaction.atomic
+def confirm_rest(user, assessment: Assessment) -> int:
+    """Confirm the unit's points on every criterion not yet appraised that has them (the
+    council adjusts a few and agrees with the rest); returns how many were confirmed."""
+    pending = assessment.items.select_related("criterion").filter(appraised_points__isnull=True)
+    confirmed = 0
+    for item in pending:
+        if _own_points(assessment, item) is not None:
+            appraise(user, assessment, item.criterion.code, "")
+            confirmed += 1
+    return confirmed
 
 
 @transaction.atomic
