@@ -177,3 +177,30 @@ def test_an_appraiser_role_is_granted_like_the_others(db, province, django_user_
 
     assert access.can_appraise(user, province["ST-STP"])
     assert not access.can_self_assess(user, province["ST-STP"])
+
+
+def test_survey_results_are_imported_from_a_csv_and_end_the_rescaling(
+    index_scheme, planned_unit, consolidator, reporter
+):
+    from cchc.base.tables import ImportRejected
+    from cchc.scoring.entered import import_figures
+
+    period = Period.objects.for_code("Y-2026")
+    before = score_unit(index_scheme, planned_unit, YEAR)
+    assert before.item("3.1").state == NOT_APPLICABLE and before.applicable_max == 70
+    csv = 'Mã đơn vị,Mã tiêu chí,Tỷ lệ (%),Nguồn\nST-STTTT,3.1,"80,5",Điều tra XHH 2026\n'
+    with pytest.raises(ImportRejected) as refused:
+        import_figures(reporter, index_scheme, period, csv.encode(), "xhh.csv")
+    assert [str(e) for e in refused.value.errors] == [
+        "Dòng 2, cột «Mã đơn vị»: bạn không tổng hợp đơn vị ST-STTTT"
+    ]
+    result = import_figures(consolidator, index_scheme, period, csv.encode(), "xhh.csv")
+    assert (result.created, result.updated) == (1, 0)
+    after = score_unit(index_scheme, planned_unit, YEAR)
+    survey = after.item("3.1")
+    assert (survey.ratio, survey.points, survey.note) == (
+        Decimal("80.5"),
+        Decimal("24.15"),
+        "Điều tra XHH 2026",
+    )
+    assert after.applicable_max == 100  # the survey part is present: no rescaling

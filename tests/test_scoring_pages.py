@@ -187,3 +187,36 @@ def test_an_appraiser_sees_the_units_scores_but_not_the_consolidators_pages(
     assert get(client, appraiser, "unit_score", "ST-STTTT", "qd766", "Q3-2026").status_code == 200
     assert get(client, appraiser, "ranking", "qd766", "Q3-2026").status_code == 403
     assert get(client, appraiser, "scoring_dashboard", "qd766", "Q3-2026").status_code == 403
+
+
+PAGES = [
+    ("scoring", ()),
+    ("ranking", ("chi-so-thu", "Y-2026")),
+    ("scoring_dashboard", ("chi-so-thu", "Y-2026")),
+    ("import_entered", ("chi-so-thu", "Y-2026")),
+    ("unit_score", ("ST-STTTT", "chi-so-thu", "Y-2026")),
+    ("score_behind", ("ST-STTTT", "qd766", "Q3-2026", "2.1", "denominator")),
+    ("assessment", ("ST-STTTT", "chi-so-thu", "Y-2026")),
+    ("assessment", ("ST-STP", "chi-so-thu", "Y-2026")),
+]
+# role -> expected status of each page above, in order
+MATRIX = {
+    "reporter": [403, 403, 403, 403, 200, 200, 200, 404],
+    "approver": [403, 403, 403, 403, 200, 200, 200, 404],
+    "appraiser": [403, 403, 403, 403, 200, 200, 200, 200],
+    "consolidator": [200, 200, 200, 200, 200, 200, 200, 200],
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_every_scoring_page_by_role(client, request, index_scheme, dossiers, role):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    got = [client.get(reverse(name, args=args)).status_code for name, args in PAGES]
+    assert got == MATRIX[role]
+
+
+def test_every_scoring_page_sends_anonymous_visitors_to_log_in(client, index_scheme, dossiers):
+    for name, args in PAGES:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 302 and "/login/" in response["Location"], name
