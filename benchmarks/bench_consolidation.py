@@ -28,15 +28,16 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from fresh import setup_database, timed  # noqa: E402
+
 PG_BENCH_DB = "bench_consolidation"
 DASHBOARD_FLOWS = (
     "dossiers_received",
@@ -102,21 +103,6 @@ def template_yaml() -> str:
     )
 
 
-def setup_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        os.environ["CCHC_DATA_DIR"] = tempfile.mkdtemp(prefix="cchc-bench-")
-        return "SQLite"
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-        connection.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
-    return "PostgreSQL"
-
-
 def build(size: int, template, rng: random.Random):
     from django.contrib.auth.models import User
 
@@ -162,16 +148,6 @@ def build(size: int, template, rng: random.Random):
     return root, user
 
 
-def timed(function, repeat: int) -> float:
-    function()  # warm-up
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
-
-
 def measure(consolidate, root, client, dashboard: str, drill: str, repeat: int) -> dict:
     return {
         "consolidate Q3-2026 s": timed(lambda: consolidate(root, "Q3-2026", "bench"), repeat),
@@ -188,7 +164,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    database = setup_database()
+    database = setup_database(PG_BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
     os.environ.setdefault("CCHC_DEBUG", "0")
     os.environ.setdefault("CCHC_SECRET_KEY", "benchmark-only-" + "x" * 40)

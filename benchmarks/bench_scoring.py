@@ -28,36 +28,21 @@ import datetime
 import json
 import os
 import platform
-import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from fresh import setup_database, timed  # noqa: E402
+
 PG_BENCH_DB = "bench_scoring"
 YEAR_START = datetime.date(2026, 1, 1)
 DAYS = 304  # up to 31/10/2026
-
-
-def setup_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        os.environ["CCHC_DATA_DIR"] = tempfile.mkdtemp(prefix="cchc-bench-")
-        return "SQLite"
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-        connection.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
-    return "PostgreSQL"
 
 
 def build(units: int, per_unit: int, rng: numpy.random.Generator):
@@ -216,23 +201,13 @@ def build(units: int, per_unit: int, rng: numpy.random.Generator):
     return root, user
 
 
-def timed(function, repeat: int) -> float:
-    function()  # warm-up
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--dossiers", type=int, default=1000, help="dossiers per unit")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    database = setup_database()
+    database = setup_database(PG_BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
     os.environ.setdefault("CCHC_DEBUG", "0")
     os.environ.setdefault("CCHC_SECRET_KEY", "benchmark-only-" + "x" * 40)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 
 ALLOWED = "PDF, DOCX, XLSX, PNG, JPEG"
 # Extensions a user's file may carry for each detected kind.
@@ -153,3 +154,17 @@ def delete(relative: str) -> None:
             path_of(relative).unlink(missing_ok=True)
         except FileNotFoundError:
             pass
+
+
+def download(relative: str, name: str, content_type: str) -> FileResponse:
+    """The stored file as an attachment under the user's own file name, never sniffed by the
+    browser as another type; 404 when it is not in the store."""
+    if not relative:
+        raise Http404("Tài liệu này không kèm tệp")
+    try:
+        handle = path_of(relative).open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Không tìm thấy tệp") from exc
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

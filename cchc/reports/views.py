@@ -269,17 +269,7 @@ def evidence_file(request: HttpRequest, report_id: int, evidence_id: int) -> Fil
     """The uploaded copy of a cited document, for whoever may see the report (404 otherwise)."""
     report = visible_report(request, report_id)
     evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
-    if not evidence.file_path:
-        raise Http404("Minh chứng này không kèm tệp")
-    try:
-        handle = evidence_files.path_of(evidence.file_path).open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Không tìm thấy tệp minh chứng") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.file_name, content_type=evidence.file_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_files.download(evidence.file_path, evidence.file_name, evidence.file_type)
 
 
 @login_required

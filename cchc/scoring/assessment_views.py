@@ -163,14 +163,4 @@ def assessment_file(request: HttpRequest, unit_code: str, evidence_id: int) -> F
     """The uploaded copy of a document, for whoever may see the unit (404 otherwise)."""
     unit = visible_unit(request, unit_code)
     evidence = get_object_or_404(AssessmentEvidence, pk=evidence_id, item__assessment__unit=unit)
-    if not evidence.file_path:
-        raise Http404("Tài liệu này không kèm tệp")
-    try:
-        handle = evidence_files.path_of(evidence.file_path).open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Không tìm thấy tệp") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.file_name, content_type=evidence.file_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_files.download(evidence.file_path, evidence.file_name, evidence.file_type)
