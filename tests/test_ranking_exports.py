@@ -22,6 +22,7 @@ from cchc.scoring.loader import load_builtin_schemes
 from cchc.scoring.models import Assessment, AssessmentItem, Stage
 from tests.conftest import _user
 from tests.scoring_fixtures import dossier
+from tests.test_get_never_writes import assert_get_writes_nothing
 
 pytestmark = pytest.mark.django_db
 
@@ -357,6 +358,14 @@ def test_downloads_by_role(client, request, province, dossiers, name):
     assert download(client, consolidator, name, scheme="none").status_code == 404
 
 
+def test_downloading_writes_nothing(client, consolidator, dossiers):
+    client.force_login(consolidator)
+    for name in ("ranking_xlsx", "ranking_docx"):
+        url = f"{reverse(name, args=['qd766', 'Q3-2026'])}?unit=ST"
+        assert assert_get_writes_nothing(client, url) == 200
+    assert not Period.objects.filter(code__in=["Q3-2026", "Q2-2026"]).exists()
+
+
 def test_anonymous_visitors_log_in_first(client, qd766):
     for name in ("ranking_xlsx", "ranking_docx"):
         response = client.get(reverse(name, args=["qd766", "Q3-2026"]), {"unit": "ST"})
@@ -366,5 +375,5 @@ def test_anonymous_visitors_log_in_first(client, qd766):
 def test_the_ranking_page_links_the_downloads(client, consolidator, dossiers):
     client.force_login(consolidator)
     html = client.get(reverse("ranking", args=["qd766", "Q3-2026"]), {"unit": "ST"}).content
-    for name in ("ranking_xlsx", "ranking_docx"):
+    for name in ("ranking_xlsx", "ranking_docx", "opendata_ranking"):
         assert f"{reverse(name, args=['qd766', 'Q3-2026'])}?unit=ST".encode() in html

@@ -231,7 +231,9 @@ def opening(rankings: Rankings, by: Issuer) -> list[str]:
         f"quan, đơn vị trên Hệ thống báo cáo cải cách hành chính tính từ ngày "
         f"{days.start:%d/%m/%Y} đến ngày {days.end:%d/%m/%Y}, {by.name} thông báo kết quả xếp "
         f"hạng {rankings.period.label} của {total} cơ quan, đơn vị thuộc "
-        f"{territory(rankings.root)} ({_counts(rankings)}) như sau:"
+        f"{territory(rankings.root)}"
+        + (f" ({_counts(rankings)})" if rankings.kinds else "")
+        + " như sau:"
     ]
     maximum = maximum_text(scheme.max_points)
     counting = (
@@ -254,7 +256,8 @@ def opening(rankings: Rankings, by: Issuer) -> list[str]:
             paragraphs.append(
                 f"Kết quả dưới đây là dự thảo: {len(pending)}/{total} đơn vị chưa được Hội "
                 f"đồng thẩm định chốt điểm ({_names([s.unit for s in pending])}); điểm của các "
-                "đơn vị này là điểm tự chấm hoặc điểm thẩm định, chưa phải điểm chính thức."
+                "đơn vị này là điểm tạm tính (tự chấm, thẩm định hoặc tính từ số liệu), chưa "
+                "phải điểm chính thức."
             )
         else:
             paragraphs.append("Điểm của các đơn vị là điểm đã được Hội đồng thẩm định chốt.")
