@@ -106,6 +106,8 @@ def test_the_ranking_lists_the_units_of_each_kind(client, consolidator, dossiers
     units = re.findall(r'<tr data-unit="([^"]+)">', departments)
     assert units[0] == "ST-STTTT" and set(units) == {"ST-STTTT", "ST-SNV", "ST-STP"}
     assert 'id="ranking-district"' in html and 'id="ranking-commune"' in html
+    # QĐ 766 has no self-assessment: no stage columns, no link to one.
+    assert "Tự chấm, thẩm định" not in html
 
 
 def test_the_consolidator_enters_a_portal_figure_audited(client, consolidator, reporter, dossiers):

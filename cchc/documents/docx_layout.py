@@ -140,10 +140,10 @@ def rule(cell: _Cell, width: Length, column_width: Length) -> None:
 
 def _borderless(table: Table, widths: Iterable) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, widths)
+    set_widths(table, widths)
 
 
-def _set_widths(table: Table, widths: Iterable) -> None:
+def set_widths(table: Table, widths: Iterable) -> None:
     """Column widths on both the grid and every cell: Word reads one, LibreOffice the other."""
     widths = list(widths)
     table.autofit = False
@@ -309,7 +309,7 @@ def appendix_table(
     table = document.add_table(rows=len(rows), cols=len(APPENDIX_WIDTHS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, APPENDIX_WIDTHS)
+    set_widths(table, APPENDIX_WIDTHS)
     for index, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
         for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             para = cell.paragraphs[0]
@@ -322,8 +322,19 @@ def appendix_table(
                 target = para if number == 0 else cell.add_paragraph()
                 bold = index in section_rows or (index in bold_rows and column < 2)
                 text(target, line, bold=bold, size=Pt(11))
+    repeat_header(table)
+    return table
+
+
+def keep_rows_whole(table: Table) -> None:
+    """No row broken across two pages (a ranking row, the signature block)."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def repeat_header(table: Table) -> None:
+    """The first row repeated at the top of every page the table runs over."""
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
-    return table

@@ -1,6 +1,7 @@
 """A publication as files: CSV (UTF-8, ISO dates, dot decimals, one header row), JSON (the
 same rows with typed numbers, and the dataset's description) and the DCAT catalogue
-(Project Open Data 1.1, data.json) that open-data portals harvest."""
+(Project Open Data 1.1, data.json) that open-data portals harvest. Consolidated figures have
+a row per indicator, a ranking a row per unit."""
 
 from __future__ import annotations
 
@@ -33,6 +34,22 @@ COLUMNS: list[tuple[str, str]] = [
     ("method", "Cách tổng hợp từ số liệu của các đơn vị"),
 ]
 TEXT_COLUMNS = {"section_title", "item", "stt", "parent", "label", "unit", "method"}
+RANKING_COLUMNS: list[tuple[str, str]] = [
+    ("dataset", "Mã bộ dữ liệu"),
+    ("scheme_code", "Mã bộ tiêu chí chấm điểm"),
+    ("scheme_version", "Phiên bản bộ tiêu chí"),
+    ("period_code", "Mã kỳ chấm điểm (Q3-2022: quý III năm 2022)"),
+    ("days_start", "Ngày đầu của số liệu được chấm (năm-tháng-ngày)"),
+    ("days_end", "Ngày cuối của số liệu được chấm (năm-tháng-ngày)"),
+    ("unit_code", "Mã đơn vị"),
+    ("unit_name", "Tên đơn vị"),
+    ("unit_kind", "Mã loại đơn vị (mỗi loại xếp hạng riêng)"),
+    ("unit_kind_label", "Loại đơn vị"),
+    ("position", "Thứ hạng trong loại đơn vị (để trống: chưa có số liệu, không xếp hạng)"),
+    ("total", "Tổng điểm (dấu chấm thập phân; để trống: chưa có số liệu, không phải 0 điểm)"),
+    ("band", "Xếp loại"),
+]
+RANKING_TEXT_COLUMNS = {"unit_code", "unit_name", "unit_kind_label", "band"}
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERIODICITY = {"month": "R/P1M", "quarter": "R/P3M", "half": "R/P6M", "year": "R/P1Y"}
@@ -45,8 +62,15 @@ def _iso(moment) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+def columns(publication: Publication) -> list[tuple[str, str]]:
+    return RANKING_COLUMNS if publication.is_ranking else COLUMNS
+
+
 def rows(publication: Publication) -> Iterable[dict[str, Any]]:
     """The published rows with the dataset's columns, values as decimal text or None."""
+    if publication.is_ranking:
+        yield from ranking_rows(publication)
+        return
     period = publication.period
     for row in publication.statistics:
         yield {
@@ -68,6 +92,25 @@ def rows(publication: Publication) -> Iterable[dict[str, Any]]:
         }
 
 
+def ranking_rows(publication: Publication) -> Iterable[dict[str, Any]]:
+    for row in publication.statistics:
+        yield {
+            "dataset": publication.dataset,
+            "scheme_code": publication.scheme_code,
+            "scheme_version": publication.scheme_version,
+            "period_code": publication.period.code,
+            "days_start": publication.days_start.isoformat() if publication.days_start else None,
+            "days_end": publication.days_end.isoformat() if publication.days_end else None,
+            "unit_code": row["unit"],
+            "unit_name": row["name"],
+            "unit_kind": row["kind"],
+            "unit_kind_label": row["kind_label"],
+            "position": row["position"],
+            "total": row["total"],
+            "band": row["band"],
+        }
+
+
 def safe_cell(text: str) -> str:
     """Text a spreadsheet shows as text, never runs: "'=1+1"; numbers are not passed here."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -78,14 +121,16 @@ def csv_bytes(publication: Publication) -> bytes:
     line ends (RFC 4180), values with a dot and no grouping, empty for no value."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([name for name, _ in COLUMNS])
+    names = [name for name, _ in columns(publication)]
+    text = RANKING_TEXT_COLUMNS if publication.is_ranking else TEXT_COLUMNS
+    writer.writerow(names)
     for row in rows(publication):
         cells = []
-        for name, _ in COLUMNS:
+        for name in names:
             cell = row[name]
             if cell is None:
                 cells.append("")
-            elif name in TEXT_COLUMNS:
+            elif name in text:
                 cells.append(safe_cell(str(cell)))
             else:
                 cells.append(str(cell))
@@ -113,6 +158,29 @@ def describe(publication: Publication, url: Url) -> dict[str, Any]:
         "issued": _iso(getattr(publication, "issued", None) or publication.published_at),
         "modified": _iso(publication.published_at),
         "version": publication.version,
+        "kind": {"code": publication.kind, "label": publication.get_kind_display()},
+        **_subject(publication),
+    }
+
+
+def _subject(publication: Publication) -> dict[str, Any]:
+    """What the dataset was made from: the template and reports, or the scheme and days."""
+    if publication.is_ranking:
+        days_start, days_end = publication.days_start, publication.days_end
+        return {
+            "scheme": {
+                "code": publication.scheme_code,
+                "version": publication.scheme_version,
+                "name": publication.scheme.name if publication.scheme else "",
+            },
+            "days": {
+                "start": days_start.isoformat() if days_start else None,
+                "end": days_end.isoformat() if days_end else None,
+            },
+            "unitsWithFigures": publication.units_counted,
+            "unitsScored": publication.units_expected,
+        }
+    return {
         "template": {
             "code": publication.template_code,
             "version": publication.template_version,
@@ -124,21 +192,21 @@ def describe(publication: Publication, url: Url) -> dict[str, Any]:
 
 
 def json_document(publication: Publication, url: Url) -> dict[str, Any]:
-    data = []
-    for row in rows(publication):
-        data.append({**row, "value": json_number(row["value"])})
+    number = "total" if publication.is_ranking else "value"
+    data = [{**row, number: json_number(row[number])} for row in rows(publication)]
     return {
         "dataset": describe(publication, url),
-        "columns": [{"name": name, "title": title} for name, title in COLUMNS],
+        "columns": [{"name": name, "title": title} for name, title in columns(publication)],
         "rows": data,
     }
 
 
 def keywords(publication: Publication) -> list[str]:
+    kind = ["xếp hạng", "chỉ số"] if publication.is_ranking else ["số liệu tổng hợp"]
     return [
         "cải cách hành chính",
         "CCHC",
-        "số liệu tổng hợp",
+        *kind,
         publication.spatial,
         publication.period.label,
     ]
@@ -149,6 +217,9 @@ def catalogue(publications: Iterable[Publication], url: Url) -> dict[str, Any]:
     datasets = []
     for publication in publications:
         period = publication.period
+        # A ranking's days are those its scheme counts (QĐ 766: calendar months).
+        start = publication.days_start or period.start
+        end = publication.days_end or period.end
         landing = url("opendata_dataset", publication.dataset)
         datasets.append(
             {
@@ -168,7 +239,7 @@ def catalogue(publications: Iterable[Publication], url: Url) -> dict[str, Any]:
                 "accessLevel": "public",
                 "license": publication.licence_url,
                 "spatial": publication.spatial,
-                "temporal": f"{period.start.isoformat()}/{period.end.isoformat()}",
+                "temporal": f"{start.isoformat()}/{end.isoformat()}",
                 "accrualPeriodicity": PERIODICITY.get(period.kind, "irregular"),
                 "language": ["vi"],
                 "theme": ["Cải cách hành chính"],

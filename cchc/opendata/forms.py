@@ -1,4 +1,5 @@
-"""The consolidator's forms: publish a period's figures, withdraw a publication."""
+"""The consolidator's forms: publish a period's figures or a ranking, withdraw a
+publication."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ def _required(what: str) -> dict[str, str]:
     return {"required": f"Nhập {what} của bộ dữ liệu."}
 
 
-class PublishForm(forms.Form):
+class DetailsForm(forms.Form):
+    """What the consolidator writes about a dataset, and the preview's fingerprint."""
+
     unit = forms.CharField(widget=forms.HiddenInput)
-    template = forms.CharField(widget=forms.HiddenInput)
-    include = forms.ChoiceField(choices=list(INCLUDE_LABELS.items()), widget=forms.HiddenInput)
     fingerprint = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(
         label="Tiêu đề",
@@ -62,6 +63,11 @@ class PublishForm(forms.Form):
             contact_email=data["contact_email"],
             licence=data["licence"],
         )
+
+
+class PublishForm(DetailsForm):
+    template = forms.CharField(widget=forms.HiddenInput)
+    include = forms.ChoiceField(choices=list(INCLUDE_LABELS.items()), widget=forms.HiddenInput)
 
 
 class WithdrawForm(forms.Form):

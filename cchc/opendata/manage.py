@@ -1,5 +1,5 @@
 """The consolidator's open-data page for a period: what is published, a preview of what would
-be published now, and the publish and withdraw forms."""
+be published now, and the publish and withdraw forms (withdrawing serves rankings too)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from cchc.consolidation.engine import (
 )
 from cchc.opendata import services
 from cchc.opendata.forms import PublishForm, WithdrawForm
-from cchc.opendata.models import Publication
+from cchc.opendata.models import Kind, Publication
 from cchc.opendata.snapshot import Snapshot, shown_rows, take_snapshot
 from cchc.org.models import Unit
 from cchc.periods.models import Period
@@ -57,7 +57,7 @@ def _page(
     snapshot: Snapshot = take_snapshot(result)
     code = result.template.code
     history = list(
-        Publication.objects.filter(root=choice.root, period__code=period.code)
+        Publication.objects.filter(kind=Kind.STATISTICS, root=choice.root, period__code=period.code)
         .select_related("published_by", "withdrawn_by")
         .defer("statistics")
         .order_by("-published_at", "-pk")
@@ -98,7 +98,9 @@ def manage(request: HttpRequest, period_code: str) -> HttpResponse:
     period = period_or_404(period_code)
     if "include" not in request.GET:
         # Preview what is published by default: its template and its choice of reports.
-        visible = Publication.objects.public().filter(root=choice.root, period__code=period.code)
+        visible = Publication.objects.public().filter(
+            kind=Kind.STATISTICS, root=choice.root, period__code=period.code
+        )
         if choice.template_code:
             visible = visible.filter(template_code=choice.template_code)
         current = visible.order_by("-published_at").only("template_code", "include").first()
@@ -161,5 +163,8 @@ def withdraw(request: HttpRequest, publication_id: int) -> HttpResponse:
             )
     else:
         messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
+    if publication.is_ranking:
+        args = [publication.scheme_code, publication.period.code]
+        return redirect(f"{reverse('opendata_ranking', args=args)}?unit={publication.root.code}")
     query = _query(publication.root, publication.template_code, publication.include)
     return redirect(f"{reverse('opendata_manage', args=[publication.period.code])}?{query}")

@@ -3,7 +3,9 @@ cchc.org.access), runs in one transaction and writes the audit entry."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -15,8 +17,8 @@ from django.utils.text import slugify
 from cchc.audit.services import log_action
 from cchc.catalog.models import ReportTemplate
 from cchc.consolidation.engine import INCLUDE_LABELS, ConsolidationError, consolidate
-from cchc.opendata.models import DEFAULT_LICENCE, LICENCES, Publication
-from cchc.opendata.snapshot import take_snapshot
+from cchc.opendata.models import DEFAULT_LICENCE, LICENCES, Publication, PublicationQuerySet
+from cchc.opendata.snapshot import Snapshot, take_snapshot
 from cchc.org import access
 from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period
@@ -32,7 +34,7 @@ def may_publish(user, root: Unit) -> bool:
     return root.pk in access.consolidated_unit_ids(user)
 
 
-def _require(user, root: Unit) -> None:
+def require_publisher(user, root: Unit) -> None:
     if not may_publish(user, root):
         raise PermissionDenied(
             f"Chỉ người tổng hợp của {root.name} hoặc quản trị hệ thống mới công bố, rút số "
@@ -50,6 +52,18 @@ class Details:
     contact_name: str
     contact_email: str
     licence: str = DEFAULT_LICENCE
+
+    @classmethod
+    def of(cls, publication: Publication) -> Details:
+        """What a publication said, to suggest again when it is published anew."""
+        return cls(
+            publication.title,
+            publication.description,
+            publication.publisher,
+            publication.contact_name,
+            publication.contact_email,
+            publication.licence,
+        )
 
 
 def _area(unit: Unit) -> Unit:
@@ -87,24 +101,14 @@ def default_details(user, root: Unit, window: Window, template: ReportTemplate) 
         .first()
     )
     if same is not None:
-        return Details(
-            same.title,
-            same.description,
-            same.publisher,
-            same.contact_name,
-            same.contact_email,
-            same.licence,
-        )
+        return Details.of(same)
     spatial = spatial_name(root)
-    last = Publication.objects.filter(root=root).order_by("-published_at").first()
     office = {UnitKind.PROVINCE: "Sở Nội vụ", UnitKind.DISTRICT: "Phòng Nội vụ"}.get(
         UnitKind(_area(root).kind)
     )
-    if last is not None:
-        publisher = last.publisher
-    else:
-        publisher = f"{office} {_in_sentence(spatial)}" if office else root.name
-    return Details(
+    return suggested(
+        user,
+        root,
         title=f"Số liệu cải cách hành chính {window.label} của {_in_sentence(spatial)}",
         description=(
             f"Số liệu thống kê tổng hợp từ báo cáo cải cách hành chính {window.label} (số liệu "
@@ -112,10 +116,20 @@ def default_details(user, root: Unit, window: Window, template: ReportTemplate) 
             f"đơn vị thuộc {root.name}, theo biểu mẫu «{template.name}». Bộ dữ liệu chỉ gồm số "
             "liệu tổng hợp, không có số liệu của cá nhân."
         ),
-        publisher=publisher,
-        contact_name=last.contact_name if last else publisher,
-        contact_email=last.contact_email if last else (getattr(user, "email", "") or ""),
-        licence=last.licence if last else DEFAULT_LICENCE,
+        publisher=f"{office} {_in_sentence(spatial)}" if office else root.name,
+    )
+
+
+def suggested(user, root: Unit, *, title: str, description: str, publisher: str) -> Details:
+    """A new dataset's details: `title` and `description`, with the publisher, contact and
+    licence of the unit's last publication; for its first, `publisher`, the user's e-mail
+    and the default licence."""
+    last = Publication.objects.filter(root=root).order_by("-published_at").first()
+    if last is None:
+        email = getattr(user, "email", "") or ""
+        return Details(title, description, publisher, publisher, email, DEFAULT_LICENCE)
+    return Details(
+        title, description, last.publisher, last.contact_name, last.contact_email, last.licence
     )
 
 
@@ -125,12 +139,83 @@ def _dataset_slug(root: Unit, period: Period, template_code: str) -> str:
     existing = Publication.objects.of_dataset(root, period, template_code).first()
     if existing is not None:
         return existing.dataset
-    base = slugify(f"{root.code}-{period.code}-{template_code}")[:110] or "du-lieu"
+    return unique_slug(f"{root.code}-{period.code}-{template_code}")
+
+
+def unique_slug(text: str) -> str:
+    """A new dataset address made from `text`, a number added if another dataset took it."""
+    base = slugify(text)[:110] or "du-lieu"
     slug, n = base, 1
     while Publication.objects.filter(dataset=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def clean_details(details: Details) -> Details:
+    """The details trimmed, each one given, the e-mail well formed, the licence known."""
+    if details.licence not in LICENCES:
+        raise PublishError(f"Giấy phép '{details.licence}' không có trong danh sách.")
+    details = replace(
+        details,
+        title=details.title.strip(),
+        description=details.description.strip(),
+        publisher=details.publisher.strip(),
+        contact_name=details.contact_name.strip(),
+        contact_email=details.contact_email.strip(),
+    )
+    for label, text in [
+        ("tiêu đề", details.title),
+        ("mô tả", details.description),
+        ("cơ quan công bố", details.publisher),
+        ("đầu mối liên hệ", details.contact_name),
+        ("thư điện tử liên hệ", details.contact_email),
+    ]:
+        if not text:
+            raise PublishError(f"Chưa nhập {label} của bộ dữ liệu.")
+    try:
+        validate_email(details.contact_email)
+    except ValidationError:
+        raise PublishError(
+            f"Thư điện tử liên hệ '{details.contact_email}' không đúng dạng "
+            "(ví dụ cchc@snv.soctrang.gov.vn)."
+        ) from None
+    return details
+
+
+def published_fields(
+    user, root: Unit, details: Details, snapshot: Snapshot, now: datetime.datetime
+) -> dict[str, Any]:
+    """What every publication records whatever it publishes: its details and licence, the
+    place, the frozen figures with their fingerprint, who published it and when."""
+    name, url = LICENCES[details.licence]
+    return {
+        "title": details.title,
+        "description": details.description,
+        "spatial": spatial_name(root),
+        "publisher": details.publisher,
+        "contact_name": details.contact_name,
+        "contact_email": details.contact_email,
+        "licence": details.licence,
+        "licence_name": name,
+        "licence_url": url,
+        "statistics": snapshot.rows,
+        "units_counted": snapshot.units_counted,
+        "units_expected": snapshot.units_expected,
+        "fingerprint": snapshot.fingerprint,
+        "published_at": now,
+        "published_by": user,
+    }
+
+
+def supersede(earlier: PublicationQuerySet, now) -> tuple[Publication | None, int]:
+    """Mark the visible version among `earlier` (a dataset's versions) as replaced at `now`;
+    the replaced one (or None) and the new version's number."""
+    replaced = earlier.public().select_for_update().first()
+    if replaced is not None:
+        replaced.superseded_at = now
+        replaced.save(update_fields=["superseded_at"])
+    return replaced, (earlier.aggregate(last=Max("version"))["last"] or 0) + 1
 
 
 @transaction.atomic
@@ -147,7 +232,7 @@ def publish(
     now. A dataset already published for the same unit, period and template is replaced
     (the earlier version is kept, no longer shown). `expected_fingerprint` is the preview's:
     when the figures changed since, nothing is published."""
-    _require(user, root)
+    require_publisher(user, root)
     if include not in INCLUDE_LABELS:
         raise PublishError(
             f"Cách chọn báo cáo '{include}' không hợp lệ; dùng approved hoặc submitted."
@@ -178,44 +263,12 @@ def publish(
             "Số liệu tổng hợp đã thay đổi từ khi bạn xem trước (có báo cáo vừa được gửi, phê "
             "duyệt hoặc trả lại). Hãy xem lại bản xem trước rồi công bố."
         )
-    details = details or default_details(user, root, window, result.template)
-    if details.licence not in LICENCES:
-        raise PublishError(f"Giấy phép '{details.licence}' không có trong danh sách.")
-    details = replace(
-        details,
-        title=details.title.strip(),
-        description=details.description.strip(),
-        publisher=details.publisher.strip(),
-        contact_name=details.contact_name.strip(),
-        contact_email=details.contact_email.strip(),
-    )
-    for label, text in [
-        ("tiêu đề", details.title),
-        ("mô tả", details.description),
-        ("cơ quan công bố", details.publisher),
-        ("đầu mối liên hệ", details.contact_name),
-        ("thư điện tử liên hệ", details.contact_email),
-    ]:
-        if not text:
-            raise PublishError(f"Chưa nhập {label} của bộ dữ liệu.")
-    try:
-        validate_email(details.contact_email)
-    except ValidationError:
-        raise PublishError(
-            f"Thư điện tử liên hệ '{details.contact_email}' không đúng dạng "
-            "(ví dụ cchc@snv.soctrang.gov.vn)."
-        ) from None
+    details = clean_details(details or default_details(user, root, window, result.template))
     stored_period = period if isinstance(period, Period) and period.pk else None
     stored_period = stored_period or Period.objects.for_code(window.code)
     code = result.template.code
     now = timezone.now()
-    earlier = Publication.objects.of_dataset(root, stored_period, code)
-    replaced = earlier.public().select_for_update().first()
-    if replaced is not None:
-        replaced.superseded_at = now
-        replaced.save(update_fields=["superseded_at"])
-    version = (earlier.aggregate(last=Max("version"))["last"] or 0) + 1
-    name, url = LICENCES[details.licence]
+    replaced, version = supersede(Publication.objects.of_dataset(root, stored_period, code), now)
     publication = Publication.objects.create(
         dataset=_dataset_slug(root, stored_period, code),
         version=version,
@@ -225,21 +278,7 @@ def publish(
         template_code=code,
         template_version=result.template.version,
         include=include,
-        title=details.title,
-        description=details.description,
-        spatial=spatial_name(root),
-        publisher=details.publisher,
-        contact_name=details.contact_name,
-        contact_email=details.contact_email,
-        licence=details.licence,
-        licence_name=name,
-        licence_url=url,
-        statistics=snapshot.rows,
-        units_counted=snapshot.units_counted,
-        units_expected=snapshot.units_expected,
-        fingerprint=snapshot.fingerprint,
-        published_at=now,
-        published_by=user,
+        **published_fields(user, root, details, snapshot, now),
     )
     what = "Công bố lại" if replaced is not None else "Công bố"
     log_action(
@@ -270,7 +309,7 @@ def publish(
 def withdraw(user, publication: Publication, reason: str) -> Publication:
     """Take a published dataset off the public pages, the downloads and data.json. The
     publication is kept (with who withdrew it, when and why)."""
-    _require(user, publication.root)
+    require_publisher(user, publication.root)
     reason = (reason or "").strip()
     if not reason:
         raise PublishError("Nhập lý do rút số liệu đã công bố.")
@@ -288,10 +327,15 @@ def withdraw(user, publication: Publication, reason: str) -> Publication:
     log_action(
         user,
         "opendata.withdraw",
-        f"Rút số liệu đã công bố {locked.period.label} ({locked.template_code}, phiên bản "
+        f"Rút số liệu đã công bố {locked.period.label} ({locked.subject}, phiên bản "
         f"{locked.version}): {reason}",
         obj=locked,
         unit=locked.root,
-        data={"dataset": locked.dataset, "version": locked.version, "reason": reason},
+        data={
+            "dataset": locked.dataset,
+            "kind": locked.kind,
+            "version": locked.version,
+            "reason": reason,
+        },
     )
     return locked

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cchc.opendata import manage, views
+from cchc.opendata import manage, ranking_manage, views
 
 urlpatterns = [
     path("du-lieu-mo/", views.index, name="opendata_index"),
@@ -12,6 +12,16 @@ urlpatterns = [
     path("du-lieu-mo/<slug:slug>.json", views.dataset_json, name="opendata_json"),
     path("opendata/manage/<str:period_code>/", manage.manage, name="opendata_manage"),
     path("opendata/manage/<str:period_code>/publish/", manage.publish, name="opendata_publish"),
+    path(
+        "opendata/rankings/<slug:scheme_code>/<str:period_code>/",
+        ranking_manage.ranking_manage,
+        name="opendata_ranking",
+    ),
+    path(
+        "opendata/rankings/<slug:scheme_code>/<str:period_code>/publish/",
+        ranking_manage.ranking_publish,
+        name="opendata_ranking_publish",
+    ),
     path(
         "opendata/publications/<int:publication_id>/withdraw/",
         manage.withdraw,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from cchc.opendata import exports
 from cchc.opendata.models import Publication, PublicationQuerySet
+from cchc.opendata.rankings import shown_kinds
 from cchc.opendata.snapshot import shown_rows
 
 
@@ -62,15 +63,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     publication = _public_or_404(slug)
-    return render(
-        request,
-        "opendata/dataset.html",
-        {
-            "publication": publication,
-            "rows": shown_rows(publication.statistics),
-            "columns": exports.COLUMNS,
-        },
-    )
+    context = {"publication": publication, "columns": exports.columns(publication)}
+    if publication.is_ranking:
+        context["kinds"] = shown_kinds(publication.statistics)
+    else:
+        context["rows"] = shown_rows(publication.statistics)
+    return render(request, "opendata/dataset.html", context)
 
 
 @require_safe

@@ -26,7 +26,15 @@ class BandInline(admin.TabularInline):
 class SchemeAdmin(admin.ModelAdmin):
     list_display = ["code", "version", "name", "is_active", "rescale", "loaded_at"]
     list_filter = ["is_active", "code"]
-    readonly_fields = ["code", "version", "unit_kinds", "period_kinds", "windows", "rescale", "ties"]
+    readonly_fields = [
+        "code",
+        "version",
+        "unit_kinds",
+        "period_kinds",
+        "windows",
+        "rescale",
+        "ties",
+    ]
     fields = ["code", "version", "name", "description", "is_active", *readonly_fields[2:]]
     inlines = [BandInline]
 

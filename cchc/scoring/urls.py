@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cchc.scoring import assessment_views, views
+from cchc.scoring import assessment_views, export_views, views
 
 urlpatterns = [
     path("scoring/", views.schemes, name="scoring"),
@@ -11,6 +11,16 @@ urlpatterns = [
         "scoring/<slug:scheme_code>/<str:period_code>/dashboard/",
         views.dashboard,
         name="scoring_dashboard",
+    ),
+    path(
+        "scoring/<slug:scheme_code>/<str:period_code>/xep-hang.xlsx",
+        export_views.ranking_xlsx,
+        name="ranking_xlsx",
+    ),
+    path(
+        "scoring/<slug:scheme_code>/<str:period_code>/thong-bao.docx",
+        export_views.ranking_docx,
+        name="ranking_docx",
     ),
     path(
         "scoring/<slug:scheme_code>/<str:period_code>/entered/",

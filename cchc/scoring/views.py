@@ -122,7 +122,7 @@ def ranking_page(request: HttpRequest, scheme_code: str, period_code: str) -> Ht
             "choice": choice,
             "tables": tables,
             "areas": scheme.criteria.filter(parent=None).order_by("order"),
-            "self_assessed": scheme.criteria.filter(method=Method.SELF).exists(),
+            "self_assessed": scheme.criteria.filter(method=Method.SELF, children=None).exists(),
         },
     )
 
@@ -155,7 +155,7 @@ def unit_score(
             "listable": listable,
             "areas_by_loss": worst,
             "can_enter": can_enter(request.user, unit),
-            "self_assessed": scheme.criteria.filter(method=Method.SELF).exists(),
+            "self_assessed": scheme.criteria.filter(method=Method.SELF, children=None).exists(),
             "chart": {
                 "type": "bar",
                 "labels": [a.criterion.title for a in score.areas if a.criterion.level == 1],
