@@ -25,9 +25,10 @@ from cchc.periods.shortcuts import period_or_404
 from cchc.periods.windows import Window, parse_period
 from cchc.scoring import measures
 from cchc.scoring.dashboards import kind_summaries, trend
-from cchc.scoring.engine import ranking, score_unit, score_units, scored_units, scoring_days
+from cchc.scoring.engine import score_unit, scoring_days
 from cchc.scoring.entered import COLUMNS, EntryError, can_enter, enter_figure, import_figures
 from cchc.scoring.models import Method, Scheme
+from cchc.scoring.rankings import rank_units
 
 PARTS = {"numerator": "tử số", "denominator": "mẫu số"}
 
@@ -98,31 +99,19 @@ def ranking_page(request: HttpRequest, scheme_code: str, period_code: str) -> Ht
     choice = consolidation_choice(request, refusal="Chỉ người tổng hợp mới xem được xếp hạng.")
     scheme = scheme_or_404(scheme_code)
     period = scheme_period_or_404(scheme, period_code)
-    previous = period.window.previous()
-    kinds = [k for k in UnitKind.values if k in (scheme.unit_kinds or UnitKind.values)]
-    tables = []
-    for kind in kinds:
-        units = scored_units(scheme, choice.root, period.window, kind)
-        if not units:
-            continue
-        ranked = ranking(score_units(scheme, units, period.window))
-        if previous is not None:
-            before = {s.unit.pk: s for s in score_units(scheme, units, previous)}
-            for row in ranked:
-                row.previous = before.get(row.score.unit.pk)
-        tables.append((UnitKind(kind).label, kind, ranked))
+    found = rank_units(scheme, period, choice.root)
     return render(
         request,
         "scoring/ranking.html",
         {
             "scheme": scheme,
             "period": period,
-            "previous": previous,
-            "days": scoring_days(scheme, period.window),
+            "previous": found.previous,
+            "days": found.days,
             "choice": choice,
-            "tables": tables,
-            "areas": scheme.criteria.filter(parent=None).order_by("order"),
-            "self_assessed": scheme.criteria.filter(method=Method.SELF, children=None).exists(),
+            "tables": [(kind.label, kind.kind, kind.rows) for kind in found.kinds],
+            "areas": found.areas,
+            "self_assessed": found.self_assessed,
         },
     )
 
