@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fresh import setup_database, timed  # noqa: E402
+from fresh import drop_database, setup_database, timed  # noqa: E402
 
 PG_BENCH_DB = "bench_consolidation"
 DASHBOARD_FLOWS = (
@@ -223,10 +223,7 @@ def main() -> None:
             for k, v in row.items()
         ]
         print("| " + " | ".join(cells) + " |")
-    if database == "PostgreSQL":
-        from django.db import connections
-
-        connections.close_all()
+    drop_database(PG_BENCH_DB)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ import numpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fresh import setup_database, timed  # noqa: E402
+from fresh import drop_database, setup_database, timed  # noqa: E402
 
 PG_BENCH_DB = "bench_scoring"
 YEAR_START = datetime.date(2026, 1, 1)
@@ -272,10 +272,7 @@ def main() -> None:
         )
         + " |"
     )
-    if database == "PostgreSQL":
-        from django.db import connections
-
-        connections.close_all()
+    drop_database(PG_BENCH_DB)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,22 @@ def setup_database(name: str) -> str:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
         connection.execute(f"CREATE DATABASE {name}")
+    os.environ["CCHC_BENCH_SERVER_URL"] = url
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     return "PostgreSQL"
+
+
+def drop_database(name: str) -> None:
+    """Drop the PostgreSQL database setup_database made (Django's connections closed)."""
+    url = os.environ.get("CCHC_BENCH_SERVER_URL")
+    if not url:
+        return
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def timed(function: Callable[[], object], repeat: int) -> float:
