@@ -222,3 +222,12 @@ def test_every_scoring_page_sends_anonymous_visitors_to_log_in(client, index_sch
     for name, args in PAGES:
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and "/login/" in response["Location"], name
+
+
+def test_the_schemes_page_offers_the_period_under_way_first(client, consolidator, time_machine):
+    time_machine.move_to("2026-12-03 09:00 +07:00")
+    html = get(client, consolidator, "scoring").content.decode()
+    yearly = re.search(r'<tr data-scheme="chi-so-cchc-so">.*?</tr>', html, re.S).group(0)
+    assert re.findall(r">(Y-\d{4})</a>", yearly) == ["Y-2026", "Y-2025", "Y-2024", "Y-2023"]
+    monthly = re.search(r'<tr data-scheme="qd766">.*?</tr>', html, re.S).group(0)
+    assert re.findall(r">(M\d+-\d{4})</a>", monthly)[:2] == ["M12-2026", "M11-2026"]

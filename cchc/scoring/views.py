@@ -22,7 +22,7 @@ from cchc.org.models import UnitKind
 from cchc.org.shortcuts import visible_unit
 from cchc.periods.models import Period
 from cchc.periods.shortcuts import period_or_404
-from cchc.periods.windows import Window, parse_period
+from cchc.periods.windows import Window, calendar_window, parse_period
 from cchc.scoring import measures
 from cchc.scoring.dashboards import kind_summaries, trend
 from cchc.scoring.engine import score_unit, scoring_days
@@ -51,7 +51,8 @@ def scheme_period_or_404(scheme: Scheme, code: str) -> Period:
 
 
 def recent_periods(scheme: Scheme, today: datetime.date, count: int = 4) -> list[str]:
-    """The last periods of the scheme's shortest kind that have ended by `today`."""
+    """The last periods of the scheme's shortest kind, the one under way first (a year's
+    index is scored in its last weeks, before the year ends)."""
     kind = next((k for k in ("month", "quarter", "year") if k in scheme.period_kinds), None)
     if kind is None:
         return []
@@ -63,7 +64,7 @@ def recent_periods(scheme: Scheme, today: datetime.date, count: int = 4) -> list
     window: Window | None = parse_period(code)
     codes: list[str] = []
     while window is not None and len(codes) < count:
-        if window.end < today:
+        if calendar_window(window).start <= today:
             codes.append(window.code)
         window = window.previous()
     return codes
