@@ -60,6 +60,13 @@ def test_docx_converts_to_pdf_and_the_first_page_renders(demo_documents, tmp_pat
     ).stdout
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text
     assert "40/46" in text and "86,96%" in text
+    # One serif family for every letter: Liberation Serif 1.x lacks Vietnamese letters
+    # (ệ, ữ…), and LibreOffice then set them in DejaVu Serif (fonts-liberation2 has them).
+    fonts = subprocess.run(
+        ["pdffonts", str(target)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    families = {line.split()[0].split("+")[-1].split("-")[0] for line in fonts if line.strip()}
+    assert families == {"LiberationSerif"}, families
 
 
 def test_pdf_without_libreoffice_says_so(monkeypatch, report, reporter, client):
