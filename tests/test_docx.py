@@ -168,3 +168,26 @@ def test_draft_report_is_marked(demo_documents):
     # Not dated yet: blanks to fill in by hand, in the year the report is due (16/12/2022).
     place = draft.tables[0].rows[0].cells[1].paragraphs[3].text
     assert place == "Sóc Trăng, ngày      tháng      năm 2022"
+
+
+def test_the_summary_line_follows_the_period_and_the_template(
+    province, reporter, template, tmp_path
+):
+    from cchc.periods.models import Period
+    from cchc.reports import services
+    from cchc.reports.words import summary_line
+
+    annual = services.start_report(
+        reporter, province["ST-STTTT"], Period.objects.for_code("Y-2022"), template
+    )
+    assert summary_line(annual) == "Cải cách hành chính năm 2022"  # as seeds 000 and 003
+    quarterly = services.start_report(
+        reporter, province["ST-STTTT"], Period.objects.for_code("Q2-2022"), template
+    )
+    assert summary_line(quarterly) == (
+        "Tình hình, kết quả thực hiện cải cách hành chính quý II năm 2022"  # as seed 004
+    )
+    template.summary = "Kết quả thực hiện công tác cải cách hành chính {period}"
+    template.save(update_fields=["summary"])
+    annual.refresh_from_db()
+    assert summary_line(annual) == "Kết quả thực hiện công tác cải cách hành chính năm 2022"

@@ -189,6 +189,7 @@ def load_template(path: Path, user=None) -> ReportTemplate:
         version=data["version"],
         name=data["name"],
         description=data.get("description", ""),
+        summary=data.get("summary", ""),
         deadline_working_days=data.get("deadline_working_days", 2),
         unit_kinds=data.get("unit_kinds", []),
     )

@@ -59,6 +59,9 @@ class ReportTemplate(models.Model):
     version = models.PositiveIntegerField("phiên bản")
     name = models.CharField("tên", max_length=255)
     description = models.TextField("mô tả", blank=True)
+    # The report's summary line (trích yếu) under "BÁO CÁO", {period} standing for the
+    # period ("Cải cách hành chính {period}"); empty: the wording of the period's kind.
+    summary = models.CharField("trích yếu của báo cáo", max_length=255, blank=True)
     deadline_working_days = models.PositiveSmallIntegerField(
         "số ngày làm việc được gửi sau ngày chốt", default=2
     )

@@ -83,8 +83,18 @@ def place_date(report: Report) -> str:
     return long_date(report.report_date, place, year=report.deadline.year)
 
 
+# The summary lines of the seeds: an annual report (seeds 000, 003) is "Cải cách hành chính
+# năm 2022", a quarterly one (seed 004) "Tình hình, kết quả thực hiện … quý III năm 2022".
+ANNUAL_SUMMARY = "Cải cách hành chính {period}"
+PERIODIC_SUMMARY = "Tình hình, kết quả thực hiện cải cách hành chính {period}"
+
+
 def summary_line(report: Report) -> str:
-    return f"Tình hình, kết quả thực hiện cải cách hành chính {report.period.label}"
+    """The line under "BÁO CÁO": the template's own wording, else the period kind's."""
+    wording = report.template.summary or (
+        ANNUAL_SUMMARY if report.period.kind == "year" else PERIODIC_SUMMARY
+    )
+    return wording.replace("{period}", report.period.label)
 
 
 def outline_title(title: str, report: Report) -> str:
