@@ -359,20 +359,24 @@ def test_zero_day_procedure(received, result, start, verdict):
 @pytest.mark.parametrize(
     ("received", "days", "result", "start", "due", "verdict"),
     [
-        # Wed 07/02/2024 10:00, 5 calendar days → 07 + 5 = Mon 12/02, a Tết day: calendar
-        # days do not skip holidays.
-        ("2024-02-07 10:00", 5, "2024-02-09", "2024-02-07", "2024-02-12", "early"),
-        ("2024-02-07 10:00", 5, "2024-02-12", "2024-02-07", "2024-02-12", "on_time"),
-        ("2024-02-07 10:00", 5, "2024-02-13", "2024-02-07", "2024-02-12", "late"),
-        # Thu 19/01/2023 16:00 → start Fri 27/01 (after Tết); + 10 calendar days = Mon 06/02.
+        # Wed 07/02/2024 10:00, 5 calendar days → 07 + 5 = Mon 12/02, a Tết day (Tết Giáp Thìn
+        # 08–14/02): a calendar-day deadline that ends on a day off moves to the next working
+        # day, Thu 15/02 (Bộ luật Dân sự 2015, Điều 148).
+        ("2024-02-07 10:00", 5, "2024-02-09", "2024-02-07", "2024-02-15", "early"),
+        ("2024-02-07 10:00", 5, "2024-02-15", "2024-02-07", "2024-02-15", "on_time"),
+        ("2024-02-07 10:00", 5, "2024-02-16", "2024-02-07", "2024-02-15", "late"),
+        # Thu 19/01/2023 16:00 → start Fri 27/01 (after Tết); + 10 calendar days = Mon 06/02,
+        # a working day: it stays.
         ("2023-01-19 16:00", 10, "2023-02-06", "2023-01-27", "2023-02-06", "on_time"),
-        # Fri 28/04/2023 10:00 + 3 calendar days = Mon 01/05 (a holiday, not skipped).
-        ("2023-04-28 10:00", 3, "2023-05-02", "2023-04-28", "2023-05-01", "late"),
+        # Fri 28/04/2023 10:00 + 3 calendar days = Mon 01/05, a holiday (29/04–03/05 off):
+        # due Thu 04/05.
+        ("2023-04-28 10:00", 3, "2023-05-04", "2023-04-28", "2023-05-04", "on_time"),
+        ("2023-04-28 10:00", 3, "2023-05-05", "2023-04-28", "2023-05-04", "late"),
         # Sat 18/03/2023: the start still moves to the next working day, Mon 20/03; 0 calendar
         # days → due Mon 20/03.
         ("2023-03-18 09:00", 0, "2023-03-20", "2023-03-20", "2023-03-20", "on_time"),
-        # Fri 17/03/2023 09:00 + 1 calendar day = Sat 18/03.
-        ("2023-03-17 09:00", 1, None, "2023-03-17", "2023-03-18", ""),
+        # Fri 17/03/2023 09:00 + 1 calendar day = Sat 18/03 → Mon 20/03.
+        ("2023-03-17 09:00", 1, None, "2023-03-17", "2023-03-20", ""),
     ],
 )
 def test_calendar_day_procedure(received, days, result, start, due, verdict):
@@ -487,7 +491,8 @@ def test_supplement_pause_across_tet_2024():
 
 def test_supplement_pause_on_calendar_day_procedure():
     # Mon 06/03/2023 09:00, 15 calendar days: due Tue 21/03 without a pause. Request Thu 09/03:
-    # 3 calendar days used, 12 left; back Tue 14/03 10:00 → restart 14/03 → 14 + 12 = Sun 26/03.
+    # 3 calendar days used, 12 left; back Tue 14/03 10:00 → restart 14/03 → 14 + 12 = Sun 26/03,
+    # a day off: due Mon 27/03 (Điều 148).
     check(dossier("2023-03-06 09:00", 15, calendar=True), "2023-03-06", "2023-03-21", "")
     paused = dossier(
         "2023-03-06 09:00",
@@ -497,7 +502,7 @@ def test_supplement_pause_on_calendar_day_procedure():
         requested="2023-03-09 10:00",
         completed="2023-03-14 10:00",
     )
-    check(paused, "2023-03-06", "2023-03-26", "")
+    check(paused, "2023-03-06", "2023-03-27", "")
 
 
 def test_supplement_request_after_the_due_date_does_not_rescue_the_dossier():
@@ -753,7 +758,8 @@ def test_due_date_without_supplement_matches_calendar(pair, row):
     start = reference_start(calendar, pandas.Timestamp(row["received_at"]), CUT_OFF_MINUTES)
     days = int(row["processing_time"])
     if row["calendar_days"]:
-        expected = start + timedelta(days=days)
+        # Ending on a day off, a calendar-day deadline moves to the next working day.
+        expected = calendar.next_working_day(start + timedelta(days=days), include_self=True)
     else:
         expected = calendar.add_working_days(start, days)
     assert as_date(got["due_on"]) == expected

@@ -416,3 +416,29 @@ def test_bad_payment_cells_and_payment_without_fee_are_row_errors(unit):
     assert not Dossier.objects.exists()
     result = import_dossiers(text, "hs.csv", unit, good_rows_only=True)
     assert result.created == 1 and _told(unit) == {"B7": (None, True, None)}
+
+
+def test_a_calendar_day_deadline_on_a_day_off_moves_and_the_explanation_says_why(unit):
+    """Bộ luật Dân sự 2015, Điều 148: a deadline counted in calendar days that ends on a day
+    off moves to the next working day; the explanation names the day off and the move."""
+    from cchc.registers.models import TimeUnit
+
+    procedure = Procedure.objects.create(
+        unit=unit,
+        code="CAL-5",
+        name="Thủ tục 5 ngày",
+        processing_time=5,
+        time_unit=TimeUnit.CALENDAR_DAYS,
+    )
+    rows = (
+        "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận,Ngày có kết quả\n"
+        "T001,CAL-5,Trực tiếp,07/02/2024 10:00,15/02/2024\n"
+    )
+    import_dossiers(rows.encode(), "tet.csv", unit)
+    dossier = Dossier.objects.get(unit=unit, code="T001")
+    # 07/02 + 5 = Mon 12/02/2024, a day of Tết Giáp Thìn (08–14/02): due Thu 15/02, on time.
+    assert (dossier.due_on, dossier.verdict) == (datetime.date(2024, 2, 15), "on_time")
+    text = "\n".join(explain(dossier, procedure, working_calendar()))
+    assert "Ngày cuối thời hạn, thứ Hai 12/02/2024, là ngày nghỉ (" in text
+    assert "hạn chuyển sang ngày làm việc tiếp theo, thứ Năm 15/02/2024 (Điều 148" in text
+    assert "Hạn giải quyết: thứ Năm 15/02/2024." in text

@@ -4,7 +4,8 @@ Conventions (configurable where marked):
 - a dossier received on a working day before the cut-off hour (15:00) starts that day,
   otherwise at the next working day;
 - the due date of an N-working-day procedure is the N-th working day after the start day
-  (0 days: the start day); calendar-day procedures count calendar days;
+  (0 days: the start day); calendar-day procedures count calendar days, and a deadline that
+  ends on a day off moves to the next working day (Bộ luật Dân sự 2015, Điều 148);
 - a supplement request stops the clock; it restarts by the same start rule when the complete
   dossier comes back, with the days already used taken off;
 - more than one supplement request makes the dossier overdue (QĐ 766/QĐ-TTg);
@@ -91,9 +92,12 @@ def classify_days(
     restart = start_days(table, completed, completed_minutes, cut_off)
     base = numpy.where(restarted & ~overran, restart, start)
     remaining = numpy.where(paused & ~overran, days - used, days)
+    # A deadline counted in calendar days that ends on a day off moves to the next working
+    # day (Bộ luật Dân sự 2015, Điều 148).
+    calendar_due = table.next_working_day(numpy.clip(base + remaining, 0, table.size - 1))
     due = numpy.where(
         calendar,
-        base + remaining,
+        calendar_due,
         table.add_working_days(numpy.clip(base, 0, table.size - 1), remaining),
     )
     has_due = known & (~paused | restarted | overran)

@@ -115,6 +115,14 @@ def explain(
                 lines.append(skipped)
         else:
             due = base + datetime.timedelta(days=remaining)
+            reason = calendar.day_off_reason(due)
+            if reason is not None:
+                moved = calendar.next_working_day(due)
+                lines.append(
+                    f"Ngày cuối thời hạn, {_day(due)}, là ngày nghỉ ({reason}): hạn chuyển sang "
+                    f"ngày làm việc tiếp theo, {_day(moved)} (Điều 148 Bộ luật Dân sự 2015)."
+                )
+                due = moved
         if due:
             lines.append(f"Hạn giải quyết: {_day(due)}.")
         if due and dossier.promised_on and dossier.promised_on != due:
