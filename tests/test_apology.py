@@ -47,7 +47,8 @@ def test_reporter_records_an_apology_letter_audited_and_explained(client, unit, 
     assert "Văn bản xin lỗi số 15/XL-STTTT ngày 29/08/2022" in entry.summary
     detail = client.get(response.url).content.decode()
     assert (
-        "Đơn vị đã gửi văn bản xin lỗi (Mẫu 04, QĐ 766/QĐ-TTg) số 15/XL-STTTT ngày "
+        # A 2022 dossier: the letter of Nghị định 61/2018's regime.
+        "Đơn vị đã gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) số 15/XL-STTTT ngày "
         "29/08/2022, hẹn trả kết quả lại vào thứ Hai 05/09/2022" in detail
     )
     # The form shows the dates as they are typed: dd/mm/yyyy, not the browser's locale.

@@ -442,3 +442,24 @@ def test_a_calendar_day_deadline_on_a_day_off_moves_and_the_explanation_says_why
     assert "Ngày cuối thời hạn, thứ Hai 12/02/2024, là ngày nghỉ (" in text
     assert "hạn chuyển sang ngày làm việc tiếp theo, thứ Năm 15/02/2024 (Điều 148" in text
     assert "Hạn giải quyết: thứ Năm 15/02/2024." in text
+
+
+def test_the_explanation_names_the_regime_of_the_receipt_date(unit):
+    rows = (
+        "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận\n"
+        "R2022,1.004567,Trực tiếp,04/07/2022 09:00\n"
+        "R2025,1.004567,Trực tiếp,01/07/2025 09:00\n"
+    )
+    import_dossiers(rows.encode(), "hs.csv", unit)
+    old, new = (Dossier.objects.get(unit=unit, code=c) for c in ("R2022", "R2025"))
+    first = explain(old, None, working_calendar())[0]
+    assert first == (
+        "Hồ sơ tiếp nhận ngày 04/07/2022: áp dụng Nghị định số 61/2018/NĐ-CP và Thông tư số "
+        "01/2018/TT-VPCP."
+    )
+    assert explain(new, None, working_calendar())[0].startswith(
+        "Hồ sơ tiếp nhận ngày 01/07/2025: áp dụng Nghị định số 118/2025/NĐ-CP"
+    )
+    new.apology_number, new.apology_on = "12/STP", datetime.date(2025, 7, 20)
+    text = "\n".join(explain(new, None, working_calendar()))
+    assert "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04) số 12/STP" in text

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cchc.periods.workdays import WorkingCalendar
 from cchc.registers.models import Dossier, Procedure, TimeUnit, Verdict
+from cchc.registers.regimes import regime_on
 
 WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
 
@@ -60,6 +61,10 @@ def explain(
     CCHC_DOSSIER_CUTOFF setting the imports use."""
     cut_off = settings.CCHC_DOSSIER_CUTOFF if cut_off is None else cut_off
     lines: list[str] = []
+    received = timezone.localtime(dossier.received_at).date()
+    regime = regime_on(received)
+    if regime is not None:
+        lines.append(f"Hồ sơ tiếp nhận ngày {received:%d/%m/%Y}: áp dụng {regime.name}.")
     start, text = _start(dossier.received_at, calendar, cut_off, "Tiếp nhận")
     lines.append(text)
     due: datetime.date | None
@@ -151,7 +156,8 @@ def explain(
             f", hẹn trả kết quả lại vào {_day(dossier.new_due_on)}" if dossier.new_due_on else ""
         )
         lines.append(
-            f"Đơn vị đã gửi văn bản xin lỗi (Mẫu 04, QĐ 766/QĐ-TTg) số {dossier.apology_number} "
+            f"Đơn vị đã gửi {regime.apology if regime else 'văn bản xin lỗi (Mẫu 04)'} số "
+            f"{dossier.apology_number} "
             f"ngày {dossier.apology_on:%d/%m/%Y}{promise}. Hồ sơ vẫn tính là quá hạn."
         )
     return lines

@@ -45,6 +45,7 @@ from cchc.registers.mapping import (
     saved_mapping_for,
 )
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind, Procedure
+from cchc.registers.regimes import regime_on
 from cchc.registers.services import cut_off_label, record_apology
 from cchc.registers.stats import received_by, window_stats
 from cchc.registers.xlsx import DossierStatsXlsx
@@ -130,6 +131,7 @@ def _detail(
             "lines": explain(dossier, procedure, working_calendar()),
             "form": form if can_edit else None,
             "history": trail_of(dossier, request.user),
+            "regime": regime_on(timezone.localtime(dossier.received_at).date()),
         },
         status=status,
     )
