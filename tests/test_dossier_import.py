@@ -154,7 +154,10 @@ B6,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4
         in messages
     )
     assert "Dòng 4, cột «Ngày có kết quả»: ngày có kết quả trước ngày tiếp nhận" in messages
-    assert "Dòng 4, cột «Trạng thái»: trạng thái '12' phải là số từ 1 đến 10" in messages
+    assert (
+        "Dòng 4, cột «Trạng thái»: trạng thái '12' không hợp lệ: ghi mã từ 1 đến 10 hoặc tên "
+        "trạng thái của Cổng DVCQG (ví dụ Đang xử lý, Đã trả kết quả)" in messages
+    )
     assert "Dòng 5, cột «Mã hồ sơ»: mã hồ sơ B3 lặp lại trong tệp" in messages
     assert any(m.startswith("Dòng 6, cột «Số lần yêu cầu bổ sung»") for m in messages)
     assert not Dossier.objects.exists()

@@ -3,6 +3,7 @@ through the ORM, re-imports keep what users entered, counts hold for files bigge
 SQLite's parameter limit, and the calendar table follows the overrides."""
 
 import datetime
+import re
 import sqlite3
 from zoneinfo import ZoneInfo
 
@@ -272,7 +273,8 @@ def test_bad_cells_are_named_with_their_stripped_text(unit):
     assert [str(error) for error in rejected.value.errors] == [
         "Dòng 2, cột «Kênh»: kênh 'Fax' không hợp lệ (Trực tiếp, Trực tuyến hoặc Bưu chính)",
         "Dòng 2, cột «Số lần yêu cầu bổ sung»: 'x' không phải số nguyên không âm",
-        "Dòng 2, cột «Trạng thái»: trạng thái '11' phải là số từ 1 đến 10",
+        "Dòng 2, cột «Trạng thái»: trạng thái '11' không hợp lệ: ghi mã từ 1 đến 10 hoặc tên "
+        "trạng thái của Cổng DVCQG (ví dụ Đang xử lý, Đã trả kết quả)",
         "Dòng 2, cột «Đã số hóa»: 'Chưa' phải là Có hoặc Không",
         "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không phải ngày dd/mm/yyyy HH:MM",
         "Dòng 4, cột «Ngày tiếp nhận»: thiếu ngày tiếp nhận",
@@ -281,15 +283,37 @@ def test_bad_cells_are_named_with_their_stripped_text(unit):
 
 
 FORMATS = {
-    True: ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"],
-    False: ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"],
+    True: [
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d",
+    ],
+    False: [
+        "%d/%m/%Y",
+        "%Y-%m-%d",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ],
 }
 
 
 def _strptime(text: str, with_time: bool) -> datetime.datetime | None:
+    """What the importer should make of a cell, one value at a time: an Excel serial day
+    number (five digits), or the formats in turn, a two-digit year read as 20yy."""
+    text = text.strip()
+    if re.fullmatch(r"\d{5}", text):
+        return datetime.datetime(1899, 12, 30) + datetime.timedelta(days=int(text))
+    short = re.match(r"(\d{1,2}/\d{1,2})/(\d{2})(\s|$)", text)
+    if short:
+        text = f"{short[1]}/20{short[2]}{text[short.end(2) :]}"
     for fmt in FORMATS[with_time]:
         try:
-            return datetime.datetime.strptime(text.strip(), fmt)
+            return datetime.datetime.strptime(text, fmt)
         except ValueError:
             continue
     return None
@@ -308,6 +332,13 @@ def _strptime(text: str, with_time: bool) -> datetime.datetime | None:
             st.tuples(st.integers(0, 39), st.integers(0, 14), st.integers(1990, 2060)).map(
                 lambda t: "{:02d}/{:02d}/{:04d}".format(*t)
             ),
+            st.tuples(st.integers(0, 39), st.integers(0, 14), st.integers(0, 99)).map(
+                lambda t: "{}/{}/{:02d}".format(*t)
+            ),
+            st.tuples(
+                st.integers(0, 39), st.integers(0, 14), st.integers(0, 99), st.integers(0, 25)
+            ).map(lambda t: "{:02d}/{:02d}/{:02d} {:02d}:05".format(*t)),
+            st.integers(0, 99999).map(str),
             st.text(alphabet="0123456789/: -", max_size=20),
         ),
         max_size=30,

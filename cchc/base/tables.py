@@ -35,6 +35,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     skipped: list[RowError] = field(default_factory=list)
+    # What was imported but deserves a look (e.g. codes missing from the TTHC catalogue).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:

@@ -24,7 +24,6 @@ transaction.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers.models import OnlineLevel, Procedure, TimeUnit
 from cchc.registers.services import reclassify
+from cchc.registers.values import normalise
 
 MAX_DAYS = 2_147_483_647  # the largest value of the integer column on every database
 
@@ -108,14 +108,6 @@ ONLINE_ACCEPTED = "Toàn trình (mức độ 4), Một phần (mức độ 3) ho
 YES_NO = {"co": True, "x": True, "1": True, "khong": False, "0": False, "": False}
 YES_NO_ACCEPTED = "Có (hoặc x, 1) hoặc Không (hoặc 0, để trống)"
 DAYS = re.compile(r"(\d+)(?:[.,]0+)?(?:\s+(.*))?", re.DOTALL)
-
-
-def normalise(text: str) -> str:
-    """Lower case, no diacritics (đ as d), words separated by one space: 'NGÀY  nhận-HS' and
-    'ngay nhan hs' compare equal."""
-    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.split(r"[^a-z0-9]+", plain)).strip()
 
 
 def time_unit_of(text: str) -> TimeUnit | None:

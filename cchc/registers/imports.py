@@ -36,7 +36,8 @@ from cchc.registers.classify import (
     day_numbers,
     minutes_of_day,
 )
-from cchc.registers.models import Channel, Procedure, TimeUnit
+from cchc.registers.models import Procedure, TimeUnit
+from cchc.registers.values import channel_value, looked_up, status_code
 from cchc.registers.writes import NULLABLE_BOOLEANS, UPSERT_COLUMNS, upsert_dossiers
 
 CSV_CHUNK_ROWS = 200_000  # rows of a CSV parsed at a time
@@ -65,13 +66,12 @@ YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": No
 # The fee column also takes the amount, as the one-stop systems export it: "50.000",
 # "50000", "1 200 000 đồng"; more than 0 means a fee is due.
 AMOUNT = r"(?:\d{1,3}(?:[., ]\d{3})+|\d+)\s*(?:đ|đồng|vnđ|vnd)?"
-CHANNELS = {
-    "trực tiếp": Channel.DIRECT,
-    "trực tuyến": Channel.ONLINE,
-    "bưu chính": Channel.POSTAL,
-    "bưu chính công ích": Channel.POSTAL,
-}
-CHANNEL_VALUES = {text: channel.value for text, channel in CHANNELS.items()}
+# dd/mm/yy (with or without a time): the year is 20yy, which the format list then reads.
+TWO_DIGIT_YEAR = r"^(\d{1,2}/\d{1,2})/(\d{2})(?=\s|$)"
+# A number of days as Excel stores a date (a date column left unformatted gives 44834, or
+# 44834.5 for noon); the day-range check then rejects serials outside 2000–2050.
+EXCEL_SERIAL = r"\d{5}(?:\.\d+)?"
+EXCEL_DAY_ZERO = numpy.datetime64("1899-12-30", "ns")
 
 
 def _check_headers(frame: pandas.DataFrame, required: list[str], filename: str) -> None:
@@ -119,11 +119,26 @@ def _parse_dates(raw: pandas.Series, with_time: bool) -> tuple[numpy.ndarray, nu
     """datetime64[ns] (NaT for a blank or a value in none of the formats), and which cells
     are blank (empty or only spaces). The usual zero-padded dd/mm/yyyy[ HH:MM] is decoded
     with array arithmetic; what is left is stripped and tried format by format, each on
-    what is still unparsed."""
+    what is still unparsed: dd/mm/yyyy or dd/mm/yy (20yy), ISO yyyy-mm-dd, each with or
+    without a time, and Excel serial day numbers (44834 is 30/09/2022)."""
     formats = (
-        ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+        [
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%d/%m/%Y",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d",
+        ]
         if with_time
-        else ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"]
+        else [
+            "%d/%m/%Y",
+            "%Y-%m-%d",
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ]
     )
     parsed = numpy.full(len(raw), numpy.datetime64("NaT", "ns"))
     blank = (raw == "").to_numpy().copy()
@@ -133,10 +148,17 @@ def _parse_dates(raw: pandas.Series, with_time: bool) -> tuple[numpy.ndarray, nu
         parsed[rows] = _fixed_width_dates(raw.iloc[rows].to_numpy(dtype="U17"))
         todo[rows] = numpy.isnat(parsed[rows])
     if todo.any():
-        rest = raw[todo].str.strip()
+        rest = raw[todo].str.strip().str.replace(TWO_DIGIT_YEAR, r"\1/20\2", regex=True)
         parsed_rest = numpy.full(len(rest), numpy.datetime64("NaT", "ns"))
         left = (rest != "").to_numpy().copy()
         blank[todo] = ~left
+        serial = left & rest.str.fullmatch(EXCEL_SERIAL).to_numpy(dtype=bool)
+        if serial.any():
+            days = rest[serial].astype("float64").to_numpy()
+            if not with_time:
+                days = numpy.floor(days)
+            parsed_rest[serial] = EXCEL_DAY_ZERO + (days * 86_400e9).astype("timedelta64[ns]")
+            left &= ~serial
         for fmt in formats:
             if not left.any():
                 break
@@ -275,7 +297,7 @@ def _parse(
     if duplicates:
         _add_duplicates(errors, code)
     errors.add((procedure_code == "").to_numpy(), "Mã TTHC", "thiếu mã TTHC")
-    channel, _ = _converted(raw["channel"], lambda r: r.str.lower().map(CHANNEL_VALUES))
+    channel = looked_up(raw["channel"], channel_value)
     errors.add(
         channel.isna().to_numpy(),
         "Kênh",
@@ -312,13 +334,15 @@ def _parse(
         raw["supplement_count"],
     )
     out["supplement_count"] = count.fillna(0).astype("int64")
-    status, blank = _converted(
-        raw["status"], lambda r: pandas.to_numeric(r.replace("", numpy.nan), errors="coerce")
-    )
+    status = looked_up(raw["status"], status_code).astype("float64")
+    blank = looked_up(raw["status"], lambda text: not text.strip()).to_numpy(dtype=bool)
     errors.add(
-        ~blank & ~status.between(1, 10).to_numpy(),
+        ~blank & status.isna().to_numpy(),
         "Trạng thái",
-        lambda value: f"trạng thái '{value.strip()}' phải là số từ 1 đến 10",
+        lambda value: (
+            f"trạng thái '{value.strip()}' không hợp lệ: ghi mã từ 1 đến 10 hoặc tên trạng "
+            "thái của Cổng DVCQG (ví dụ Đang xử lý, Đã trả kết quả)"
+        ),
         raw["status"],
     )
     out["status"] = status
@@ -337,6 +361,15 @@ def _parse(
     result_day = out["result_on"].to_numpy().astype("datetime64[D]")
     # NaT compares false, so a missing date never counts as "before".
     errors.add(result_day < received_day, "Ngày có kết quả", "ngày có kết quả trước ngày tiếp nhận")
+    returned_day = out["returned_on"].to_numpy().astype("datetime64[D]")
+    errors.add(
+        returned_day < received_day, "Ngày trả kết quả", "ngày trả kết quả trước ngày tiếp nhận"
+    )
+    errors.add(
+        out["supplement_completed_at"].to_numpy() < out["supplement_requested_at"].to_numpy(),
+        "Ngày bổ sung đủ",
+        "ngày bổ sung đủ trước ngày yêu cầu bổ sung",
+    )
     return out, _by_row(errors.items)
 
 
@@ -509,8 +542,10 @@ def _import_parsed(
         good[_positions(parsed, errors)] = False
         parsed = parsed[good]
         start, due, verdict, differs = start[good], due[good], verdict[good], differs[good]
+        days = days[good]
     if parsed.empty:
         return result
+    result.warnings += _not_in_catalogue(parsed["procedure_code"], days)
     computed = ("start_on", "due_on", "verdict", "promised_differs")
     columns = {name: parsed[name].to_numpy() for name in UPSERT_COLUMNS if name not in computed}
     columns.update(
@@ -524,6 +559,20 @@ def _import_parsed(
         result.created = upsert_dossiers(unit.pk, columns)
     result.updated = len(columns["code"]) - result.created
     return result
+
+
+def _not_in_catalogue(codes: pandas.Series, days: numpy.ndarray) -> list[str]:
+    """A warning naming the procedures of imported dossiers that the unit's catalogue does not
+    have (their deadline is the file's promised date) and how many rows each has."""
+    missing = codes[days < 0].value_counts(sort=False).sort_index()
+    if missing.empty:
+        return []
+    listed = ", ".join(f"{code} ({count} dòng)" for code, count in missing.items())
+    return [
+        f"{int(missing.sum())} hồ sơ có mã TTHC chưa có trong danh mục TTHC của đơn vị: "
+        f"{listed}. Hạn giải quyết của các hồ sơ này lấy theo Ngày hẹn trả trong tệp; hãy "
+        "bổ sung danh mục TTHC."
+    ]
 
 
 def _positions(parsed: pandas.DataFrame, errors: list[RowError]) -> numpy.ndarray:

@@ -68,6 +68,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
             "Thời gian tiếp nhận",
         ],
         "Ngày hẹn trả": [
+            "Hạn trả",
+            "Hạn trả kết quả",
             "Hạn xử lý",
             "Hạn giải quyết",
             "Hẹn trả",
@@ -195,6 +197,7 @@ def _log_import(
             "created": result.created,
             "updated": result.updated,
             "skipped_rows": sorted({error.row for error in result.skipped}),
+            "warnings": result.warnings,
             "mapping": mapping,
         },
         unit=unit,

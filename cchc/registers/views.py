@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.audit.services import trail_of
+from cchc.base.rowgroups import grouped
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.org.shortcuts import register_unit, visible_unit
@@ -164,16 +165,22 @@ def dossier_apology(request: HttpRequest, unit_code: str, code: str) -> HttpResp
 
 def _report_rejection(request: HttpRequest, exc: ImportRejected) -> None:
     messages.error(request, str(exc))
-    for error in exc.errors[:SHOWN_ERRORS]:
-        messages.error(request, str(error))
-    if len(exc.errors) > SHOWN_ERRORS:
-        messages.error(request, f"… và {len(exc.errors) - SHOWN_ERRORS} lỗi khác.")
+    lines = grouped(exc.errors)
+    for line in lines[:SHOWN_ERRORS]:
+        messages.error(request, line)
+    if len(lines) > SHOWN_ERRORS:
+        messages.error(request, f"… và {len(lines) - SHOWN_ERRORS} lỗi khác.")
 
 
 def _report_result(request: HttpRequest, result: ImportResult, what: str) -> None:
     messages.success(request, f"{what}: {result.summary}")
-    for error in result.skipped[:SHOWN_ERRORS]:
-        messages.warning(request, f"Bỏ qua — {error}")
+    for warning in result.warnings:
+        messages.warning(request, f"Lưu ý — {warning}")
+    lines = grouped(result.skipped)
+    for line in lines[:SHOWN_ERRORS]:
+        messages.warning(request, f"Bỏ qua — {line}")
+    if len(lines) > SHOWN_ERRORS:
+        messages.warning(request, f"… và {len(lines) - SHOWN_ERRORS} lỗi khác.")
 
 
 def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:

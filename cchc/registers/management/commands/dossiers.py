@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.base.rowgroups import grouped
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.periods.windows import PeriodCodeError
@@ -47,9 +48,10 @@ def import_path(
                 mapping = saved.columns
         return import_file(data, path.name, unit, kind, mapping, **options)
     except ImportRejected as exc:
-        lines = [str(exc), *(str(error) for error in exc.errors[:SHOWN_ERRORS])]
-        if len(exc.errors) > SHOWN_ERRORS:
-            lines.append(f"… và {len(exc.errors) - SHOWN_ERRORS} lỗi khác.")
+        groups = grouped(exc.errors)
+        lines = [str(exc), *groups[:SHOWN_ERRORS]]
+        if len(groups) > SHOWN_ERRORS:
+            lines.append(f"… và {len(groups) - SHOWN_ERRORS} lỗi khác.")
         raise CommandError("\n".join(lines)) from exc
 
 
@@ -102,8 +104,10 @@ class Command(BaseCommand):
                 good_rows_only=options["good_rows"],
             )
             self.stdout.write(result.summary)
-            for error in result.skipped:
-                self.stdout.write(f"  {error}")
+            for warning in result.warnings:
+                self.stdout.write(f"Lưu ý: {warning}")
+            for line in grouped(result.skipped):
+                self.stdout.write(f"  {line}")
         else:
             self._stats(unit, options["period"], options["json"])
 
