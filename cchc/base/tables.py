@@ -4,10 +4,13 @@ importing it: shared by the dossier/catalogue imports and the work registers' im
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas
+
+from cchc.base import sniff
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -22,7 +25,7 @@ class ImportRejected(ValueError):
 
 @dataclass(frozen=True)
 class RowError:
-    row: int  # as the user sees it in the file: the header is row 1
+    row: int  # as the user sees it in the file, title rows above the header counted
     column: str
     message: str
 
@@ -46,31 +49,116 @@ class ImportResult:
         return text + "."
 
 
-def read_table(source: Path | bytes, filename: str) -> pandas.DataFrame:
-    """Every cell as text (empty string for a blank), header row as column names."""
-    data = source.read_bytes() if isinstance(source, Path) else source
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportRejected(
-            f"Tệp {filename} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp."
-        )
+def read_table(
+    source: Path | bytes, filename: str, expected: Iterable[str] = ()
+) -> pandas.DataFrame:
+    """Every cell as text (empty string for a blank), header row as column names.
+
+    The header is found among the first rows (sniff.find_header, helped by the column names
+    the caller knows, `expected`); title rows above it are dropped. The index is each row's
+    place in the file as the user sees it, less 2: with the header on row 1, index 0 is row
+    2. `attrs["header_row"]` is the header's own row number."""
+    data = _read_bytes(source, filename)
     try:
-        if filename.lower().endswith((".xlsx", ".xlsm")):
-            frame = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        if _is_excel(filename):
+            frame, header_row = _read_excel(data, expected)
         else:
+            layout = sniff.csv_layout(data, filename, expected)
+            header_row = layout.header_row
             frame = pandas.read_csv(
-                io.BytesIO(data),
+                io.BytesIO(layout.data),
                 dtype=str,
-                encoding="utf-8-sig",
+                sep=layout.separator,
+                encoding="utf-8",
+                skiprows=header_row - 1,
                 keep_default_na=False,
                 skipinitialspace=True,
                 skip_blank_lines=False,
             )
+            frame.index = frame.index + (header_row - 1)
+    except sniff.UnreadableText as exc:
+        raise ImportRejected(str(exc)) from exc
     except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
         raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
     except Exception as exc:  # openpyxl raises its own errors for corrupt files
         raise ImportRejected(f"Tệp {filename} hỏng hoặc không phải tệp Excel/CSV: {exc}") from exc
     frame.columns = [str(column).strip() for column in frame.columns]
     frame = frame.fillna("").apply(lambda column: column.str.strip())
-    # Blank rows are dropped but counted: the index stays the row's place in the file (the
-    # header is row 1, so index 0 is row 2), which is how errors name rows.
-    return frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
+    # Blank rows are dropped but counted: the index stays the row's place in the file, which
+    # is how errors name rows.
+    frame = frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
+    frame.attrs["header_row"] = header_row
+    return frame
+
+
+def read_header(source: Path | bytes, filename: str, expected: Iterable[str] = ()) -> list[str]:
+    """The header row's names alone, found as read_table finds it, without reading a CSV's
+    rows."""
+    if _is_excel(filename):
+        return list(read_table(source, filename, expected).columns)
+    data = _read_bytes(source, filename)
+    try:
+        layout = sniff.csv_layout(data, filename, expected)
+        frame = pandas.read_csv(
+            io.BytesIO(layout.data),
+            dtype=str,
+            sep=layout.separator,
+            encoding="utf-8",
+            skiprows=layout.header_row - 1,
+            nrows=0,
+        )
+    except sniff.UnreadableText as exc:
+        raise ImportRejected(str(exc)) from exc
+    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
+        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
+    return [str(column).strip() for column in frame.columns]
+
+
+def csv_layout(data: bytes, filename: str, expected: Iterable[str] = ()) -> sniff.CsvLayout:
+    """A CSV's encoding, separator and header row (sniff.csv_layout), for a reader of its
+    own; a file that is not text is rejected with a message naming it."""
+    try:
+        return sniff.csv_layout(data, filename, expected)
+    except sniff.UnreadableText as exc:
+        raise ImportRejected(str(exc)) from exc
+
+
+def _is_excel(filename: str) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _read_bytes(source: Path | bytes, filename: str) -> bytes:
+    data = source.read_bytes() if isinstance(source, Path) else source
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportRejected(
+            f"Tệp {filename} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp."
+        )
+    return data
+
+
+def _read_excel(data: bytes, expected: Iterable[str]) -> tuple[pandas.DataFrame, int]:
+    """The first sheet below its header row, indexed as read_table says, and the header's
+    row number. Read without a header so that no row above it is skipped or merged."""
+    sheet = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", header=None)
+    cells = sheet.head(sniff.HEADER_SEARCH_ROWS).fillna("").to_numpy().tolist()
+    place = sniff.find_header(cells, expected)
+    names = [str(cell).strip() for cell in sheet.iloc[place].fillna("")] if len(sheet) else []
+    frame = sheet.iloc[place + 1 :].copy()
+    frame.columns = _column_names(names)
+    frame.index = frame.index - 1  # sheet row r is at place r - 1; read_table's index is r - 2
+    return frame, place + 1
+
+
+def _column_names(names: list[str]) -> list[str]:
+    """Blank header cells and repeated names as pandas names them when it reads a header."""
+    seen: dict[str, int] = {}
+    out = []
+    for position, name in enumerate(names):
+        name = name or f"Unnamed: {position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out

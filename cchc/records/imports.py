@@ -3,15 +3,16 @@
 Types are parsed column by column; the model's own validation (`full_clean()`: field rules
 such as URLs and lengths, `clean()`, check constraints) then checks each row, so a file is
 held to the same rules as the form. Every bad row is reported "Dòng N, cột «…»: reason", N
-being the row as the user sees it in the file (the header is row 1; blank rows count but are
-skipped). A row the database still refuses is reported the same way. By default nothing is
-written when any row is bad; or the good rows are written and the bad ones listed. Rows
-whose natural key is already in the register are updated."""
+being the row as the user sees it in the file (title rows above the header and blank rows
+count but are skipped). A row the database still refuses is reported the same way. By
+default nothing is written when any row is bad; or the good rows are written and the bad
+ones listed. Rows whose natural key is already in the register are updated."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas
@@ -31,10 +32,12 @@ YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": Fa
 MAX_INT = 2_147_483_647  # the largest integer column PostgreSQL and SQLite both store
 
 
-def read_rows(source: Path | bytes, filename: str) -> pandas.DataFrame:
-    """read_table's table (blank rows dropped after counting), indexed by the row number
-    the user sees in the file (header = 1)."""
-    frame = dossier_imports.read_table(source, filename)
+def read_rows(
+    source: Path | bytes, filename: str, expected: Iterable[str] = ()
+) -> pandas.DataFrame:
+    """read_table's table (title rows above the header and blank rows dropped after
+    counting), indexed by the row number the user sees in the file."""
+    frame = dossier_imports.read_table(source, filename, expected)
     frame.index = frame.index + 2
     return frame
 
@@ -162,7 +165,7 @@ def import_records(
     of its own (the TTHC catalogue) is imported by it."""
     if spec.importer is not None:
         return spec.importer(source, filename, unit, good_rows_only=good_rows_only)
-    frame = read_rows(source, filename)
+    frame = read_rows(source, filename, spec.headers)
     records, errors = parse_records(spec, frame, filename, unit)
     if errors and not good_rows_only:
         _reject(filename, errors)

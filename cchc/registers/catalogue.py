@@ -253,7 +253,7 @@ def import_procedures(
 ) -> ImportResult:
     """A catalogue file whose header row uses the standard names (HEADERS)."""
     return import_procedure_frame(
-        read_table(source, filename),
+        read_table(source, filename, HEADERS),
         filename,
         unit,
         good_rows_only=good_rows_only,

@@ -24,6 +24,7 @@ from cchc.base.tables import (
     ImportRejected,
     ImportResult,
     RowError,
+    csv_layout,
     read_table,
 )
 from cchc.org.models import Unit
@@ -396,11 +397,14 @@ def _parse_csv(source: Path | bytes, filename: str) -> tuple[pandas.DataFrame, l
         read_table(data, filename)  # which rejects it with the usual message
     parts: list[pandas.DataFrame] = []
     errors: list[RowError] = []
+    layout = csv_layout(data, filename, DOSSIER_COLUMNS)  # encoding, separator, title rows
     try:
         with pandas.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(layout.data),
             dtype=str,
-            encoding="utf-8-sig",
+            sep=layout.separator,
+            encoding="utf-8",
+            skiprows=layout.header_row - 1,
             keep_default_na=False,
             skipinitialspace=True,
             skip_blank_lines=False,
@@ -408,6 +412,7 @@ def _parse_csv(source: Path | bytes, filename: str) -> tuple[pandas.DataFrame, l
             chunksize=CSV_CHUNK_ROWS,
         ) as reader:
             for chunk in reader:  # indexed by place in the file, across chunks
+                chunk.index += layout.header_row - 1
                 chunk.columns = [str(column).strip() for column in chunk.columns]
                 parsed, found = _parse(_without_blank_rows(chunk), filename, duplicates=False)
                 parts.append(parsed)
@@ -417,7 +422,7 @@ def _parse_csv(source: Path | bytes, filename: str) -> tuple[pandas.DataFrame, l
     except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
         raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
     if not parts:  # a header row alone
-        return parse_dossiers(read_table(data, filename), filename)
+        return parse_dossiers(read_table(data, filename, DOSSIER_COLUMNS), filename)
     parsed = pandas.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     del parts
     repeated = _Errors(parsed["line"].to_numpy())
@@ -464,7 +469,7 @@ def import_dossiers(
 ) -> ImportResult:
     """A file whose header row uses the standard column names (DOSSIER_COLUMNS)."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        parsed, errors = parse_dossiers(read_table(source, filename), filename)
+        parsed, errors = parse_dossiers(read_table(source, filename, DOSSIER_COLUMNS), filename)
     else:
         parsed, errors = _parse_csv(source, filename)
     return _import_parsed(

@@ -8,7 +8,6 @@ token; the client only ever sends the token back, never a path."""
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import re
 import secrets
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cchc.audit.services import log_action
+from cchc.base.tables import read_header
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers import catalogue
@@ -139,15 +139,15 @@ def _compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
-def read_headers(data: bytes, filename: str) -> list[str]:
+def known_names(kind: str) -> list[str]:
+    """Every name a header row of this kind may use, cchc's and the other systems': what
+    tells the header row from the title rows above it."""
+    return STANDARD[kind] + [name for names in SYNONYMS[kind].values() for name in names]
+
+
+def read_headers(data: bytes, filename: str, kind: str) -> list[str]:
     """The header row alone, so a standard file can go to the importer's own fast reader."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        return list(read_table(data, filename).columns)
-    try:
-        frame = pandas.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig", nrows=0)
-    except (ValueError, UnicodeDecodeError, pandas.errors.ParserError) as exc:
-        raise ImportRejected(f"Không đọc được tệp {filename}: {exc}") from exc
-    return [str(column).strip() for column in frame.columns]
+    return read_header(data, filename, known_names(kind))
 
 
 def import_file(
@@ -163,7 +163,7 @@ def import_file(
     """A whole file: straight to the importer when no mapping is needed. Audited."""
     if mapping is not None:
         return import_frame(
-            read_table(data, filename),
+            read_table(data, filename, known_names(kind)),
             filename,
             unit,
             kind,

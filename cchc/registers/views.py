@@ -40,6 +40,7 @@ from cchc.registers.mapping import (
     import_frame,
     is_standard,
     keep_upload,
+    known_names,
     pending_upload,
     read_headers,
     save_mapping,
@@ -204,7 +205,7 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     good_rows_only = request.POST.get("mode") == "good_rows"
     data = upload.read()
     try:
-        headers = read_headers(data, name)
+        headers = read_headers(data, name, kind)
         mapping = None
         if not is_standard(headers, kind):
             saved = saved_mapping_for(headers, kind)
@@ -256,7 +257,7 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
         )
         return redirect(_page_url(unit, period_code))
     try:
-        frame = read_table(pending.read(), pending.filename)
+        frame = read_table(pending.read(), pending.filename, known_names(pending.kind))
     except ImportRejected as exc:
         discard_upload(token)
         _report_rejection(request, exc)

@@ -153,7 +153,7 @@ def import_figures(
     user, scheme: Scheme, period: Period, data: bytes, filename: str
 ) -> ImportResult:
     """Every row or none: a file with a bad row is refused with each bad row named."""
-    frame = read_table(data, filename)
+    frame = read_table(data, filename, COLUMNS)
     missing = [column for column in REQUIRED if column not in frame.columns]
     if missing:
         raise ImportRejected(

@@ -41,8 +41,8 @@ def import_path(
         mapping = saved.columns
     try:
         data = path.read_bytes()
-        if mapping is None and not is_standard(read_headers(data, path.name), kind):
-            saved = saved_mapping_for(read_headers(data, path.name), kind)
+        if mapping is None and not is_standard(read_headers(data, path.name, kind), kind):
+            saved = saved_mapping_for(read_headers(data, path.name, kind), kind)
             if saved is not None:
                 stdout.write(f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
                 mapping = saved.columns
