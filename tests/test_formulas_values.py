@@ -509,21 +509,3 @@ def test_warning_is_not_an_error():
 def test_rule_dividing_by_zero_is_not_reported():
     rule = Rule(expression="a / b <= 1", message="vượt", severity=Severity.ERROR)
     assert check_values([], [rule], {"a": Decimal(1), "b": Decimal(0)}, set()) == []
-
-
-@pytest.mark.parametrize(
-    ("value_type", "value", "shown"),
-    [
-        ("integer", "4", "04"),  # seed 004: "Số phòng ban đã kiểm tra … 04"
-        ("integer", "9", "09"),
-        ("integer", "10", "10"),
-        ("integer", "1204", "1.204"),
-        ("integer", "0", "0"),
-        ("percent", "4", "4"),
-        ("yes_no", "1", "1"),  # a code, not a count
-        ("decimal", "4", "4"),
-    ],
-)
-def test_counts_below_ten_have_two_digits_as_the_reports_write_them(value_type, value, shown):
-    indicator = Indicator(key="k", label="k", value_type=value_type)
-    assert display_value(indicator, Decimal(value)) == shown

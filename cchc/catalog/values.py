@@ -83,8 +83,4 @@ def display_value(indicator: Indicator, value: Decimal | str | datetime.date | N
         return f"{value:%d/%m/%Y}"
     if isinstance(value, str):
         return value
-    if indicator.value_type == ValueType.INTEGER and 0 < value < 10 and value == int(value):
-        # Counts below ten are written with two digits, as the reports are ("04 phòng ban",
-        # "01 cuộc kiểm tra", "09 nhiệm vụ" in seed 004).
-        return f"{int(value):02d}"
     return format_number(value, indicator.decimals)
