@@ -300,7 +300,7 @@ def test_imports_and_explanations_use_the_cut_off_setting(unit, settings):
     assert (dossier.start_on, dossier.verdict) == (datetime.date(2022, 7, 1), "on_time")
     procedure = Procedure.objects.get(unit=unit, code="1.004567")
     lines = explain(dossier, procedure, working_calendar())
-    assert lines[0] == (
+    assert lines[1] == (  # after the line naming the regime
         "Tiếp nhận lúc 16:00 thứ Sáu 01/07/2022, trước 17:00 của ngày làm việc: "
         "tính từ chính ngày này."
     )
