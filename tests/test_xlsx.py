@@ -374,3 +374,18 @@ def test_demo_long_notes_are_spread_over_merged_rows(demo, demo_data):
     last = spans[0].max_row
     assert last > row[4].row
     assert all(demo.sheet.row_dimensions[r].height <= 409 for r in range(row[4].row, last + 1))
+
+
+@pytest.mark.django_db
+def test_a_draft_is_marked_on_every_printed_page_and_an_approved_report_is_not(report):
+    from cchc.reports.models import Status
+
+    def header_of(report) -> str:
+        workbook = openpyxl.load_workbook(io.BytesIO(AppendixXlsx(report).render().content))
+        return workbook["Phụ lục"].oddHeader.right.text or ""
+
+    assert report.status == Status.DRAFT
+    assert "DỰ THẢO" in header_of(report)
+    Report.objects.filter(pk=report.pk).update(status=Status.APPROVED)
+    report.refresh_from_db()
+    assert "DỰ THẢO" not in header_of(report)

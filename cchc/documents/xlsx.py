@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc.base.exporters import Exporter, Rendered
 from cchc.base.xlsx import APPENDIX_SHEETS, print_landscape_a4
 from cchc.catalog.models import Section, ValueType
-from cchc.reports.models import Report
+from cchc.reports.models import Report, Status
 from cchc.reports.sheet import ReportSheet, Row
 from cchc.reports.words import appendix_reference, appendix_title_lines
 
@@ -143,6 +143,16 @@ class AppendixSheet:
                 self.write_indicator(row)
         self.set_columns()
         self.set_page(header_start)
+        if report.status != Status.APPROVED:
+            self.mark_draft()
+
+    def mark_draft(self) -> None:
+        """ "DỰ THẢO" at the top right of every printed page, as the DOCX marks a report not
+        yet approved (a mark in the page header shifts no cell of the appendix)."""
+        for header in (self.sheet.oddHeader, self.sheet.firstHeader):
+            header.right.text = "&B DỰ THẢO"
+            header.right.color = "C00000"
+            header.right.size = 13
 
     def put(
         self,
