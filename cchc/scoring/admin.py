@@ -17,13 +17,40 @@ def _changes(form) -> dict[str, list[str]]:
     }
 
 
+class AuditedEdits(admin.ModelAdmin):
+    """Edits here are audited like the services' (which fields, before → after); nothing is
+    added or deleted: schemes are loaded from YAML."""
+
+    audit_action = ""
+
+    def described(self, obj) -> str:
+        raise NotImplementedError
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            log_action(
+                request.user,
+                self.audit_action,
+                f"Sửa {self.described(obj)}: {', '.join(form.changed_data)}",
+                data={"changes": _changes(form)},
+                obj=obj,
+            )
+
+
 class BandInline(admin.TabularInline):
     model = Band
     extra = 0
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(AuditedEdits):
     list_display = ["code", "version", "name", "is_active", "rescale", "loaded_at"]
     list_filter = ["is_active", "code"]
     readonly_fields = [
@@ -38,23 +65,10 @@ class SchemeAdmin(admin.ModelAdmin):
     fields = ["code", "version", "name", "description", "is_active", *readonly_fields[2:]]
     inlines = [BandInline]
 
-    def has_add_permission(self, request):
-        return False  # loaded from YAML
+    audit_action = "scheme.edit"
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if form.changed_data:
-            log_action(
-                request.user,
-                "scheme.edit",
-                f"Sửa bộ tiêu chí {obj.code} phiên bản {obj.version}: "
-                f"{', '.join(form.changed_data)}",
-                data={"changes": _changes(form)},
-                obj=obj,
-            )
+    def described(self, obj) -> str:
+        return f"bộ tiêu chí {obj.code} phiên bản {obj.version}"
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -72,7 +86,7 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(AuditedEdits):
     list_display = [
         "code",
         "title",
@@ -97,23 +111,10 @@ class CriterionAdmin(admin.ModelAdmin):
     ]
     fields = [*readonly_fields, "title", "guidance", "evidence", "evidence_required", "source"]
 
-    def has_add_permission(self, request):
-        return False
+    audit_action = "criterion.edit"
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if form.changed_data:
-            log_action(
-                request.user,
-                "criterion.edit",
-                f"Sửa tiêu chí {obj.code} ({obj.scheme.code} phiên bản {obj.scheme.version}): "
-                f"{', '.join(form.changed_data)}",
-                data={"changes": _changes(form)},
-                obj=obj,
-            )
+    def described(self, obj) -> str:
+        return f"tiêu chí {obj.code} ({obj.scheme.code} phiên bản {obj.scheme.version})"
 
 
 @admin.register(EnteredFigure)

@@ -18,7 +18,7 @@ from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.reports import evidence_files
-from cchc.scoring.engine import score_unit, scored_criteria
+from cchc.scoring.engine import UnitScore, score_unit, scored_criteria
 from cchc.scoring.models import (
     Assessment,
     AssessmentEvidence,
@@ -229,14 +229,20 @@ def submit(user, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def appraise(
-    user, assessment: Assessment, code: str, points: str | Decimal, reason: str = ""
+    user,
+    assessment: Assessment,
+    code: str,
+    points: str | Decimal,
+    reason: str = "",
+    scored: UnitScore | None = None,
 ) -> AssessmentItem:
-    """Confirm (the unit's points) or adjust one criterion; an adjustment needs the reason."""
+    """Confirm (the unit's points) or adjust one criterion; an adjustment needs the reason.
+    `scored`: the unit's score already computed (confirming many criteria at once)."""
     _require(access.can_appraise(user, assessment.unit), "Chỉ người thẩm định mới thẩm định điểm.")
     if assessment.stage != Stage.SUBMITTED:
         raise AssessmentError("Chỉ thẩm định hồ sơ đã gửi, chưa thẩm định xong.")
     item = _item(assessment, code)
-    own = _own_points(assessment, item)
+    own = _own_points(assessment, item, scored)
     value = _points(points, item) if str(points or "").strip() else own
     if value is None:
         raise AssessmentError(f"Tiêu chí {code}: ghi điểm thẩm định.")
@@ -260,15 +266,14 @@ def appraise(
     return item
 
 
-def _own_points(assessment: Assessment, item: AssessmentItem) -> Decimal | None:
+def _own_points(
+    assessment: Assessment, item: AssessmentItem, scored: UnitScore | None = None
+) -> Decimal | None:
     """The unit's points for the item: its own, or the computed ones it kept."""
     if item.self_points is not None or item.criterion.method != Method.RULE:
         return item.self_points
-    return (
-        score_unit(assessment.scheme, assessment.unit, assessment.period.window)
-        .item(item.criterion.code)
-        .points
-    )
+    score = scored or score_unit(assessment.scheme, assessment.unit, assessment.period.window)
+    return score.item(item.criterion.code).computed
 
 
 @transaction.atomic
@@ -276,10 +281,11 @@ def confirm_rest(user, assessment: Assessment) -> int:
     """Confirm the unit's points on every criterion not yet appraised that has them (the
     council adjusts a few and agrees with the rest); returns how many were confirmed."""
     pending = assessment.items.select_related("criterion").filter(appraised_points__isnull=True)
+    scored = score_unit(assessment.scheme, assessment.unit, assessment.period.window)
     confirmed = 0
     for item in pending:
-        if _own_points(assessment, item) is not None:
-            appraise(user, assessment, item.criterion.code, "")
+        if _own_points(assessment, item, scored) is not None:
+            appraise(user, assessment, item.criterion.code, "", scored=scored)
             confirmed += 1
     return confirmed
 
