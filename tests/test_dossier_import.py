@@ -466,3 +466,18 @@ def test_the_explanation_names_the_regime_of_the_receipt_date(unit):
     new.apology_number, new.apology_on = "12/STP", datetime.date(2025, 7, 20)
     text = "\n".join(explain(new, None, working_calendar()))
     assert "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04) số 12/STP" in text
+
+
+def test_the_explanation_names_each_tet_day_skipped_by_its_lunar_date(unit):
+    # Received Fri 24/01/2025 at 09:00 for the 1.004567 procedure (working days); Tết Ất Tỵ
+    # runs Sat 25/01 – Sun 02/02/2025 and every day of it is listed with its lunar date.
+    rows = "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận\nT2025,1.004567,Trực tiếp,24/01/2025 09:00\n"
+    import_dossiers(rows.encode(), "tet.csv", unit)
+    dossier = Dossier.objects.get(unit=unit, code="T2025")
+    procedure = Procedure.objects.get(unit=unit, code="1.004567")
+    text = "\n".join(explain(dossier, procedure, working_calendar()))
+    assert "25/01/2025 (Thứ Bảy, 26 tháng Chạp)" in text
+    assert "27/01/2025 (Tết Nguyên đán, 28 tháng Chạp)" in text
+    assert "28/01/2025 (Tết Nguyên đán, giao thừa 29 tháng Chạp)" in text
+    assert "29/01/2025 (Tết Nguyên đán, mùng 1 tháng Giêng)" in text
+    assert "02/02/2025 (Chủ nhật, mùng 5 tháng Giêng)" in text

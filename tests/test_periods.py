@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cchc.periods.models import CalendarOverride, Period, working_calendar
 from cchc.periods.windows import PeriodCodeError, current_quarter, custom_window, parse_period
-from cchc.periods.workdays import WorkingCalendar
+from cchc.periods.workdays import WorkingCalendar, tet_day_name
 
 
 def vn_holidays(year):
@@ -244,10 +244,44 @@ def test_tet_2023():
     days = (20, 21, 22, 23, 24, 25, 26, 28, 29)
     assert [d for d, _ in skipped] == [date(2023, 1, d) for d in days]
     reasons = dict(skipped)
-    assert reasons[date(2023, 1, 21)] == "Giao thừa Tết Nguyên Đán"  # a Saturday: holiday named
-    assert reasons[date(2023, 1, 23)] == "Mùng hai Tết Nguyên Đán"
-    assert reasons[date(2023, 1, 28)] == "Thứ Bảy"
-    assert reasons[date(2023, 1, 29)] == "Chủ nhật"
+    # A Saturday that is a Tết day is named as Tết, with its lunar date.
+    assert reasons[date(2023, 1, 21)] == "Tết Nguyên đán, giao thừa 30 tháng Chạp"
+    assert reasons[date(2023, 1, 23)] == "Tết Nguyên đán, mùng 2 tháng Giêng"
+    assert reasons[date(2023, 1, 28)] == "Thứ Bảy, mùng 7 tháng Giêng"
+    assert calendar.day_off_reason(date(2023, 2, 4)) == "Thứ Bảy"  # mùng 14: past Tết
+
+
+def test_tet_days_are_named_by_their_lunar_date():
+    # Tết Ất Tỵ 2025: tháng Chạp of Giáp Thìn had 29 days, so Mon 27/01/2025 is 28 tháng
+    # Chạp (the holidays package calls it "29 Tết") and Tue 28/01 is the eve.
+    calendar = WorkingCalendar()
+    reasons = dict(calendar.skipped_days(date(2025, 1, 24), date(2025, 2, 3)))
+    assert reasons == {
+        date(2025, 1, 25): "Thứ Bảy, 26 tháng Chạp",
+        date(2025, 1, 26): "Chủ nhật, 27 tháng Chạp",
+        date(2025, 1, 27): "Tết Nguyên đán, 28 tháng Chạp",
+        date(2025, 1, 28): "Tết Nguyên đán, giao thừa 29 tháng Chạp",
+        date(2025, 1, 29): "Tết Nguyên đán, mùng 1 tháng Giêng",
+        date(2025, 1, 30): "Tết Nguyên đán, mùng 2 tháng Giêng",
+        date(2025, 1, 31): "Tết Nguyên đán, mùng 3 tháng Giêng",
+        date(2025, 2, 1): "Tết Nguyên đán, mùng 4 tháng Giêng",
+        date(2025, 2, 2): "Chủ nhật, mùng 5 tháng Giêng",
+    }
+    # Tết Giáp Thìn 2024: a 30-day tháng Chạp, the eve is the 30th.
+    assert tet_day_name(date(2024, 2, 8)) == "29 tháng Chạp"
+    assert tet_day_name(date(2024, 2, 9)) == "giao thừa 30 tháng Chạp"
+    assert tet_day_name(date(2026, 2, 17)) == "mùng 1 tháng Giêng"  # Bính Ngọ
+    assert tet_day_name(date(2026, 3, 17)) is None
+
+
+def test_a_day_off_announced_for_tet_keeps_its_note_and_gets_its_lunar_date():
+    calendar = WorkingCalendar.from_overrides(
+        [(date(2026, 2, 13), False, "Nghỉ Tết Bính Ngọ (Thông báo của Bộ Nội vụ)")]
+    )
+    assert calendar.day_off_reason(date(2026, 2, 13)) == (
+        "Nghỉ Tết Bính Ngọ (Thông báo của Bộ Nội vụ), 26 tháng Chạp"
+    )
+    assert calendar.day_off_reason(date(2026, 9, 2)) == "Quốc khánh"
 
 
 def test_tet_2024():

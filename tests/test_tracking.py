@@ -311,7 +311,7 @@ def test_bad_extension_is_refused_with_a_message(
 
 def test_extension_must_be_a_working_day_after_tet(province, template, consolidator, reporter):
     period = Period.objects.for_code("M1-2023")
-    with pytest.raises(services.WorkflowError, match="Mùng hai Tết Nguyên Đán"):
+    with pytest.raises(services.WorkflowError, match="Tết Nguyên đán, mùng 2 tháng Giêng"):
         services.grant_extension(
             consolidator, province["ST-STTTT"], period, datetime.date(2023, 1, 23), "Tết"
         )

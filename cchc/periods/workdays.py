@@ -4,6 +4,11 @@ Monday to Friday, minus the public holidays the `holidays` package knows for Vie
 (Tết, Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 and its adjacent day, observed days), then
 the yearly overrides kept in the database: extra days off and working Saturdays
 announced by government notice each year.
+
+A day off around Tết is named by its lunar date ("Tết Nguyên đán, 28 tháng Chạp"), read
+from the Vietnamese lunar calendar of `lunar-vn` (Hồ Ngọc Đức's algorithm, UTC+7): the
+`holidays` package calls the second day before mùng 1 "29 Tết" even when tháng Chạp has
+29 days and that day is the 28th (27/01/2025).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
+from lunar_vn import solar_to_lunar
 
 MAX_SCAN_DAYS = 3660  # a deadline never lies ten years away; stops runaway loops on bad input
 
@@ -21,6 +27,34 @@ MAX_SCAN_DAYS = 3660  # a deadline never lies ten years away; stops runaway loop
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> dict[datetime.date, str]:
     return dict(holidays.country_holidays("VN", years=year, language="vi"))
+
+
+# The lunar days a Tết break can span: from the 20th of tháng Chạp to mùng 10 tháng Giêng.
+TET_FROM_DAY_OF_CHAP = 20
+TET_UNTIL_DAY_OF_GIENG = 10
+
+
+def tet_day_name(day: datetime.date) -> str | None:
+    """'28 tháng Chạp', 'giao thừa 29 tháng Chạp', 'mùng 1 tháng Giêng' for a day of the
+    Tết season; None for any other day."""
+    lunar = solar_to_lunar(day)
+    if lunar.leap:
+        return None
+    if lunar.month == 12 and lunar.day >= TET_FROM_DAY_OF_CHAP:
+        eve = solar_to_lunar(day + datetime.timedelta(days=1)).month == 1
+        return ("giao thừa " if eve else "") + f"{lunar.day} tháng Chạp"
+    if lunar.month == 1 and lunar.day <= TET_UNTIL_DAY_OF_GIENG:
+        return f"mùng {lunar.day} tháng Giêng"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _tet_day_name(day: datetime.date) -> str | None:
+    return tet_day_name(day)
+
+
+def _is_tet_holiday(name: str) -> bool:
+    return "Tết" in name and "Dương lịch" not in name
 
 
 @dataclass
@@ -42,7 +76,20 @@ class WorkingCalendar:
         return calendar
 
     def day_off_reason(self, day: datetime.date) -> str | None:
-        """Why `day` is not a working day, in Vietnamese; None for a working day."""
+        """Why `day` is not a working day, in Vietnamese; None for a working day. A day off
+        in the Tết season says its lunar date: 'Tết Nguyên đán, 28 tháng Chạp',
+        'Thứ Bảy, 26 tháng Chạp'."""
+        reason = self._plain_reason(day)
+        if reason is None:
+            return None
+        lunar = _tet_day_name(day)
+        if lunar is None:
+            return reason
+        if _is_tet_holiday(reason) and day not in self.extra_days_off:
+            return f"Tết Nguyên đán, {lunar}"
+        return f"{reason}, {lunar}"
+
+    def _plain_reason(self, day: datetime.date) -> str | None:
         if day in self.working_days:
             return None
         if day in self.extra_days_off:
