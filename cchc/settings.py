@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cchc.org",
     "cchc.periods",
     "cchc.catalog",
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
     "cchc.scoring",
     "cchc.opendata",
     "cchc.web",
+    "cchc.api",
 ]
 
 MIDDLEWARE = [
@@ -228,3 +232,33 @@ if CCHC_REMIND_BEFORE_DAYS < 0:
     raise ImproperlyConfigured("CCHC_REMIND_BEFORE_DAYS must not be negative")
 if CCHC_REMIND_AFTER_DAYS < 1:
     raise ImproperlyConfigured("CCHC_REMIND_AFTER_DAYS must be at least 1")
+
+# The REST API (cchc/api): tokens for programs, the session (with CSRF) for the browser;
+# every error as {"error": {...}} in Vietnamese; pages of 50 rows (?page_size= up to 500).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cchc.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cchc.api.permissions.SignedInWithScope"],
+    "DEFAULT_PAGINATION_CLASS": "cchc.api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cchc.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "cchc API",
+    "DESCRIPTION": (
+        "Giao diện lập trình của hệ thống báo cáo cải cách hành chính: đơn vị, kỳ báo cáo, "
+        "biểu mẫu, báo cáo và số liệu. Xác thực bằng tiêu đề 'Authorization: Bearer <mã truy "
+        "cập>' (tạo bằng `cchc token create`) hoặc phiên đăng nhập của trình duyệt."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

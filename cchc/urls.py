@@ -146,6 +146,7 @@ urlpatterns = [
     path("", include("cchc.notices.urls")),
     path("", include("cchc.opendata.urls")),
     path("", include("cchc.scoring.urls")),
+    path("api/v1/", include("cchc.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

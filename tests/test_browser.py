@@ -128,3 +128,34 @@ def test_citation_fills_evidence_fields(live_server, browser, report, reporter, 
     expect(page.locator("#row-plan_completion_rate .evidence")).to_contain_text(
         "Kế hoạch số 02/KH-STTTT ngày 27/01/2022"
     )
+
+
+def test_a_second_tab_with_stale_data_is_told_and_shown_both_values(
+    live_server, browser, report, reporter
+):
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    login(first, live_server.url, reporter.username)
+    for page in (first, second):
+        page.goto(f"{live_server.url}/reports/{report.pk}/")
+    type_value(first, "plan_tasks_total", "46")
+    expect(first.locator("#save-state")).to_contain_text("Đã lưu")
+
+    # The second tab still shows the empty field it loaded: its write is refused, not lost.
+    type_value(second, "plan_tasks_total", "50")
+    message = second.locator("#msg-plan_tasks_total")
+    expect(message).to_contain_text("Giá trị đã lưu: «46»; giá trị của bạn: «50»", timeout=20_000)
+    assert report.values.get(indicator__key="plan_tasks_total").number == 46
+    message.get_by_role("button", name="Giữ giá trị của tôi").click()
+    expect(second.locator("#save-state")).to_contain_text("Đã lưu")
+    expect(message).to_have_text("")
+    assert report.values.get(indicator__key="plan_tasks_total").number == 50
+
+    # Now the first tab is the stale one; it takes the saved value instead.
+    type_value(first, "plan_tasks_total", "47")
+    message = first.locator("#msg-plan_tasks_total")
+    expect(message).to_contain_text("Giá trị đã lưu: «50»", timeout=20_000)
+    message.get_by_role("button", name="Dùng giá trị đã lưu").click()
+    expect(first.locator("#v-plan_tasks_total")).to_have_value("50")
+    assert report.values.get(indicator__key="plan_tasks_total").number == 50
+    context.close()

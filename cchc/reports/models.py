@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
@@ -252,6 +253,14 @@ class Source(models.TextChoices):
     MANUAL = "manual", "Nhập tay"
     FORMULA = "formula", "Tính theo công thức"
     REGISTER = "register", "Từ sổ theo dõi"
+
+
+def value_version(value: Value | None) -> str:
+    """A short fingerprint of what a value holds (figure and note): the ETag of the API and
+    the version the browser's autosave sends back, so a stale write is refused, not lost."""
+    content = "" if value is None or value.content is None else str(value.content)
+    note = "" if value is None else value.note
+    return hashlib.sha256(f"{content}\x1f{note}".encode()).hexdigest()[:16]
 
 
 class Value(models.Model):

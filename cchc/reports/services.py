@@ -27,6 +27,7 @@ from cchc.reports.models import (
     Source,
     Status,
     Value,
+    value_version,
 )
 from cchc.reports.narrative_basis import basis_for, changes, heading
 from cchc.reports.sheet import ReportSheet
@@ -182,6 +183,20 @@ def _audit_value(user, report: Report, indicator: Indicator, field: str, before:
     _value_entry(user, report, indicator, field, before, after).save()
 
 
+class StaleValue(WorkflowError):
+    """The value changed since the writer read it (another tab, another user, the API)."""
+
+    def __init__(self, indicator: Indicator, value: Value) -> None:
+        self.indicator, self.value = indicator, value
+        self.current = display_value(indicator, value.content)
+        self.version = value_version(value)
+        super().__init__(
+            f"Chỉ tiêu {indicator.quoted_label} đã được người khác sửa thành "
+            f"'{self.current or '(trống)'}' sau khi bạn mở báo cáo; giá trị của bạn chưa được "
+            "lưu. Xin xem lại hai giá trị rồi nhập lại."
+        )
+
+
 @transaction.atomic
 def save_value(
     user,
@@ -190,11 +205,13 @@ def save_value(
     raw: str | None = None,
     note: str | None = None,
     reason: str | None = None,
+    expected_version: str | None = None,
 ) -> ReportSheet:
     """Store what the user typed for one indicator; returns the recomputed sheet.
 
     Raises InvalidValue (a ValueError with a Vietnamese message) for input that cannot be read;
-    nothing is written then.
+    nothing is written then. With `expected_version` (what value_version gave the writer when
+    it read the value) a value changed in between raises StaleValue and nothing is written.
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require(
@@ -207,6 +224,8 @@ def save_value(
     value = Value.objects.filter(report=report, indicator=indicator).first() or Value(
         report=report, indicator=indicator
     )
+    if expected_version is not None and expected_version != value_version(value):
+        raise StaleValue(indicator, value)
     if raw is not None:
         if indicator.is_derived:
             raise WorkflowError(

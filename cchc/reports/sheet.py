@@ -12,7 +12,7 @@ from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import Indicator, Section, Severity
 from cchc.catalog.values import display_value
-from cchc.reports.models import Evidence, NarrativeText, Report, Value
+from cchc.reports.models import Evidence, NarrativeText, Report, Value, value_version
 from cchc.reports.narrative_basis import stale_issues
 
 
@@ -66,6 +66,11 @@ class Row:
     @property
     def note(self) -> str:
         return self.value.note if self.value else ""
+
+    @property
+    def version(self) -> str:
+        """What the page's autosave sends back, so that a write over a newer value is refused."""
+        return value_version(self.value)
 
     @property
     def appendix_note(self) -> str:

@@ -148,9 +148,24 @@ def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
             payload.get("value"),
             payload.get("note"),
             payload.get("reason"),
+            expected_version=payload.get("version"),
         )
     except PermissionDenied as exc:
         return JsonResponse({"error": str(exc)}, status=403)
+    except services.StaleValue as exc:
+        # Another tab or person saved this row since the page was loaded: nothing is written,
+        # and the page shows both values for the user to choose.
+        return JsonResponse(
+            {
+                "error": str(exc),
+                "key": key,
+                "stale": True,
+                "current": exc.current,
+                "current_note": exc.value.note,
+                "version": exc.version,
+            },
+            status=409,
+        )
     except (InvalidValue, services.WorkflowError) as exc:
         return JsonResponse({"error": str(exc), "key": key}, status=422)
     row_value = next((r for s in sheet.rows() for r in s[1] if r.indicator.key == key), None)
@@ -159,6 +174,7 @@ def save_value(request: HttpRequest, report_id: int) -> JsonResponse:
             "saved": True,
             "key": key,
             "display": row_value.display if row_value else "",
+            "version": row_value.version if row_value else "",
             "source": {
                 "label": row_value.source_label if row_value else "",
                 "overridden": bool(row_value and row_value.overridden),

@@ -127,13 +127,23 @@
         if (item.basis) body.basis = item.basis;  // the signed figures of a draft
         result = await post(item.url, body);
       } else {
-        const body = { key: item.key };
+        const body = { key: item.key, version: item.version };
         body[item.field] = item.text;
         if (item.reason !== undefined) body.reason = item.reason;
         result = await post(saveUrl, body);
       }
       const now = loadPending();
       if (now[id] && now[id].t === item.t) { delete now[id]; storePending(now); }
+      if (result.ok && item.key) {
+        // Our own write moved the row to a new version: so do edits queued on the old one.
+        const row = document.getElementById("row-" + item.key);
+        if (row) row.dataset.version = result.data.version;
+        const later = loadPending();
+        for (const other of Object.values(later)) {
+          if (other.key === item.key && other.version === item.version) other.version = result.data.version;
+        }
+        storePending(later);
+      }
       if (result.ok) {
         if (item.field === "value") {
           showFieldError(item.key, "");
@@ -142,6 +152,9 @@
         }
         applyServerState(result.data);
         setState("Đã lưu lúc " + new Date().toLocaleTimeString("vi-VN"), "ok");
+      } else if (result.status === 409 && result.data.stale) {
+        showConflict(item, result.data);
+        setState("Có ô đã được sửa ở nơi khác: xem thông báo tại ô đó", "bad");
       } else if (result.status === 422 || result.status === 403) {
         if (item.key) showFieldError(item.key, result.data.error);
         setState("Có ô chưa lưu được: xem thông báo tại ô đó", "bad");
@@ -157,12 +170,51 @@
     }
   }
 
+  // Another tab or person saved the row after this page read it: nothing was written; show
+  // both values and let the user keep theirs (sent again over the new version) or take the other.
+  function showConflict(item, data) {
+    const msg = document.getElementById("msg-" + item.key);
+    const row = document.getElementById("row-" + item.key);
+    if (!msg || !row) return;
+    const theirs = item.field === "note" ? data.current_note : data.current;
+    msg.textContent = ""; msg.dataset.input = "1";
+    row.classList.add("bad-input", "conflict");
+    const text = document.createElement("span");
+    text.textContent = data.error + " Giá trị đã lưu: «" + (theirs || "(trống)") + "»; giá trị của bạn: «" + (item.text || "(trống)") + "». ";
+    const keep = document.createElement("button");
+    keep.type = "button"; keep.className = "keep-mine"; keep.textContent = "Giữ giá trị của tôi";
+    const take = document.createElement("button");
+    take.type = "button"; take.className = "take-theirs"; take.textContent = "Dùng giá trị đã lưu";
+    const done = () => { row.dataset.version = data.version; showFieldError(item.key, ""); row.classList.remove("conflict"); };
+    keep.addEventListener("click", () => {
+      done();
+      const pending = loadPending();
+      const id = (item.field === "note" ? "note:" : "value:") + item.key;
+      pending[id] = Object.assign({}, item, { t: Date.now(), version: data.version });
+      storePending(pending);
+      send(id);
+    });
+    take.addEventListener("click", () => {
+      done();
+      const selector = item.field === "note" ? 'textarea.note[data-key="' + item.key + '"]' : "#v-" + item.key;
+      const field = document.querySelector(selector);
+      if (field) field.value = theirs || "";
+    });
+    msg.append(text, keep, " ", take);
+  }
+
   function queue(el, delay) {
     const id = fieldId(el);
     const pending = loadPending();
     const item = { t: Date.now(), text: el.value };
     if (el.classList.contains("narr")) { item.url = el.dataset.url; if (el.dataset.basis) item.basis = el.dataset.basis; }
-    else { item.key = el.dataset.key; item.field = el.classList.contains("note") ? "note" : "value"; }
+    else {
+      item.key = el.dataset.key; item.field = el.classList.contains("note") ? "note" : "value";
+      // The version the edit was made on: that of an earlier unsaved edit of the field, else
+      // the row's as last read or saved.
+      const row = document.getElementById("row-" + item.key);
+      item.version = pending[id] ? pending[id].version : (row ? row.dataset.version : undefined);
+    }
     const reason = document.querySelector('input.reason[data-key="' + el.dataset.key + '"]');
     if (item.field === "value" && reason) item.reason = reason.value;
     pending[id] = item;

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from cchc.api import views
+
+router = DefaultRouter()
+router.register("me", views.MeViewSet, basename="me")
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("periods", views.PeriodViewSet, basename="period")
+router.register("templates", views.TemplateViewSet, basename="template")
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("tokens", views.TokenViewSet, basename="token")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(router.urls)),
+]
