@@ -257,3 +257,21 @@ def test_the_pages_autosave_is_refused_over_a_newer_value_too(client, report, re
     assert stale.json()["stale"] and stale.json()["current"] == "46"
     assert stale.json()["version"] == first.json()["version"]
     assert Value.objects.get(report=report, indicator__key="plan_tasks_total").number == 46
+
+
+def test_the_frameworks_own_errors_are_in_vietnamese(reporter, report):
+    anonymous = APIClient().get("/api/v1/units/")
+    assert _error(anonymous)["message"].startswith("Cần đăng nhập hoặc gửi mã truy cập API")
+    client = _client(reporter)
+    wrong_method = client.delete("/api/v1/units/ST-STTTT/")
+    assert wrong_method.status_code == 405
+    assert _error(wrong_method)["message"] == "Phương thức DELETE không dùng được ở địa chỉ này."
+    bad_json = client.post("/api/v1/reports/", "{not json", content_type="application/json")
+    assert bad_json.status_code == 400
+    assert _error(bad_json)["message"].startswith("Nội dung gửi lên không đọc được")
+    missing = client.post("/api/v1/reports/", {}, format="json")
+    error = _error(missing)
+    assert error["fields"] == {"unit": ["Trường này là bắt buộc."], "period": ["Trường này là bắt buộc."]}
+    assert error["message"] == "Dữ liệu gửi lên chưa đúng: unit, period."
+    no_page = client.get("/api/v1/units/", {"page": 9})
+    assert no_page.status_code == 404 and _error(no_page)["message"] == "Không có trang này."

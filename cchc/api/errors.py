@@ -16,21 +16,6 @@ from rest_framework.views import exception_handler
 from cchc.catalog.values import InvalidValue
 from cchc.reports.services import StaleValue, WorkflowError
 
-GENERIC = {
-    status.HTTP_400_BAD_REQUEST: "Yêu cầu không hợp lệ.",
-    status.HTTP_401_UNAUTHORIZED: "Cần đăng nhập hoặc mã truy cập API.",
-    status.HTTP_403_FORBIDDEN: "Bạn không có quyền thực hiện thao tác này.",
-    status.HTTP_404_NOT_FOUND: "Không tìm thấy.",
-    status.HTTP_405_METHOD_NOT_ALLOWED: "Phương thức không được hỗ trợ.",
-    status.HTTP_412_PRECONDITION_FAILED: "Dữ liệu đã thay đổi kể từ khi bạn đọc.",
-}
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "stale"
-    default_detail = GENERIC[status.HTTP_412_PRECONDITION_FAILED]
-
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
@@ -47,6 +32,62 @@ def error_body(status_code: int, code: str, message: str, fields=None, **extra) 
         body["fields"] = fields
     body.update(extra)
     return {"error": body}
+
+
+# Django REST Framework's own messages, where its Vietnamese translation has none, by code.
+BY_CODE = {
+    "not_authenticated": "Cần đăng nhập hoặc gửi mã truy cập API (Authorization: Bearer …).",
+    "authentication_failed": "Xác thực không thành công.",
+    "permission_denied": "Bạn không có quyền thực hiện thao tác này.",
+    "not_found": "Không tìm thấy.",
+    "parse_error": "Nội dung gửi lên không đọc được (cần JSON hợp lệ).",
+    "unsupported_media_type": "Kiểu nội dung không được hỗ trợ; hãy gửi application/json.",
+    "not_acceptable": "Không trả lời được theo kiểu nội dung yêu cầu (tiêu đề Accept).",
+}
+FIELD_CODES = {
+    "required": "Trường này là bắt buộc.",
+    "null": "Trường này không được để trống (null).",
+    "blank": "Trường này không được để trống.",
+    "invalid": "Giá trị không hợp lệ.",
+    "max_length": "Giá trị quá dài.",
+    "min_length": "Giá trị quá ngắn.",
+    "invalid_choice": "Giá trị không nằm trong các lựa chọn cho phép.",
+    "not_a_list": "Cần một danh sách.",
+    "incorrect_type": "Sai kiểu dữ liệu.",
+}
+
+
+def _vietnamese(exc: exceptions.APIException, request) -> str:
+    code = exc.get_codes()
+    detail = exc.detail
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return f"Phương thức {request.method} không dùng được ở địa chỉ này."
+    if isinstance(exc, exceptions.ParseError):
+        return f"{BY_CODE['parse_error']} Chi tiết: {detail}"
+    if isinstance(exc, exceptions.Throttled):
+        wait = f" sau {int(exc.wait)} giây" if exc.wait else " sau"
+        return f"Quá nhiều yêu cầu; xin thử lại{wait}."
+    if isinstance(code, str) and str(detail) == str(type(exc).default_detail):
+        return BY_CODE.get(code, str(detail))
+    return _first_message(detail)
+
+
+def _field_messages(detail, codes):
+    """{'period': ['Trường này là bắt buộc.']}: DRF's field errors with Vietnamese wording for
+    its generic codes; the services' and serializers' own messages are kept."""
+    if isinstance(detail, dict):
+        return {key: _field_messages(value, codes.get(key, {})) for key, value in detail.items()}
+    if isinstance(detail, list):
+        codes = codes if isinstance(codes, list) else [codes] * len(detail)
+        return [_field_messages(item, code) for item, code in zip(detail, codes, strict=False)]
+    if isinstance(codes, str) and codes in FIELD_CODES and not _is_ours(str(detail)):
+        return FIELD_CODES[codes]
+    return str(detail)
+
+
+def _is_ours(message: str) -> bool:
+    """A message written in Vietnamese (has a Vietnamese letter) is kept as it is."""
+    return any(ord(char) > 127 for char in message)
 
 
 def _first_message(detail) -> str:
@@ -79,19 +120,19 @@ def handle(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     response = exception_handler(exc, context)
-    if response is None:
-        return None
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-    if isinstance(detail, dict) and "detail" not in detail:
-        message = GENERIC.get(response.status_code, "Yêu cầu không hợp lệ.")
-        body = error_body(response.status_code, "invalid", message, fields=detail)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    request = context.get("request")
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        fields = _field_messages(exc.detail, exc.get_codes())
+        message = "Dữ liệu gửi lên chưa đúng: " + ", ".join(fields) + "."
+        body = error_body(response.status_code, "invalid", message, fields=fields)
     else:
-        text = _first_message(detail)
-        if isinstance(code, dict):
-            code = code.get("detail", "error")
+        code = exc.get_codes()
         if isinstance(code, list):
             code = code[0] if code else "error"
-        body = error_body(response.status_code, str(code), text)
+        if not isinstance(code, str):
+            code = "invalid" if response.status_code == 400 else "error"
+        body = error_body(response.status_code, code, _vietnamese(exc, request))
     response.data = body
     return response
