@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cchc.api import views
+from cchc.api import registers, views
 
 router = DefaultRouter()
 router.register("me", views.MeViewSet, basename="me")
@@ -11,6 +11,9 @@ router.register("periods", views.PeriodViewSet, basename="period")
 router.register("templates", views.TemplateViewSet, basename="template")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("tokens", views.TokenViewSet, basename="token")
+router.register(
+    r"units/(?P<unit_code>[^/]+)/dossiers", registers.DossierViewSet, basename="dossier"
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
