@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cchc.api import registers, views
+from cchc.api import province, registers, views
 
 router = DefaultRouter()
 router.register("me", views.MeViewSet, basename="me")
@@ -11,11 +11,16 @@ router.register("periods", views.PeriodViewSet, basename="period")
 router.register("templates", views.TemplateViewSet, basename="template")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("tokens", views.TokenViewSet, basename="token")
+router.register("overview", province.OverviewViewSet, basename="overview")
+router.register("consolidation", province.ConsolidationViewSet, basename="consolidation")
 router.register(
     r"units/(?P<unit_code>[^/]+)/dossiers", registers.DossierViewSet, basename="dossier"
 )
 
+ranking = province.RankingViewSet.as_view({"get": "retrieve"})
+
 urlpatterns = [
+    path("rankings/<str:scheme>/<str:period>/", ranking, name="ranking-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

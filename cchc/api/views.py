@@ -113,15 +113,16 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(tags=["Kỳ báo cáo"])
 class PeriodViewSet(viewsets.ViewSet):
+    lookup_field = "code"
     lookup_value_regex = "[^/]+"
 
     @extend_schema(
         summary="Một kỳ báo cáo theo mã (Q3-2022, 6M-2024, Y-2026, 01/01/2024-31/07/2024)",
         responses=api.PeriodSerializer,
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, code: str) -> Response:
         try:
-            period = Period.objects.lookup(pk)
+            period = Period.objects.lookup(code)
         except PeriodCodeError as exc:
             raise Http404(str(exc)) from exc
         return Response(api.PeriodSerializer(period).data)
