@@ -271,7 +271,84 @@ def test_the_frameworks_own_errors_are_in_vietnamese(reporter, report):
     assert _error(bad_json)["message"].startswith("Nội dung gửi lên không đọc được")
     missing = client.post("/api/v1/reports/", {}, format="json")
     error = _error(missing)
-    assert error["fields"] == {"unit": ["Trường này là bắt buộc."], "period": ["Trường này là bắt buộc."]}
+    assert error["fields"] == {
+        "unit": ["Trường này là bắt buộc."],
+        "period": ["Trường này là bắt buộc."],
+    }
     assert error["message"] == "Dữ liệu gửi lên chưa đúng: unit, period."
     no_page = client.get("/api/v1/units/", {"page": 9})
     assert no_page.status_code == 404 and _error(no_page)["message"] == "Không có trang này."
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_checks_and_the_trail_of_a_report(report, reporter):
+    client = _client(reporter)
+    checks = client.get(f"/api/v1/reports/{report.pk}/checks/").json()
+    assert checks["blocking"] > 0
+    assert any("plan_tasks_total" in issue["keys"] for issue in checks["issues"])
+    services.save_value(reporter, report, "plan_tasks_total", "46")
+    trail = client.get(f"/api/v1/reports/{report.pk}/audit/").json()
+    assert [row["action"] for row in trail["results"]][-1] == "value.value"
+
+
+def test_narrative_sections_are_written_with_their_version(report, reporter):
+    client = _client(reporter)
+    sections = client.get(f"/api/v1/reports/{report.pk}/narrative/").json()
+    first = sections[0]
+    assert first["text"] == "" and first["title"]
+    url = f"/api/v1/reports/{report.pk}/narrative/{first['section']}/"
+    assert client.put(url, {"text": "Sở đã ban hành kế hoạch."}, format="json").status_code == 428
+    saved = client.put(
+        url,
+        {"text": "Sở đã ban hành kế hoạch."},
+        format="json",
+        HTTP_IF_MATCH=f'"{first["version"]}"',
+    )
+    assert saved.status_code == 200 and saved.json()["text"] == "Sở đã ban hành kế hoạch."
+    stale = client.put(url, {"text": "Khác"}, format="json", HTTP_IF_MATCH=f'"{first["version"]}"')
+    assert stale.status_code == 412
+    assert _error(stale)["current"]["text"] == "Sở đã ban hành kế hoạch."
+    assert report.narrative.get(section_id=first["section"]).text == "Sở đã ban hành kế hoạch."
+
+
+def test_evidence_with_a_file_is_added_listed_and_removed(report, reporter, other_reporter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client(reporter)
+    url = f"/api/v1/reports/{report.pk}/evidence/"
+    upload = SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf")
+    body = {
+        "key": "plan_tasks_total",
+        "doc_type": "Kế hoạch",
+        "number_symbol": "02/KH-STTTT",
+        "issued_on": "2022-01-27",
+        "file": upload,
+    }
+    added = client.post(url, body, format="multipart")
+    assert added.status_code == 201, added.json()
+    assert added.json()["has_file"] and added.json()["cited"].startswith("Kế hoạch số 02/KH-STTTT")
+    assert [e["number_symbol"] for e in client.get(url).json()] == ["02/KH-STTTT"]
+    bad = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4\ncut short", content_type="application/pdf")
+    refused = client.post(url, {**body, "file": bad}, format="multipart")
+    assert refused.status_code == 400 and "bị hỏng" in _error(refused)["fields"]["file"][0]
+    assert report.evidence.count() == 1
+    evidence_id = added.json()["id"]
+    assert _client(other_reporter).delete(f"{url}{evidence_id}/").status_code == 404
+    assert client.delete(f"{url}{evidence_id}/").status_code == 204
+    assert not report.evidence.exists()
+
+
+def test_documents_are_downloaded_as_on_the_page(report, reporter, other_reporter):
+    client = _client(reporter)
+    docx = client.get(f"/api/v1/reports/{report.pk}/documents/docx/")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert "attachment" in docx.headers["Content-Disposition"]
+    xlsx = client.get(f"/api/v1/reports/{report.pk}/documents/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert (
+        _client(other_reporter).get(f"/api/v1/reports/{report.pk}/documents/docx/").status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/reports/{report.pk}/documents/odt/").status_code == 404

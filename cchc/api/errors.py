@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from cchc.catalog.values import InvalidValue
-from cchc.reports.services import StaleValue, WorkflowError
+from cchc.reports.services import StaleText, StaleValue, WorkflowError
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -24,6 +24,26 @@ class PreconditionRequired(exceptions.APIException):
         "Cần tiêu đề If-Match với ETag đã đọc (GET trước khi sửa), để không ghi đè thay đổi "
         "của người khác."
     )
+
+
+class Unavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = "Chức năng này tạm thời không dùng được trên máy chủ."
+
+
+def etag(version: str) -> str:
+    return f'"{version}"'
+
+
+def if_match(request) -> str:
+    """The version an update was made on, from If-Match ('*': any); 428 without one."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    if header == "*":
+        return ""
+    return header.removeprefix("W/").strip('"')
 
 
 def error_body(status_code: int, code: str, message: str, fields=None, **extra) -> dict:
@@ -113,6 +133,14 @@ def handle(exc, context):
         )
     if isinstance(exc, InvalidValue):
         return Response(error_body(422, "invalid", str(exc)), status=422)
+    if isinstance(exc, StaleText):
+        return Response(
+            error_body(
+                412, "stale", str(exc), current={"text": exc.current}, etag=f'"{exc.version}"'
+            ),
+            status=412,
+            headers={"ETag": f'"{exc.version}"'},
+        )
     if isinstance(exc, WorkflowError):
         return Response(error_body(409, "refused", str(exc)), status=409)
     if isinstance(exc, PermissionDenied) and str(exc):

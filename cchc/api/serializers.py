@@ -8,7 +8,7 @@ from cchc.api.models import ApiToken
 from cchc.catalog.models import Indicator, ReportTemplate
 from cchc.org.models import Unit
 from cchc.periods.models import Period
-from cchc.reports.models import Report
+from cchc.reports.models import Evidence, Report
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -163,3 +163,42 @@ class TokenSerializer(serializers.ModelSerializer):
 class TokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     read_only = serializers.BooleanField(default=True)
+
+
+class NarrativeWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(source="indicator.key", read_only=True)
+    cited = serializers.CharField(source="__str__", read_only=True)
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "key",
+            "doc_type",
+            "number_symbol",
+            "issued_on",
+            "issuer",
+            "summary",
+            "cited",
+            "has_file",
+            "file_name",
+            "file_size",
+            "created_at",
+        ]
+
+    def get_has_file(self, evidence: Evidence) -> bool:
+        return bool(evidence.file_path)
+
+
+class EvidenceWriteSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Mã chỉ tiêu được minh chứng")
+    doc_type = serializers.CharField(max_length=40, help_text="Loại văn bản: Kế hoạch, Quyết định…")
+    number_symbol = serializers.CharField(max_length=80, help_text="Số, ký hiệu: 02/KH-STTTT")
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    issuer = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)

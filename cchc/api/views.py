@@ -21,8 +21,9 @@ from rest_framework.response import Response
 
 from cchc.api import serializers as api
 from cchc.api import tokens
-from cchc.api.errors import PreconditionRequired
+from cchc.api.errors import etag, if_match
 from cchc.api.models import ApiToken
+from cchc.api.report_parts import ReportPartsMixin
 from cchc.catalog.models import ReportTemplate
 from cchc.org import access
 from cchc.org.models import Role, RoleAssignment, Unit
@@ -39,19 +40,6 @@ WORKFLOW: dict[str, Callable[..., Report]] = {
     "reopen": services.reopen_report,
 }
 NEEDS_REASON = {"return", "reopen"}
-
-
-def _etag(version: str) -> str:
-    return f'"{version}"'
-
-
-def _if_match(request: Request) -> str:
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired()
-    if header == "*":
-        return ""
-    return header.removeprefix("W/").strip('"')
 
 
 @extend_schema(tags=["Người dùng"])
@@ -144,7 +132,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["Báo cáo"])
-class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(ReportPartsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = api.ReportSerializer
 
     @extend_schema(
@@ -226,7 +214,7 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             given = api.ValueWriteSerializer(data=request.data)
             given.is_valid(raise_exception=True)
             data = given.validated_data
-            expected = _if_match(request)
+            expected = if_match(request)
             with transaction.atomic():
                 services.save_value(
                     request.user,
@@ -239,7 +227,7 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 )
         row = self._row(report, key)
         body = api.ValueSerializer(row).data
-        return Response(body, headers={"ETag": _etag(body["version"])})
+        return Response(body, headers={"ETag": etag(body["version"])})
 
     @staticmethod
     def _row(report: Report, key: str) -> Row:

@@ -255,6 +255,11 @@ class Source(models.TextChoices):
     REGISTER = "register", "Từ sổ theo dõi"
 
 
+def text_version(text: str) -> str:
+    """The version of a narrative section's text (its ETag), as value_version for values."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def value_version(value: Value | None) -> str:
     """A short fingerprint of what a value holds (figure and note): the ETag of the API and
     the version the browser's autosave sends back, so a stale write is refused, not lost."""

@@ -27,6 +27,7 @@ from cchc.reports.models import (
     Source,
     Status,
     Value,
+    text_version,
     value_version,
 )
 from cchc.reports.narrative_basis import basis_for, changes, heading
@@ -333,6 +334,17 @@ def _stored_fields(value: Value) -> tuple:
     return tuple(getattr(value, field) for field in PREFILLED_FIELDS)
 
 
+class StaleText(WorkflowError):
+    """A section's text changed since the writer read it."""
+
+    def __init__(self, section: OutlineSection, item: NarrativeText) -> None:
+        self.section, self.current, self.version = section, item.text, text_version(item.text)
+        super().__init__(
+            f"Mục {section.number} {section.title} đã được người khác sửa sau khi bạn mở; nội "
+            "dung của bạn chưa được lưu."
+        )
+
+
 @transaction.atomic
 def save_narrative(
     user,
@@ -340,13 +352,20 @@ def save_narrative(
     section: OutlineSection,
     text: str,
     basis: dict[str, str] | None = None,
+    expected_version: str | None = None,
 ) -> NarrativeText:
     """Store a section's text. `basis` (the figures a draft was made from) is given when the
-    text comes from drafting; text saved without it keeps the basis it had."""
+    text comes from drafting; text saved without it keeps the basis it had. With
+    `expected_version` (text_version of the text the writer read) a text changed in between
+    raises StaleText and nothing is written."""
     _require(access.can_edit_report(user, report))
     if section.template_id != report.template_id:
         raise WorkflowError("Mục đề cương không thuộc biểu mẫu của báo cáo.")
-    item, _ = NarrativeText.objects.get_or_create(report=report, section=section)
+    item, _ = NarrativeText.objects.select_for_update().get_or_create(
+        report=report, section=section
+    )
+    if expected_version is not None and expected_version != text_version(item.text):
+        raise StaleText(section, item)
     fields = []
     if basis is not None and item.basis != basis:
         item.basis = basis
