@@ -394,7 +394,8 @@ def test_header_row_then_columns_then_values_then_import_and_the_next_file_direc
     values = client.post(url, data)
     assert values.status_code == 200 and values.context["step"] == "values"
     text = values.content.decode()
-    assert "Cột «KenhNop» (Kênh, kênh nộp)" in text
+    assert "Cột «KenhNop» → Kênh (Trực tiếp, Trực tuyến hoặc Bưu chính)" in text
+    assert "Cột «TinhTrang» → Trạng thái (mã trạng thái DVCQG từ 1 đến 10)" in text
     status, channel = values.context["values_form"].coded
     assert [(v.text, v.understood_label) for v in status.understood] == [
         ("Đang xử lý", "4 · Đang xử lý"),

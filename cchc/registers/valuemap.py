@@ -39,7 +39,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Coding:
-    what: str  # "trạng thái", for the page
+    what: str  # what the column takes, for the page
     codes: dict[str, Code]
     # For each distinct text: the code key cchc reads it as, or None.
     read: Callable[[pandas.Series], pandas.Series]
@@ -63,12 +63,12 @@ def _flag_keys(name: str) -> Callable[[pandas.Series], pandas.Series]:
 
 
 STATUS = Coding(
-    "trạng thái (mã DVCQG)",
+    "mã trạng thái DVCQG từ 1 đến 10",
     {str(code): Code(f"{code} · {names[0]}", str(code)) for code, names in STATUS_NAMES.items()},
     _status_keys,
 )
 CHANNEL = Coding(
-    "kênh nộp",
+    "Trực tiếp, Trực tuyến hoặc Bưu chính",
     {channel.value: Code(channel.label, CHANNEL_NAMES[channel][0]) for channel in Channel},
     _channel_keys,
 )
@@ -76,7 +76,7 @@ YES_NO_CODES = {"co": Code("Có", "có"), "khong": Code("Không", "không")}
 
 
 def _yes_no(name: str) -> Coding:
-    return Coding("có/không", YES_NO_CODES, _flag_keys(name))
+    return Coding("Có hoặc Không", YES_NO_CODES, _flag_keys(name))
 
 
 CODED: dict[str, dict[str, Coding]] = {
@@ -158,7 +158,9 @@ def coded_columns(
         grouped = table.groupby(["key", "code"], sort=False, as_index=False).agg(
             text=("text", "first"), rows=("rows", "sum")
         )
-        grouped = grouped.sort_values(["rows", "text"], ascending=[False, True])
+        # The values to decide on first, then those cchc reads; most rows first in each.
+        grouped["known"] = grouped["code"] != ""
+        grouped = grouped.sort_values(["known", "rows", "text"], ascending=[True, False, True])
         chosen = value_map.get(standard, {})
         shown = {True: 0, False: 0}
         for row in grouped.itertuples(index=False):
