@@ -181,6 +181,19 @@ def test_coded_values_are_listed_with_their_row_counts_understood_or_not():
     assert again[0].unknown[0].chosen == "10"
 
 
+def test_a_column_of_many_values_is_looked_at_in_part(monkeypatch):
+    monkeypatch.setattr("cchc.registers.valuemap.READ_VALUES", 3)
+    monkeypatch.setattr("cchc.registers.valuemap.SHOWN_VALUES", 2)
+    frame = read_table(
+        ("Ma,TT\n" + "".join(f"{n},{text}\n" for n, text in enumerate("aabbbcdd"))).encode(),
+        "t.csv",
+    )
+    (status,) = coded_columns(frame, {"Trạng thái": "TT"}, ImportKind.DOSSIERS, {})
+    assert status.distinct == 4 and status.read_values == 3
+    assert [(v.text, v.rows) for v in status.values] == [("b", 3), ("a", 2)]
+    assert status.more_unknown == 1  # "d" looked at, not shown; "c" not looked at
+
+
 def test_yes_no_words_the_importer_does_not_read_are_offered():
     frame = read_table(
         "Số hồ sơ,Thanh toán qua DVCQG,Thu phí\nA,Có,50.000\nB,Đã thanh toán,Không\n"
@@ -339,6 +352,16 @@ def test_rejected_rows_are_the_source_s_rows_with_every_reason():
     formula = sheet["C2"]
     assert formula.data_type == "s" and formula.quotePrefix  # text, not a formula
     assert sheet["C3"].data_type == "s" and sheet["C3"].quotePrefix
+
+
+def test_rejected_rows_past_the_limit_are_counted_not_written(monkeypatch):
+    monkeypatch.setattr("cchc.registers.rejected.MAX_ROWS", 2)
+    frame = read_table(b"Ma,Kenh\nA,x\nB,y\nC,z\n", "r.csv")
+    errors = [RowError(line, "Kenh", "sai") for line in (2, 3, 4)] + [RowError(9, "Ma", "?")]
+    rows = list(_sheet(rejected_rows_xlsx(frame, errors)).iter_rows(values_only=True))
+    assert rows[1:3] == [(2, "A", "x", "Cột «Kenh»: sai"), (3, "B", "y", "Cột «Kenh»: sai")]
+    assert rows[3][1].startswith("… và 2 dòng bị từ chối khác, không ghi vào tệp này")
+    assert len(rows) == 4
 
 
 # The pages.

@@ -23,6 +23,7 @@ LINE = "Dòng trong tệp"
 REASONS = "Lý do"
 # A cell beginning with one of these would be taken for a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_ROWS = 50_000  # written to the file; a file refused whole is fixed a part at a time
 
 
 def reasons_by_row(errors: list[RowError]) -> dict[int, list[str]]:
@@ -44,44 +45,59 @@ def _unique(name: str, taken: list[str]) -> str:
 
 def rejected_rows_xlsx(frame: pandas.DataFrame, errors: list[RowError]) -> bytes:
     """`frame` as read_table read the source file (its index is the line number less 2);
-    rows named by no error are left out. Written cell by cell as text."""
+    rows named by no error are left out, and rows past MAX_ROWS are counted in a last line."""
     by_row = reasons_by_row(errors)
     columns = [str(column) for column in frame.columns]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Dòng bị từ chối")
     sheet.freeze_panes = "B2"
-    bold = Font(name=FONT_NAME, bold=True)
-    plain = Font(name=FONT_NAME)
-    wrap = Alignment(wrap_text=True, vertical="top")
     for place, width in enumerate([12, *([18] * len(columns)), 60]):
         sheet.column_dimensions[get_column_letter(place + 1)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
 
-    def cell(value: object, font: Font = plain, alignment: Alignment | None = None):
+    def cell(value: object, **style: object) -> object:
+        """The value itself, or a cell when it needs a style or must stay text."""
+        formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        if not formula_like and not style:
+            return value
         out = WriteOnlyCell(sheet, value=value)
-        out.font = font
-        if alignment is not None:
-            out.alignment = alignment
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        for name, setting in style.items():
+            setattr(out, name, setting)
+        if formula_like:
             out.data_type = "s"  # text, not a formula, and kept so when edited
             out.quotePrefix = True
         return out
 
-    header = [LINE, *columns, _unique(REASONS, columns)]
+    bold = Font(name=FONT_NAME, bold=True)
     sheet.append(
-        [cell(_unique(name, columns) if i == 0 else name, bold) for i, name in enumerate(header)]
+        [
+            cell(name, font=bold)
+            for name in [_unique(LINE, columns), *columns, _unique(REASONS, columns)]
+        ]
     )
-    lines = frame.index.to_numpy() + 2
-    position = pandas.Index(lines)
-    for row in sorted(by_row):
-        found = position.get_indexer([row])[0]
-        values = (
-            ["" for _ in columns] if found < 0 else [str(v) for v in frame.iloc[found].tolist()]
-        )
+    rows = sorted(by_row)
+    written = rows[:MAX_ROWS]
+    positions = pandas.Index(frame.index + 2).get_indexer(written)
+    found = positions[positions >= 0]
+    cells = dict(
+        zip(found.tolist(), frame.iloc[found].itertuples(index=False, name=None), strict=True)
+    )
+    blank = ("",) * len(columns)
+    for row, position in zip(written, positions.tolist(), strict=True):
+        values = cells.get(position, blank)  # blank: a line the table does not have
         sheet.append(
             [
-                cell(row),
-                *(cell(value) for value in values),
+                row,
+                *(cell(str(value)) for value in values),
                 cell("\n".join(by_row[row]), alignment=wrap),
+            ]
+        )
+    if len(rows) > MAX_ROWS:
+        sheet.append(
+            [
+                None,
+                f"… và {len(rows) - MAX_ROWS} dòng bị từ chối khác, không ghi vào tệp này (tối đa "
+                f"{MAX_ROWS} dòng): sửa các dòng trên rồi nhập lại để xem tiếp.",
             ]
         )
     out = io.BytesIO()

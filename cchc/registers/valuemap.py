@@ -29,6 +29,7 @@ from cchc.registers.values import (
 ValueMap = dict[str, dict[str, str]]
 
 SHOWN_VALUES = 60  # distinct unknown values of one column offered for mapping
+READ_VALUES = 1000  # distinct values of one column looked at, those of most rows first
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class CodedColumn:
     values: list[FoundValue] = field(default_factory=list)
     more_unknown: int = 0  # distinct values beyond SHOWN_VALUES, not shown
     more_understood: int = 0
+    distinct: int = 0  # distinct non-blank values; beyond READ_VALUES, not all looked at
+    read_values: int = READ_VALUES
 
     @property
     def understood(self) -> list[FoundValue]:
@@ -140,10 +143,12 @@ def coded_columns(
             continue
         column = CodedColumn(standard, source, coding)
         cells = frame[source].astype(str).str.strip()
-        counts = cells[cells != ""].value_counts(sort=False)
+        counts = cells[cells != ""].value_counts()
         if counts.empty:
             out.append(column)
             continue
+        column.distinct, column.read_values = len(counts), READ_VALUES
+        counts = counts.iloc[:READ_VALUES]  # more: a column of codes or dates chosen by mistake?
         texts = pandas.Series(counts.index, dtype=object)
         table = pandas.DataFrame(
             {
