@@ -406,6 +406,30 @@ def test_page_shows_the_header_row_and_lets_the_user_choose_another(client, unit
     assert client.get(url, {"header_row": "ba"}).status_code == 400
 
 
+def test_the_catalogue_has_no_value_step(client, unit, reporter):
+    _login(client, reporter)
+    other = "Danh mục TTHC\nMã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn\n1.009999,Cấp phép Y,Viễn thông,3\n"
+    url = _upload_procedures(client, other)
+    page = client.get(url)
+    text = page.content.decode()
+    assert "Dòng tiêu đề: dòng 2" in text and "Tiếp tục: kiểm tra giá trị" not in text
+    assert "Nhập với cách ghép này và lưu" in text and page.context["has_values"] is False
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name, _ in form.columns}
+    data.update(step="import", source_name="CSDL TTHC", header_row="2")
+    assert client.post(url, data).status_code == 302
+    assert ColumnMapping.objects.get(name="CSDL TTHC").header_row is None  # as found
+
+
+def _upload_procedures(client, text: str) -> str:
+    upload = io.BytesIO(text.encode())
+    upload.name = "tthc.csv"
+    response = client.post(
+        reverse("upload_procedures", args=["ST-STTTT"]), {"file": upload, "mode": "all"}
+    )
+    return response.url
+
+
 def test_header_row_then_columns_then_values_then_import_and_the_next_file_directly(
     client, unit, reporter
 ):

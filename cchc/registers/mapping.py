@@ -177,8 +177,9 @@ def first_rows(data: bytes, filename: str, count: int = MAX_HEADER_ROW) -> list[
             ) from exc
         return [[str(cell).strip() for cell in row] for row in sheet.fillna("").to_numpy()]
     layout = csv_layout(data, filename)
-    text = layout.data[: sniff.SNIFF_BYTES * 4].decode("utf-8", errors="ignore")
-    reader = csv.reader(io.StringIO(text), delimiter=layout.separator)
+    # Decoded as read, so that only the first rows are.
+    text = io.TextIOWrapper(io.BytesIO(layout.data), encoding="utf-8", newline="")
+    reader = csv.reader(text, delimiter=layout.separator)
     return [[cell.strip() for cell in row] for row in itertools.islice(reader, count)]
 
 
