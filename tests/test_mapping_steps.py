@@ -572,6 +572,59 @@ def test_good_rows_import_keeps_the_skipped_rows_to_download(client, unit, repor
     assert len(rows) == 11 and rows[1][0] == 193
 
 
+def test_a_saved_source_s_new_value_is_mapped_from_the_refusal(client, unit, reporter):
+    """The saved mapping imports the next file at once; when that file brings a value the
+    mapping does not know, the refusal leads back to the mapping page, filled in from it."""
+    import html
+
+    save_mapping(
+        ImportKind.DOSSIERS,
+        "Một cửa huyện",
+        MISLEADING_MAPPING,
+        reporter,
+        header_row=3,
+        values={"Trạng thái": {"xong": "9"}, "Kênh": {"nop qua zalo": "online"}},
+    )
+    _login(client, reporter)
+    text = MISLEADING.replace("Trực tiếp", "Qua Zalo OA")
+    response = _upload(client, text.encode(), "m.csv")
+    messages = [str(m) for m in client.get(response.url).context["messages"]]
+    assert "Dùng cách ghép cột đã lưu cho nguồn «Một cửa huyện»." in messages
+    assert not Dossier.objects.exists()
+    remap = next(m for m in messages if 'class="remap"' in m)
+    assert "Sửa cách ghép của nguồn «Một cửa huyện»" in remap
+    url = html.unescape(remap.split('href="')[1].split('"')[0])
+    page = client.get(url)
+    assert page.context["header_row"] == 3 and page.context["source"].name == "Một cửa huyện"
+    form = page.context["form"]
+    chosen = {standard: form[name].value() for name, standard in form.columns}
+    assert chosen["Kênh"] == "KenhNop" and chosen["Trạng thái"] == "TinhTrang"
+    data = {name: form[name].value() or "" for name, _ in form.columns}
+    data.update(step="columns", header_row="3", source=page.context["source"].pk, period="Q3-2022")
+    data["source_name"] = form["source_name"].value()
+    values = client.post(url, data)
+    status, channel = values.context["values_form"].coded
+    assert [(v.text, v.chosen) for v in status.unknown] == [("Xong", "9")]
+    assert [(v.text, v.chosen) for v in channel.unknown] == [
+        ("Nộp qua Zalo", "online"),
+        ("Qua Zalo OA", None),
+    ]
+    assert values.context["form"]["source_name"].value() == "Một cửa huyện"
+    data.update(
+        step="import",
+        **{
+            field_name("Trạng thái", "xong"): "9",
+            field_name("Kênh", "nop qua zalo"): "online",
+            field_name("Kênh", "qua zalo oa"): "online",
+        },
+    )
+    done = client.post(url, data, follow=True)
+    assert "Hồ sơ TTHC: Đã nhập 3 mới, cập nhật 0." in [str(m) for m in done.context["messages"]]
+    saved = ColumnMapping.objects.get(name="Một cửa huyện")
+    assert saved.values["Kênh"] == {"nop qua zalo": "online", "qua zalo oa": "online"}
+    assert saved.header_row == 3 and ColumnMapping.objects.count() == 1
+
+
 def test_a_standard_file_refused_offers_its_rows(client, unit, reporter):
     _login(client, reporter)
     text = (

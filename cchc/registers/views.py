@@ -242,21 +242,49 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
         )
     except ImportRejected as exc:
         _report_rejection(request, exc)
-        if exc.errors:
-            frame = read_table(
-                data, name, known_names(kind), header_row=saved.header_row if saved else None
-            )
-            token = keep_rejected_of_file(frame, exc.errors, name, unit, kind, request.user)
-            _offer_rejected(request, unit, token, exc.errors)
+        _offer_fixes(request, unit, data, name, kind, saved, exc.errors, good_rows_only)
         return back
     _report_result(request, result, what)
-    if result.skipped:
-        frame = read_table(
-            data, name, known_names(kind), header_row=saved.header_row if saved else None
-        )
-        token = keep_rejected_of_file(frame, result.skipped, name, unit, kind, request.user)
-        _offer_rejected(request, unit, token, result.skipped)
+    _offer_fixes(request, unit, data, name, kind, saved, result.skipped, good_rows_only)
     return back
+
+
+def _offer_fixes(
+    request: HttpRequest,
+    unit: Unit,
+    data: bytes,
+    filename: str,
+    kind: str,
+    saved: ColumnMapping | None,
+    errors: list[RowError],
+    good_rows_only: bool,
+) -> None:
+    """After a file imported straight away was refused or had rows skipped: its rejected
+    rows to download, and, when a saved mapping was used, the mapping page for this file
+    with that mapping filled in (a value the source's mapping does not know yet, say)."""
+    if not errors:
+        return
+    header_row = saved.header_row if saved else None
+    frame = read_table(data, filename, known_names(kind), header_row=header_row)
+    if saved is None:
+        token = keep_rejected_of_file(frame, errors, filename, unit, kind, request.user)
+    else:
+        token = keep_upload(data, filename, unit, kind, request.user, good_rows_only).token
+        keep_rejected(token, frame, errors)
+        url = reverse("map_upload", args=[unit.code, token])
+        period_code = request.POST.get("period", "")
+        messages.info(
+            request,
+            format_html(
+                '<a href="{}?period={}&amp;source={}" class="remap">Sửa cách ghép của nguồn «{}»'
+                "</a> (dòng tiêu đề, cột, giá trị) rồi nhập lại tệp này.",
+                url,
+                period_code,
+                saved.pk,
+                saved.name,
+            ),
+        )
+    _offer_rejected(request, unit, token, errors)
 
 
 def _offer_rejected(
@@ -325,10 +353,13 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
         return redirect(_page_url(unit, period_code))
     data = pending.read()
     kind = pending.kind
+    source = _saved_source(params.get("source"), kind)  # the saved mapping to start from
     try:
         found = read_table(data, pending.filename, known_names(kind))
         rows = first_rows(data, pending.filename)
-        header_row, header_problem = _header_row(params, rows, found.attrs["header_row"])
+        header_row, header_problem = _header_row(
+            params, rows, found.attrs["header_row"], source.header_row if source else None
+        )
         frame = (
             found
             if header_row == found.attrs["header_row"]
@@ -338,14 +369,16 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
         discard_upload(token)
         _report_rejection(request, exc)
         return redirect(_page_url(unit, period_code))
-    page = _MappingPage(request, unit, pending, frame, rows, found.attrs["header_row"])
+    page = _MappingPage(request, unit, pending, frame, rows, found.attrs["header_row"], source)
     headers = list(frame.columns)
     step = params.get("step", "import") if request.method == "POST" else "columns"
     if header_problem or step == "back" or request.method == "GET":
         initial: dict[str, object] = dict(
-            params.items() if step == "back" else _guessed(headers, kind).items()
+            params.items() if step == "back" else _guessed(headers, kind, source).items()
         )
         initial["header_row"] = header_row
+        if source and step != "back":
+            initial["source_name"] = source.name
         form = MappingForm(initial=initial, kind=kind, headers=headers, name_required=False)
         return page.columns(form, header_problem, status=400 if header_problem else 200)
     form = MappingForm(request.POST, kind=kind, headers=headers, name_required=step == "import")
@@ -354,7 +387,7 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
     ):  # the columns are wrong: back to them
         return page.columns(form, status=400)
     mapping = form.mapping()  # the columns are valid, whatever the source name
-    coded = coded_columns(frame, mapping, kind, {})
+    coded = coded_columns(frame, mapping, kind, source.values if source else {})
     values_form = ValuesForm(request.POST if step == "import" else None, columns=coded)
     if step == "columns" or not form.is_valid() or not values_form.is_valid():
         return page.values(form, values_form, status=200 if step == "columns" else 400)
@@ -390,10 +423,19 @@ def map_upload(request: HttpRequest, unit_code: str, token: str) -> HttpResponse
     return redirect(_page_url(unit, period_code))
 
 
-def _header_row(params, rows: list[list[str]], found: int) -> tuple[int, str | None]:
-    """The header row asked for ("pick" from the preview, else "header_row"), or the one
-    found when none is asked; and what is wrong with the one asked."""
-    asked = params.get("pick") or params.get("header_row")
+def _saved_source(pk: str | None, kind: str) -> ColumnMapping | None:
+    if not pk or not pk.isdigit():
+        return None
+    return ColumnMapping.objects.filter(pk=int(pk), kind=kind).first()
+
+
+def _header_row(
+    params, rows: list[list[str]], found: int, saved: int | None = None
+) -> tuple[int, str | None]:
+    """The header row asked for ("pick" from the preview, else "header_row", else the one
+    saved with the mapping started from), or the one found when none is asked; and what is
+    wrong with the one asked."""
+    asked = params.get("pick") or params.get("header_row") or (str(saved) if saved else None)
     if not asked:
         return found, None
     try:
@@ -404,8 +446,13 @@ def _header_row(params, rows: list[list[str]], found: int) -> tuple[int, str | N
     return (found, problem) if problem else (row, None)
 
 
-def _guessed(headers: list[str], kind: str) -> dict[str, str]:
-    guess = guess_mapping(headers, kind)
+def _guessed(headers: list[str], kind: str, saved: ColumnMapping | None) -> dict[str, str]:
+    """The columns of the saved mapping started from, or guessed from their names."""
+    guess = (
+        {standard: source for standard, source in saved.columns.items() if source in headers}
+        if saved
+        else guess_mapping(headers, kind)
+    )
     return {
         name: guess.get(standard, "")
         for name, standard in MappingForm(kind=kind, headers=headers).columns
@@ -423,6 +470,7 @@ class _MappingPage:
         frame: pandas.DataFrame,
         rows: list[list[str]],
         found_row: int,
+        source: ColumnMapping | None,
     ) -> None:
         self.request, self.frame = request, frame
         self.header_row = frame.attrs["header_row"]
@@ -443,6 +491,7 @@ class _MappingPage:
             ],
             "preview_cut": width > PREVIEW_COLUMNS,
             "file_rows": len(rows),
+            "source": source,
         }
 
     def columns(self, form: MappingForm, header_problem: str | None = None, status: int = 200):
