@@ -317,6 +317,25 @@ def test_the_command_uses_a_saved_header_row_and_values(unit, tmp_path):
     assert "cập nhật 3" in out.getvalue()
 
 
+def test_the_api_uses_a_saved_header_row_and_values(unit, reporter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_api_dossiers import URL, _client
+
+    save_mapping(
+        ImportKind.DOSSIERS,
+        "Một cửa huyện",
+        MISLEADING_MAPPING,
+        header_row=3,
+        values={"Kênh": {"nop qua zalo": "online"}, "Trạng thái": {"xong": "9"}},
+    )
+    upload = SimpleUploadedFile("m.csv", MISLEADING.encode(), content_type="text/csv")
+    answer = _client(reporter).post(URL, {"file": upload}, format="multipart")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["created"] == 3
+    assert Dossier.objects.get(code="M003").status == 9
+
+
 # The rejected rows.
 
 
