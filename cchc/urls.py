@@ -32,6 +32,11 @@ urlpatterns = [
         name="map_upload",
     ),
     path(
+        "units/<str:unit_code>/dossiers/import/<str:token>/rejected.xlsx",
+        registers.rejected_rows,
+        name="rejected_rows",
+    ),
+    path(
         "units/<str:unit_code>/procedures/import/",
         registers.upload_procedures,
         name="upload_procedures",

@@ -45,6 +45,10 @@ def test_mapping_page_then_feedback_register(live_server, browser, reporter, pro
     code.select_option("STT")  # the sample follows the choice…
     expect(sample).to_contain_text("1 · 2")
     code.select_option("Số hồ sơ")  # …and back
+    page.get_by_role("button", name="Tiếp tục: kiểm tra giá trị").click()
+    # Every channel is one cchc reads itself.
+    expect(page.locator("section.coded")).to_contain_text("Trực tuyến")
+    expect(page.locator("tr.unknown")).to_have_count(0)
     page.get_by_label("Lưu cách ghép cột cho nguồn dữ liệu").fill("Một cửa điện tử tỉnh")
     page.get_by_role("button", name="Nhập với cách ghép này và lưu").click()
 

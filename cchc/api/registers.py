@@ -27,7 +27,7 @@ from cchc.periods.models import Period, working_calendar
 from cchc.periods.windows import PeriodCodeError
 from cchc.registers.explain import explain
 from cchc.registers.imports import DOSSIER_COLUMNS, MAX_UPLOAD_BYTES
-from cchc.registers.mapping import import_file, is_standard, read_headers, saved_mapping_for
+from cchc.registers.mapping import import_file, is_standard, read_headers, saved_mapping_for_file
 from cchc.registers.models import Dossier, ImportKind, Procedure
 from cchc.registers.stats import window_stats
 
@@ -241,7 +241,7 @@ class DossierViewSet(viewsets.GenericViewSet):
                 "Chỉ người báo cáo của đơn vị mới cập nhật được sổ theo dõi."
             )
         upload = request.FILES.get("file")
-        mapping = None
+        saved = None
         try:
             if upload is not None:
                 good_rows_only = str(request.data.get("good_rows_only", "")).lower() in (
@@ -256,7 +256,7 @@ class DossierViewSet(viewsets.GenericViewSet):
                 data, name = upload.read(), upload.name or "tai-len.csv"
                 headers = read_headers(data, name, ImportKind.DOSSIERS)
                 if not is_standard(headers, ImportKind.DOSSIERS):
-                    saved = saved_mapping_for(headers, ImportKind.DOSSIERS)
+                    saved = saved_mapping_for_file(data, name, ImportKind.DOSSIERS, headers)
                     if saved is None:
                         raise exceptions.ValidationError(
                             {
@@ -267,7 +267,6 @@ class DossierViewSet(viewsets.GenericViewSet):
                                 ]
                             }
                         )
-                    mapping = saved.columns
             else:
                 given = UpsertSerializer(data=request.data)
                 given.is_valid(raise_exception=True)
@@ -278,9 +277,11 @@ class DossierViewSet(viewsets.GenericViewSet):
                 name,
                 unit,
                 ImportKind.DOSSIERS,
-                mapping,
+                saved.columns if saved else None,
                 good_rows_only=good_rows_only,
                 user=request.user,
+                header_row=saved.header_row if saved else None,
+                values=saved.values if saved else None,
             )
         except ImportRejected as exc:
             return _rejected(exc)

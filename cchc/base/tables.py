@@ -50,21 +50,26 @@ class ImportResult:
 
 
 def read_table(
-    source: Path | bytes, filename: str, expected: Iterable[str] = ()
+    source: Path | bytes,
+    filename: str,
+    expected: Iterable[str] = (),
+    *,
+    header_row: int | None = None,
 ) -> pandas.DataFrame:
     """Every cell as text (empty string for a blank), header row as column names.
 
     The header is found among the first rows (sniff.find_header, helped by the column names
     the caller knows, `expected`); title rows above it are dropped. The index is each row's
     place in the file as the user sees it, less 2: with the header on row 1, index 0 is row
-    2. `attrs["header_row"]` is the header's own row number."""
+    2. `attrs["header_row"]` is the header's own row number. `header_row` given (the user
+    chose it on the mapping page): that row is the header, whatever the file's first rows."""
     data = _read_bytes(source, filename)
     try:
         if _is_excel(filename):
-            frame, header_row = _read_excel(data, expected)
+            frame, header_row = _read_excel(data, expected, header_row)
         else:
             layout = sniff.csv_layout(data, filename, expected)
-            header_row = layout.header_row
+            header_row = header_row or layout.header_row
             frame = pandas.read_csv(
                 io.BytesIO(layout.data),
                 dtype=str,
@@ -91,11 +96,17 @@ def read_table(
     return frame
 
 
-def read_header(source: Path | bytes, filename: str, expected: Iterable[str] = ()) -> list[str]:
-    """The header row's names alone, found as read_table finds it, without reading a CSV's
-    rows."""
+def read_header(
+    source: Path | bytes,
+    filename: str,
+    expected: Iterable[str] = (),
+    *,
+    header_row: int | None = None,
+) -> list[str]:
+    """The header row's names alone, found as read_table finds it (or on `header_row`),
+    without reading a CSV's rows."""
     if _is_excel(filename):
-        return list(read_table(source, filename, expected).columns)
+        return list(read_table(source, filename, expected, header_row=header_row).columns)
     data = _read_bytes(source, filename)
     try:
         layout = sniff.csv_layout(data, filename, expected)
@@ -104,7 +115,7 @@ def read_header(source: Path | bytes, filename: str, expected: Iterable[str] = (
             dtype=str,
             sep=layout.separator,
             encoding="utf-8",
-            skiprows=layout.header_row - 1,
+            skiprows=(header_row or layout.header_row) - 1,
             nrows=0,
         )
     except sniff.UnreadableText as exc:
@@ -136,12 +147,16 @@ def _read_bytes(source: Path | bytes, filename: str) -> bytes:
     return data
 
 
-def _read_excel(data: bytes, expected: Iterable[str]) -> tuple[pandas.DataFrame, int]:
+def _read_excel(
+    data: bytes, expected: Iterable[str], header_row: int | None = None
+) -> tuple[pandas.DataFrame, int]:
     """The first sheet below its header row, indexed as read_table says, and the header's
     row number. Read without a header so that no row above it is skipped or merged."""
     sheet = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", header=None)
+    if header_row is not None and header_row > len(sheet):
+        raise ValueError(f"tệp chỉ có {len(sheet)} dòng, không có dòng {header_row}")
     cells = sheet.head(sniff.HEADER_SEARCH_ROWS).fillna("").to_numpy().tolist()
-    place = sniff.find_header(cells, expected)
+    place = header_row - 1 if header_row else sniff.find_header(cells, expected)
     names = [str(cell).strip() for cell in sheet.iloc[place].fillna("")] if len(sheet) else []
     frame = sheet.iloc[place + 1 :].copy()
     frame.columns = _column_names(names)

@@ -26,6 +26,6 @@ class DossierAdmin(ReadOnlyAdmin):
 
 @admin.register(ColumnMapping)
 class ColumnMappingAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind", "updated_at", "created_by"]
+    list_display = ["name", "kind", "header_row", "updated_at", "created_by"]
     list_filter = ["kind"]
     search_fields = ["name"]

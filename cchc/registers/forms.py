@@ -1,4 +1,5 @@
-"""Forms of the dossier register pages: the column mapping and the apology letter."""
+"""Forms of the dossier register pages: the column mapping (columns, then the values of coded
+columns) and the apology letter."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from cchc.registers.mapping import REQUIRED, STANDARD, Mapping, check_mapping
 from cchc.registers.models import Dossier, Verdict
+from cchc.registers.valuemap import CodedColumn, ValueMap, chosen_values
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 # Typed as dd/mm/yyyy whatever the browser's language (a date picker would show its locale).
@@ -16,8 +18,9 @@ DAY_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy
 
 
 class MappingForm(forms.Form):
-    """One select per standard column (the file's column that holds it), and the name of the
-    source to save the mapping under."""
+    """One select per standard column (the file's column that holds it), the header row it
+    was read with, and the name of the source to save the mapping under (asked on the value
+    step: `name_required` False for the columns step)."""
 
     source_name = forms.CharField(
         label="Lưu cách ghép cột cho nguồn dữ liệu",
@@ -26,8 +29,13 @@ class MappingForm(forms.Form):
         "được nhập ngay, không hỏi lại.",
     )
 
-    def __init__(self, *args, kind: str, headers: list[str], **kwargs) -> None:
+    header_row = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, kind: str, headers: list[str], name_required: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["source_name"].required = name_required
         self.kind = kind
         self.headers = headers
         choices = [("", "— không có trong tệp —"), *((h, h) for h in headers)]
@@ -36,7 +44,10 @@ class MappingForm(forms.Form):
             name = f"col_{index}"
             self.fields[name] = forms.ChoiceField(label=standard, choices=choices, required=False)
             self.columns.append((name, standard))
-        self.order_fields([name for name, _ in self.columns] + ["source_name"])
+        self.order_fields([name for name, _ in self.columns] + ["source_name", "header_row"])
+
+    def column_fields(self):
+        return [self[name] for name, _ in self.columns]
 
     def rows(self):
         """(bound field, standard column, required?) for the template."""
@@ -55,6 +66,43 @@ class MappingForm(forms.Form):
         for problem in check_mapping(self.mapping(), self.headers, self.kind):
             self.add_error(None, problem)
         return cleaned
+
+
+LEAVE = "— để nguyên: các dòng này bị từ chối —"
+
+
+class ValuesForm(forms.Form):
+    """One select per value of a coded column that cchc does not read itself: the code it
+    stands for, or none (its rows are then refused)."""
+
+    def __init__(self, *args, columns: list[CodedColumn], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.coded = columns
+        for column in columns:
+            choices = [
+                ("", LEAVE),
+                *((key, code.label) for key, code in column.coding.codes.items()),
+            ]
+            for value in column.unknown:
+                self.fields[value.field_name] = forms.ChoiceField(
+                    label=f"{column.source}: {value.text}",
+                    choices=choices,
+                    required=False,
+                    initial=value.chosen or "",
+                )
+
+    def value_map(self) -> ValueMap:
+        """The choices (after is_valid), also written into each column's values."""
+        for column in self.coded:
+            for value in column.unknown:
+                value.chosen = self.cleaned_data.get(value.field_name) or None
+        return chosen_values(self.coded)
+
+    def rows(self, column: CodedColumn):
+        """(value, its select or None when cchc reads it itself) for the template."""
+        return [
+            (value, None if value.understood else self[value.field_name]) for value in column.values
+        ]
 
 
 def is_overdue(dossier: Dossier, today: datetime.date | None = None) -> bool:

@@ -250,6 +250,18 @@ def _yes_no_or_amount(raw: pandas.Series) -> pandas.Series:
     return out
 
 
+# How each yes/no column is read, and what its error message says it takes.
+FLAGS: dict[str, tuple[Callable[[pandas.Series], pandas.Series], str]] = {
+    name: (_yes_no, "Có hoặc Không") for name in NULLABLE_BOOLEANS
+} | {"fee_due": (_yes_no_or_amount, "Có, Không hoặc số tiền (ví dụ 50.000)")}
+
+
+def read_flags(raw: pandas.Series, name: str) -> pandas.Series:
+    """The yes/no column `name` as the import reads it: True, False, or NaN/None where it
+    cannot (the mapping page's value step lists those values)."""
+    return _converted(raw, FLAGS[name][0])[0]
+
+
 def _flag(
     errors: _Errors,
     raw: pandas.Series,
@@ -348,10 +360,7 @@ def _parse(
     )
     out["status"] = status
     for name in NULLABLE_BOOLEANS:  # None where the file does not tell
-        if name == "fee_due":
-            convert, accepted = _yes_no_or_amount, "Có, Không hoặc số tiền (ví dụ 50.000)"
-        else:
-            convert, accepted = _yes_no, "Có hoặc Không"
+        convert, accepted = FLAGS[name]
         out[name] = _flag(errors, raw[name], headers[name], convert, accepted)
     errors.add(
         ((out["paid_online"] == True) & (out["fee_due"] == False)).to_numpy(),  # noqa: E712

@@ -2,12 +2,18 @@
 ones: guess which source column is which, check a mapping, apply it, and remember it per
 source (ColumnMapping) so the next file from the same system imports straight away.
 
+The page also lets the user choose the header row (when title rows fooled the search for it)
+and map the values of coded columns (valuemap.py); both are saved with the mapping.
+
 Between the upload and the mapping page the file waits in DATA_DIR/uploads under a random
 token; the client only ever sends the token back, never a path."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import itertools
 import json
 import re
 import secrets
@@ -20,7 +26,8 @@ from django.conf import settings
 from django.db import transaction
 
 from cchc.audit.services import log_action
-from cchc.base.tables import read_header
+from cchc.base import sniff
+from cchc.base.tables import csv_layout, read_header
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers import catalogue
@@ -37,6 +44,7 @@ from cchc.registers.imports import (
 )
 from cchc.registers.models import ColumnMapping, ImportKind
 from cchc.registers.services import cut_off_minutes
+from cchc.registers.valuemap import ValueMap, apply_values, clean_value_map
 
 Mapping = dict[str, str]  # standard column -> source column
 
@@ -145,9 +153,49 @@ def known_names(kind: str) -> list[str]:
     return STANDARD[kind] + [name for names in SYNONYMS[kind].values() for name in names]
 
 
-def read_headers(data: bytes, filename: str, kind: str) -> list[str]:
+def read_headers(data: bytes, filename: str, kind: str, header_row: int | None = None) -> list[str]:
     """The header row alone, so a standard file can go to the importer's own fast reader."""
-    return read_header(data, filename, known_names(kind))
+    return read_header(data, filename, known_names(kind), header_row=header_row)
+
+
+# The header row the user may choose: within the first rows, which the page shows.
+PREVIEW_ROWS = sniff.HEADER_SEARCH_ROWS
+MAX_HEADER_ROW = 50
+
+
+def first_rows(data: bytes, filename: str, count: int = MAX_HEADER_ROW) -> list[list[str]]:
+    """The file's first `count` rows as text cells, title rows and blank rows included (row
+    1 first), as read_table sees them before it looks for the header."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            sheet = pandas.read_excel(
+                io.BytesIO(data), dtype=str, engine="openpyxl", header=None, nrows=count
+            )
+        except Exception as exc:  # openpyxl raises its own errors for corrupt files
+            raise ImportRejected(
+                f"Tệp {filename} hỏng hoặc không phải tệp Excel/CSV: {exc}"
+            ) from exc
+        return [[str(cell).strip() for cell in row] for row in sheet.fillna("").to_numpy()]
+    layout = csv_layout(data, filename)
+    # Decoded as read, so that only the first rows are.
+    text = io.TextIOWrapper(io.BytesIO(layout.data), encoding="utf-8", newline="")
+    reader = csv.reader(text, delimiter=layout.separator)
+    return [[cell.strip() for cell in row] for row in itertools.islice(reader, count)]
+
+
+def check_header_row(row: int, rows: list[list[str]]) -> str | None:
+    """What is wrong with `row` as the header of a file whose first rows are `rows` (None:
+    fine)."""
+    if row < 1 or row > MAX_HEADER_ROW:
+        return f"Dòng tiêu đề phải là một trong {MAX_HEADER_ROW} dòng đầu của tệp."
+    if row > len(rows):
+        return (
+            f"Tệp chỉ có {len(rows)} dòng: không có dòng {row} để làm dòng tiêu đề; hãy chọn "
+            f"một dòng từ 1 đến {len(rows)}."
+        )
+    if not any(rows[row - 1]):
+        return f"Dòng {row} của tệp trống: không thể là dòng tiêu đề."
+    return None
 
 
 def import_file(
@@ -159,17 +207,20 @@ def import_file(
     *,
     good_rows_only: bool = False,
     user=None,
+    header_row: int | None = None,
+    values: ValueMap | None = None,
 ) -> ImportResult:
     """A whole file: straight to the importer when no mapping is needed. Audited."""
     if mapping is not None:
         return import_frame(
-            read_table(data, filename, known_names(kind)),
+            read_table(data, filename, known_names(kind), header_row=header_row),
             filename,
             unit,
             kind,
             mapping,
             good_rows_only=good_rows_only,
             user=user,
+            values=values,
         )
     if kind == ImportKind.DOSSIERS:
         result = import_dossiers(
@@ -184,7 +235,14 @@ def import_file(
 
 
 def _log_import(
-    user, unit: Unit, kind: str, filename: str, result: ImportResult, mapping: Mapping | None
+    user,
+    unit: Unit,
+    kind: str,
+    filename: str,
+    result: ImportResult,
+    mapping: Mapping | None,
+    header_row: int | None = None,
+    values: ValueMap | None = None,
 ) -> None:
     log_action(
         user,
@@ -199,6 +257,8 @@ def _log_import(
             "skipped_rows": sorted({error.row for error in result.skipped}),
             "warnings": result.warnings,
             "mapping": mapping,
+            "header_row": header_row,
+            "values": values or {},
         },
         unit=unit,
     )
@@ -262,16 +322,38 @@ def apply_mapping(frame: pandas.DataFrame, mapping: Mapping) -> pandas.DataFrame
     return renamed
 
 
+def _fits(saved: ColumnMapping, headers: list[str], kind: str) -> bool:
+    return bool(saved.columns) and not check_mapping(saved.columns, headers, kind)
+
+
 def saved_mapping_for(headers: list[str], kind: str) -> ColumnMapping | None:
     """The saved mapping whose source columns all appear in `headers`, the one using the
-    most columns when several fit."""
+    most columns when several fit. Mappings saved with a header row of their own are left to
+    saved_mapping_for_file."""
     fits = [
         saved
-        for saved in ColumnMapping.objects.filter(kind=kind)
-        if saved.columns
-        and all(source in headers for source in saved.columns.values())
-        and not check_mapping(saved.columns, headers, kind)
+        for saved in ColumnMapping.objects.filter(kind=kind, header_row=None)
+        if _fits(saved, headers, kind)
     ]
+    return max(fits, key=lambda saved: len(saved.columns), default=None)
+
+
+def saved_mapping_for_file(
+    data: bytes, filename: str, kind: str, headers: list[str]
+) -> ColumnMapping | None:
+    """saved_mapping_for over the file's found header row (`headers`), and each saved
+    mapping with a chosen header row over the file's row of that number."""
+    fits = []
+    by_row: dict[int, list[str]] = {}
+    for saved in ColumnMapping.objects.filter(kind=kind):
+        row = saved.header_row
+        if row is not None and row not in by_row:
+            try:
+                by_row[row] = read_headers(data, filename, kind, header_row=row)
+            except ImportRejected:  # the file is shorter than that
+                by_row[row] = []
+        if _fits(saved, headers if row is None else by_row[row], kind):
+            fits.append(saved)
     return max(fits, key=lambda saved: len(saved.columns), default=None)
 
 
@@ -293,14 +375,19 @@ def import_frame(
     *,
     good_rows_only: bool = False,
     user=None,
+    values: ValueMap | None = None,
 ) -> ImportResult:
     """Import a table read by read_table, through `mapping` when the headers are not the
-    standard ones. ImportRejected names rows and columns as the user's file does. Audited."""
+    standard ones, and `values` for the values of coded columns cchc does not read itself.
+    ImportRejected names rows and columns as the user's file does. Audited."""
+    header_row = frame.attrs.get("header_row")
     if mapping is not None:
         problems = check_mapping(mapping, list(frame.columns), kind)
         if problems:
             raise ImportRejected(" ".join(problems))
         frame = apply_mapping(frame, mapping)
+        if values:
+            frame = apply_values(frame, values, kind)
     try:
         if kind == ImportKind.PROCEDURES:  # audited by the catalogue importer itself
             result = catalogue.import_procedure_frame(
@@ -317,7 +404,7 @@ def import_frame(
     if mapping is not None:
         result.skipped = _source_names(result.skipped, mapping)
     if kind == ImportKind.DOSSIERS:
-        _log_import(user, unit, kind, filename, result, mapping)
+        _log_import(user, unit, kind, filename, result, mapping, header_row, values)
     return result
 
 
@@ -332,9 +419,19 @@ def may_overwrite(user, saved: ColumnMapping) -> bool:
 
 
 @transaction.atomic
-def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMapping:
-    """Create or update the mapping saved under (kind, name)."""
+def save_mapping(
+    kind: str,
+    name: str,
+    mapping: Mapping,
+    user=None,
+    *,
+    header_row: int | None = None,
+    values: ValueMap | None = None,
+) -> ColumnMapping:
+    """Create or update the mapping saved under (kind, name), with the header row the user
+    chose (None: found automatically) and the value map."""
     columns = {standard: source for standard, source in mapping.items() if source}
+    values = clean_value_map(values or {}, kind)
     existing = ColumnMapping.objects.filter(kind=kind, name=name).first()
     if existing is not None and user is not None and not may_overwrite(user, existing):
         raise MappingTaken(
@@ -342,13 +439,26 @@ def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMap
             "khác (hoặc nhờ người tổng hợp sửa cách ghép đó)."
         )
     saved, created = ColumnMapping.objects.update_or_create(
-        kind=kind, name=name, defaults={"columns": columns, "created_by": user}
+        kind=kind,
+        name=name,
+        defaults={
+            "columns": columns,
+            "header_row": header_row,
+            "values": values,
+            "created_by": user,
+        },
     )
     log_action(
         user,
         "column_mapping.save",
         f"{'Lưu' if created else 'Cập nhật'} cách ghép cột «{name}» ({saved.get_kind_display()})",
-        data={"kind": kind, "name": name, "columns": columns},
+        data={
+            "kind": kind,
+            "name": name,
+            "columns": columns,
+            "header_row": header_row,
+            "values": values,
+        },
         obj=saved,
     )
     return saved
@@ -358,6 +468,7 @@ def save_mapping(kind: str, name: str, mapping: Mapping, user=None) -> ColumnMap
 
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+REJECTED_SUFFIX = ".rejected.xlsx"  # the rejected rows of the upload (rejected.py)
 
 
 @dataclass(frozen=True)
@@ -386,6 +497,16 @@ def uploads_dir() -> Path:
 def keep_upload(
     data: bytes, filename: str, unit: Unit, kind: str, user, good_rows_only: bool = False
 ) -> PendingUpload:
+    pending = new_upload(filename, unit, kind, user, good_rows_only)
+    pending.path.write_bytes(data)
+    return pending
+
+
+def new_upload(
+    filename: str, unit: Unit, kind: str, user, good_rows_only: bool = False
+) -> PendingUpload:
+    """A token and what it is for, without the file (the rejected rows of a file imported
+    straight away are kept under one)."""
     purge_uploads()
     pending = PendingUpload(
         token=secrets.token_urlsafe(32),
@@ -395,7 +516,6 @@ def keep_upload(
         user_id=user.pk,
         good_rows_only=good_rows_only,
     )
-    pending.path.write_bytes(data)
     (uploads_dir() / f"{pending.token}.json").write_text(
         json.dumps(
             {
@@ -411,9 +531,10 @@ def keep_upload(
     return pending
 
 
-def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
-    """The upload kept under `token` by this user for this unit, if it is still there."""
-    if not TOKEN.fullmatch(token or ""):
+def upload_info(token: str, unit: Unit, user) -> dict | None:
+    """What keep_upload wrote about the upload `token`, when this user kept it for this unit
+    within the day (the file itself may already be imported and gone)."""
+    if not TOKEN.fullmatch(token or "") or user is None:
         return None
     meta = uploads_dir() / f"{token}.json"
     if not meta.exists() or time.time() - meta.stat().st_mtime > UPLOAD_LIFETIME.total_seconds():
@@ -421,13 +542,24 @@ def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
     info = json.loads(meta.read_text(encoding="utf-8"))
     if info["unit_code"] != unit.code or info["user_id"] != user.pk:
         return None
+    return info
+
+
+def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
+    """The upload kept under `token` by this user for this unit, if it is still there."""
+    info = upload_info(token, unit, user)
+    if info is None:
+        return None
     pending = PendingUpload(token=token, **info)
     return pending if pending.path.exists() else None
 
 
-def discard_upload(token: str) -> None:
+def discard_upload(token: str, keep_rejected: bool = False) -> None:
+    """Forget the upload; with `keep_rejected`, its rejected rows (rejected.py) stay for the
+    day."""
     if TOKEN.fullmatch(token or ""):
-        for suffix in (".bin", ".json"):
+        suffixes = [".bin"] if keep_rejected else [".bin", ".json", REJECTED_SUFFIX]
+        for suffix in suffixes:
             (uploads_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
@@ -435,5 +567,5 @@ def purge_uploads() -> None:
     """Forget the uploads nobody came back to within a day."""
     limit = time.time() - UPLOAD_LIFETIME.total_seconds()
     for path in uploads_dir().iterdir():
-        if path.suffix in (".bin", ".json") and path.stat().st_mtime < limit:
+        if path.suffix in (".bin", ".json", ".xlsx") and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)

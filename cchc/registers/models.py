@@ -136,6 +136,13 @@ class ColumnMapping(models.Model):
     name = models.CharField("nguồn dữ liệu", max_length=200)
     # {standard column name (e.g. "Mã hồ sơ"): the source file's column name}
     columns = models.JSONField("cột tương ứng", default=dict)
+    # The header's row number when the user chose it (title rows the automatic search takes
+    # for the header); null: found automatically.
+    header_row = models.PositiveIntegerField("dòng tiêu đề", null=True, blank=True)
+    # {standard column: {normalised source value: code}}: the values of coded columns
+    # (status, channel, yes/no) that cchc's own names do not cover, as the user mapped them
+    # (a DVCQG status code 1–10, a Channel value, true/false).
+    values = models.JSONField("giá trị tương ứng", default=dict, blank=True)
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -12,7 +12,7 @@ from cchc.registers.mapping import (
     import_file,
     is_standard,
     read_headers,
-    saved_mapping_for,
+    saved_mapping_for_file,
 )
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind
 from cchc.registers.services import cut_off_label, reclassify
@@ -27,7 +27,7 @@ def import_path(
     """Shared by `cchc dossiers import` and `cchc tthc import`."""
     if not path.exists():
         raise CommandError(f"Không tìm thấy tệp {path}.")
-    mapping = None
+    saved = None
     if mapping_name:
         saved = ColumnMapping.objects.filter(kind=kind, name=mapping_name).first()
         if saved is None:
@@ -38,15 +38,25 @@ def import_path(
                 f"Chưa lưu cách ghép cột nào tên «{mapping_name}»"
                 + (f" (đã có: {names})." if names else ".")
             )
-        mapping = saved.columns
     try:
         data = path.read_bytes()
-        if mapping is None and not is_standard(read_headers(data, path.name, kind), kind):
-            saved = saved_mapping_for(read_headers(data, path.name, kind), kind)
+        headers = read_headers(data, path.name, kind)
+        if saved is None and not is_standard(headers, kind):
+            saved = saved_mapping_for_file(data, path.name, kind, headers)
             if saved is not None:
                 stdout.write(f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
-                mapping = saved.columns
-        return import_file(data, path.name, unit, kind, mapping, **options)
+        if saved is None:
+            return import_file(data, path.name, unit, kind, **options)
+        return import_file(
+            data,
+            path.name,
+            unit,
+            kind,
+            saved.columns,
+            header_row=saved.header_row,
+            values=saved.values,
+            **options,
+        )
     except ImportRejected as exc:
         groups = grouped(exc.errors)
         lines = [str(exc), *groups[:SHOWN_ERRORS]]
