@@ -283,7 +283,9 @@ def test_cchc_remind_before_a_deadline_just_after_tet(
     ]
     assert Period.objects.filter(code="M2-2026").exists()  # stored now that notices name it
     # Tết: days off send nothing, whatever is due.
-    assert "là ngày nghỉ (Tết Nguyên đán, mùng 1 tháng Giêng)" in remind("--period", "M2-2026", "--date", "2026-02-17")
+    assert "là ngày nghỉ (Tết Nguyên đán, mùng 1 tháng Giêng)" in remind(
+        "--period", "M2-2026", "--date", "2026-02-17"
+    )
     # The day after the deadline + 1 working day: overdue, counted in working days.
     remind("--period", "M2-2026", "--date", "2026-02-25")
     overdue = [m for m in mail.outbox[2:] if m.to == ["bctuyen@soctrang.gov.vn"]]
