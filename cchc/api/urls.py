@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cchc.api import province, registers, views
+from cchc.api import province, records, registers, views
 
 router = DefaultRouter()
 router.register("me", views.MeViewSet, basename="me")
@@ -19,7 +19,12 @@ router.register(
 
 ranking = province.RankingViewSet.as_view({"get": "retrieve"})
 
+registers_list = records.RegisterViewSet.as_view({"get": "list"})
+register_rows = records.RegisterViewSet.as_view({"get": "retrieve", "post": "upsert"})
+
 urlpatterns = [
+    path("units/<str:unit_code>/registers/", registers_list, name="register-list"),
+    path("units/<str:unit_code>/registers/<slug:register>/", register_rows, name="register-rows"),
     path("rankings/<str:scheme>/<str:period>/", ranking, name="ranking-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,193 @@
+"""The work registers over the API (/api/v1/units/<code>/registers/…): what each register
+holds, its rows for a period, and upsert of rows (JSON or a CSV/XLSX file) through the
+register's own import, all-or-nothing unless asked, audited as on the page."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any
+
+from django.db import models
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cchc.api.registers import _rejected, _result
+from cchc.base.tables import ImportRejected
+from cchc.org import access
+from cchc.org.models import Unit
+from cchc.periods.models import Period
+from cchc.periods.windows import PeriodCodeError
+from cchc.records.registry import REGISTERS, RegisterSpec
+from cchc.records.services import import_register
+from cchc.registers.imports import MAX_UPLOAD_BYTES
+
+
+class RowsSerializer(serializers.Serializer):
+    rows = serializers.ListField(
+        child=serializers.DictField(),
+        allow_empty=False,
+        max_length=50_000,
+        help_text="Mỗi dòng một đối tượng, khóa là tên cột như tệp mẫu hoặc tên trường.",
+    )
+    good_rows_only = serializers.BooleanField(default=False)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    text = str(value).strip()
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day:%d/%m/%Y}"
+
+
+def rows_as_csv(spec: RegisterSpec, rows: list[dict[str, Any]]) -> bytes:
+    """JSON rows as the register's import file; an unknown key is refused, naming the row."""
+    by_field = {column.field: column.header for column in spec.columns}
+    headers = spec.headers
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        named = {}
+        for key, value in row.items():
+            header = key if key in headers else by_field.get(key)
+            if header is None:
+                problems.append(f"Dòng thứ {number}: sổ {spec.title} không có cột «{key}».")
+                continue
+            named[header] = _cell(value)
+        writer.writerow([named.get(header, "") for header in headers])
+    if problems:
+        raise exceptions.ValidationError({"rows": problems[:50]})
+    return out.getvalue().encode()
+
+
+@extend_schema(tags=["Sổ theo dõi"])
+class RegisterViewSet(viewsets.ViewSet):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _unit(self) -> Unit:
+        unit = (
+            Unit.objects.visible_to(self.request.user).filter(code=self.kwargs["unit_code"]).first()
+        )
+        if unit is None:
+            raise Http404(f"Không tìm thấy đơn vị {self.kwargs['unit_code']}.")
+        return unit
+
+    @staticmethod
+    def _spec(register: str) -> RegisterSpec:
+        spec = REGISTERS.get(register)
+        if spec is None:
+            raise Http404(f"Không có sổ theo dõi '{register}'; có: {', '.join(REGISTERS)}.")
+        return spec
+
+    @extend_schema(
+        summary="Các sổ theo dõi và cột của chúng",
+        responses=OpenApiTypes.OBJECT,
+        operation_id="units_registers_list",
+    )
+    def list(self, request: Request, unit_code: str) -> Response:
+        self._unit()
+        return Response(
+            [
+                {
+                    "register": spec.slug,
+                    "title": spec.title,
+                    "columns": [
+                        {
+                            "header": c.header,
+                            "field": c.field,
+                            "kind": c.kind,
+                            "required": c.required,
+                        }
+                        for c in spec.columns
+                    ],
+                    "key": list(spec.key),
+                }
+                for spec in REGISTERS.values()
+            ]
+        )
+
+    @extend_schema(
+        summary="Các dòng của sổ trong kỳ",
+        parameters=[OpenApiParameter("period", str, required=True, description="Mã kỳ")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def retrieve(self, request: Request, unit_code: str, register: str) -> Response:
+        unit, spec = self._unit(), self._spec(register)
+        code = request.query_params.get("period")
+        if not code:
+            raise exceptions.ValidationError({"period": ["Cần mã kỳ, ví dụ ?period=Q3-2022."]})
+        try:
+            period = Period.objects.lookup(code)
+        except PeriodCodeError as exc:
+            raise exceptions.ValidationError({"period": [str(exc)]}) from exc
+        records = spec.in_period(
+            spec.model._default_manager.filter(unit=unit), period.start, period.end
+        ).order_by("pk")
+        return Response(
+            {
+                "register": spec.slug,
+                "unit": unit.code,
+                "period": period.code,
+                "rows": [
+                    {
+                        "id": record.pk,
+                        **{c.field: _json(getattr(record, c.field)) for c in spec.columns},
+                    }
+                    for record in records
+                ],
+            }
+        )
+
+    @extend_schema(
+        summary="Nhập hoặc cập nhật dòng của sổ (JSON hoặc tệp CSV/XLSX)",
+        request=RowsSerializer,
+        responses=OpenApiTypes.OBJECT,
+    )
+    def upsert(self, request: Request, unit_code: str, register: str) -> Response:
+        unit, spec = self._unit(), self._spec(register)
+        if not access.can_edit_registers(request.user, unit):
+            raise exceptions.PermissionDenied(
+                "Chỉ người báo cáo của đơn vị mới cập nhật được sổ theo dõi."
+            )
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if (upload.size or 0) > MAX_UPLOAD_BYTES:
+                raise exceptions.ValidationError(
+                    {"file": [f"Tệp lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]}
+                )
+            data, name = upload.read(), upload.name or "tai-len.csv"
+            good_rows_only = str(request.data.get("good_rows_only", "")).lower() in ("1", "true")
+        else:
+            given = RowsSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            data, name = rows_as_csv(spec, given.validated_data["rows"]), "api.csv"
+            good_rows_only = given.validated_data["good_rows_only"]
+        try:
+            result = import_register(
+                request.user, spec, unit, data, name, good_rows_only=good_rows_only
+            )
+        except ImportRejected as exc:
+            return _rejected(exc)
+        return Response(_result(result))
