@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The document and its pages are for signed-in users and tokens, like the API itself.
+    "SERVE_PERMISSIONS": ["cchc.api.permissions.SignedInWithScope"],
     # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cchc.api import province, records, registers, views
+from cchc.api import province, public, records, registers, views
 
 router = DefaultRouter()
 router.register("me", views.MeViewSet, basename="me")
@@ -12,6 +12,8 @@ router.register("templates", views.TemplateViewSet, basename="template")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("tokens", views.TokenViewSet, basename="token")
 router.register("overview", province.OverviewViewSet, basename="overview")
+router.register("opendata", public.OpenDataViewSet, basename="opendata")
+router.register("calendar", public.CalendarViewSet, basename="calendar")
 router.register("consolidation", province.ConsolidationViewSet, basename="consolidation")
 router.register(
     r"units/(?P<unit_code>[^/]+)/dossiers", registers.DossierViewSet, basename="dossier"
