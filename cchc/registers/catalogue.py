@@ -33,7 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from cchc.audit.services import log_action
-from cchc.base.tables import ImportRejected, ImportResult, RowError, read_table
+from cchc.base.tables import ImportRejected, ImportResult, RowError, file_warnings, read_table
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers.models import OnlineLevel, Procedure, TimeUnit
@@ -283,7 +283,7 @@ def import_procedure_frame(
             "Sửa các lỗi dưới đây rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
             errors,
         )
-    result = ImportResult(skipped=errors)
+    result = ImportResult(skipped=errors, warnings=file_warnings(frame))
     with transaction.atomic():
         existing = {
             procedure.code: procedure
