@@ -132,6 +132,21 @@ def test_a_line_with_a_letter_only_unicode_has_is_never_converted(lines, letter)
     assert to_unicode(text, TCVN3) == text and to_unicode(text, VNI) == text
 
 
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6), min_size=1, max_size=8),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1258"]),
+)
+def test_a_unicode_file_in_any_encoding_is_never_converted(rows, encoding):
+    text = "".join(
+        ",".join(" ".join(words) for words in rows[i : i + 2]) + "\r\n"
+        for i in range(0, len(rows), 2)
+    )
+    data = corpus.to_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    layout = sniff.csv_layout(data, "x.csv")
+    assert layout.legacy is None
+    assert layout.data.decode("utf-8") == text
+
+
 def test_only_old_lines_are_converted():
     text = "Mã hồ sơ;Tên TTHC\nH1;CÊp giÊy phÐp b\u00adu chÝnh\n"
     assert to_unicode(text, TCVN3) == "Mã hồ sơ;Tên TTHC\nH1;Cấp giấy phép bưu chính\n"

@@ -199,14 +199,13 @@ def _legacy_or_decoded(data: bytes, filename: str, encoding: str) -> tuple[str, 
     Vietnamese words than the Windows-1258 one."""
     text = decode(data, filename)
     if encoding == "cp1258":
-        surface = data.decode("cp1252", errors=_LATIN1)
-        legacy = legacy_text.detect(surface[:SNIFF_BYTES])
-        if legacy is not None:
-            converted = legacy_text.to_unicode(surface, legacy)
-            if legacy_text.vietnamese_words(converted[:SNIFF_BYTES]) > legacy_text.vietnamese_words(
-                text[:SNIFF_BYTES]
-            ):
-                return unicodedata.normalize("NFC", converted), legacy
+        sample = data[:SNIFF_BYTES].decode("cp1252", errors=_LATIN1)
+        legacy = legacy_text.detect(sample)
+        if legacy is not None and legacy_text.vietnamese_words(
+            legacy_text.to_unicode(sample, legacy)
+        ) > legacy_text.vietnamese_words(text[:SNIFF_BYTES]):
+            surface = data.decode("cp1252", errors=_LATIN1)
+            return unicodedata.normalize("NFC", legacy_text.to_unicode(surface, legacy)), legacy
         return text, None
     legacy = legacy_text.detect(text[:SNIFF_BYTES])
     if legacy is None:
