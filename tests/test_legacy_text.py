@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cchc.base import legacy_text, sniff
 from cchc.base.legacy_text import TCVN3, VNI, detect, fix, is_syllable, to_unicode
-from cchc.base.tables import read_header, read_table
+from cchc.base.tables import ImportRejected, read_header, read_table
 from cchc.records.imports import import_records
 from cchc.records.models import Task
 from cchc.records.registry import REGISTERS
@@ -261,3 +261,26 @@ def test_the_warning_reaches_the_dossiers_page(client, unit, reporter):
     url = reverse("upload_procedures", args=["ST-STTTT"])
     page = client.post(url, {"file": upload, "mode": "all"}, follow=True).content.decode()
     assert "Lưu ý — Tệp tthc_tcvn3.xlsx được gõ bằng bảng mã TCVN3 (ABC) cũ" in page
+
+
+def test_a_refused_legacy_file_says_it_was_converted(unit):
+    """The rows named read as converted, so the refusal says the file was converted."""
+    data = corpus.vni_csv().replace(b"44834", b"31/02/2022")
+    with pytest.raises(ImportRejected) as rejected:
+        import_records(REGISTERS["tasks"], data, "nv.csv", unit)
+    assert str(rejected.value).endswith(
+        "Tệp nv.csv được gõ bằng bảng mã VNI cũ; cchc đã chuyển sang Unicode — xin kiểm tra "
+        "lại tên cột và nội dung."
+    )
+    assert [str(e) for e in rejected.value.errors] == [
+        "Dòng 3, cột «Hạn hoàn thành»: '31/02/2022' không phải ngày dd/mm/yyyy"
+    ]
+    catalogue = corpus.tcvn3_utf8_csv().replace("Toµn tr×nh".encode(), "Møc 9".encode())
+    with pytest.raises(ImportRejected) as rejected:
+        import_procedures(catalogue, "tthc.csv", unit)
+    assert "Tệp tthc.csv được gõ bằng bảng mã TCVN3 (ABC) cũ" in str(rejected.value)
+    assert "'Mức 9' không hợp lệ" in str(rejected.value.errors[0])
+    dossiers = corpus.tcvn3_csv().replace("Trùc tiÕp".encode("cp1252"), b"Fax")
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers(dossiers, "hs.csv", unit)
+    assert "Tệp hs.csv được gõ bằng bảng mã TCVN3 (ABC) cũ" in str(rejected.value)

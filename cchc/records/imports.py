@@ -217,7 +217,7 @@ def import_records(
     frame = read_rows(source, filename, spec.headers)
     records, errors, doubtful = _parse_records(spec, frame, filename, unit)
     if errors and not good_rows_only:
-        _reject(filename, errors)
+        _reject(filename, errors, file_warnings(frame))
     result = ImportResult(skipped=errors, warnings=file_warnings(frame) + grouped(doubtful))
     if not records:
         return result
@@ -234,18 +234,25 @@ def import_records(
     with transaction.atomic():
         refused = _write(spec, records)
         if refused and not good_rows_only:
-            _reject(filename, refused)  # and the rows already written are rolled back
+            _reject(filename, refused, result.warnings)  # the rows written are rolled back
     done = records.keys() - {error.row for error in refused}
     result.skipped = sorted(errors + refused, key=lambda error: error.row)
     result.created, result.updated = len(done - updates), len(done & updates)
     return result
 
 
-def _reject(filename: str, errors: list[RowError]) -> None:
+def _reject(filename: str, errors: list[RowError], warnings: list[str]) -> None:
+    """Refuse the file; what it would have been warned of (legacy font text converted) is
+    said too, since the rows named may read differently from the file as typed."""
     rows = len({error.row for error in errors})
     raise ImportRejected(
-        f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây rồi "
-        "nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+        " ".join(
+            [
+                f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây "
+                "rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+                *warnings,
+            ]
+        ),
         errors,
     )
 

@@ -279,8 +279,13 @@ def import_procedure_frame(
     rows, errors = parse_catalogue(frame, filename)
     if errors and not good_rows_only:
         raise ImportRejected(
-            f"Tệp {filename} có {len({e.row for e in errors})} dòng lỗi; chưa nhập dòng nào. "
-            "Sửa các lỗi dưới đây rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+            " ".join(
+                [
+                    f"Tệp {filename} có {len({e.row for e in errors})} dòng lỗi; chưa nhập dòng "
+                    "nào. Sửa các lỗi dưới đây rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+                    *file_warnings(frame),  # legacy font text converted: the rows may differ
+                ]
+            ),
             errors,
         )
     result = ImportResult(skipped=errors, warnings=file_warnings(frame))

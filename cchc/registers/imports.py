@@ -462,8 +462,13 @@ def _import_parsed(
     if errors and not good_rows_only:
         rows = len({error.row for error in errors})
         raise ImportRejected(
-            f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây rồi "
-            "nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+            " ".join(
+                [
+                    f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới "
+                    "đây rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+                    *warnings,  # legacy font text converted: the rows may read differently
+                ]
+            ),
             errors,
         )
     result = ImportResult(skipped=errors, warnings=warnings)
