@@ -75,6 +75,39 @@ def test_vni_phrases(legacy, unicode):
     assert detect(legacy) == VNI
 
 
+def test_a_tcvn3_title_set_in_capitals_comes_out_in_capitals():
+    """.VnTimeH draws the lower-case codes as capitals: a line of capitals stays so."""
+    assert to_unicode("DANH S¸CH Hå S¬ TIÕP NHËN", TCVN3) == "DANH SÁCH HỒ SƠ TIẾP NHẬN"
+    assert to_unicode("UBND tØnh", TCVN3) == "UBND tỉnh"
+    assert to_unicode("Hå s¬", TCVN3) == "Hồ sơ"
+    assert to_unicode("H402,TTHC,Cã", TCVN3) == "H402,TTHC,Có"  # cells, not capitals
+    assert to_unicode("TTHC Cã", TCVN3) == "TTHC Có"  # an acronym is not a converted word
+
+
+@given(st.text(alphabet=st.sampled_from([bytes([b]).decode("latin-1") for b in range(256)])))
+def test_the_fast_tcvn3_path_gives_what_the_table_says(text):
+    """Windows-1252 text goes through a charmap codec; anything else through the table."""
+    expected = text.translate(legacy_text._tcvn3_translation())
+    assert legacy_text._tcvn3_letters(text) == expected
+    assert legacy_text._tcvn3_letters(text + "ơ") == expected + "ơ"
+
+
+@pytest.mark.parametrize(
+    ("font", "kind"),
+    [
+        (".VnTime", TCVN3),
+        (".VnArialH", TCVN3),
+        ("ABCDEF+.VnTimeH", TCVN3),
+        ("VNI-Times", VNI),
+        ("vni-helve", VNI),
+        ("Times New Roman", None),
+        ("Arial", None),
+    ],
+)
+def test_the_font_names_the_encoding(font, kind):
+    assert legacy_text.font_encoding(font) == kind
+
+
 def test_the_tables_cover_every_vietnamese_letter():
     letters = {
         unicodedata.normalize("NFC", base + mark)

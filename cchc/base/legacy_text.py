@@ -12,15 +12,18 @@ into ones that are, and breaks (turns a syllable into a non-syllable) under a th
 Text written in Unicode Vietnamese is all syllables already, so it is never taken for legacy;
 plain ASCII is never changed by either table. A line holding a letter only Unicode has (ơ, ư,
 đ, ă, ạ, ồ…, or a combining tone mark) is Unicode: it is left out of the detection and never
-converted, so a header retyped in Unicode above old rows stays as it is."""
+converted, so a header retyped in Unicode above old rows stays as it is. TCVN3 has no toned
+capitals: words set in capitals (an .VnTimeH title) come out in capitals."""
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,6 +34,7 @@ LABELS = {TCVN3: "TCVN3 (ABC)", VNI: "VNI"}
 MIN_FIXED = 2  # words a conversion must mend before text is taken for legacy
 BROKEN_RATIO = 3  # ... and mend this many times as many as it breaks
 DETECT_CHARS = 200_000  # detection reads this much of a long text
+CAPITALS_LINES = 20  # lines of a text looked at for titles set in capitals (TCVN3)
 TABLES = Path(__file__).resolve().parent / "data" / "legacy_vietnamese.yaml"
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
@@ -69,9 +73,80 @@ def _tcvn3_translation() -> dict[int, str]:
 
 def _convert(text: str, kind: str) -> str:
     if kind == TCVN3:
-        return text.translate(_tcvn3_translation())
+        return _tcvn3(text)
     table = _table(VNI)
     return _vni_pattern().sub(lambda match: table[match.group()], text)
+
+
+def _tcvn3(text: str) -> str:
+    """TCVN3 has no toned capitals: .VnTimeH and the other "H" fonts draw its lower-case
+    codes as capitals. In the title lines (the first CAPITALS_LINES of a text, which is
+    every line of a sheet's cell), a word whose Latin letters are capitals (two or more:
+    "NHËN") comes out in capitals, and so does a one-capital word ("Hå") beside such a word:
+    "DANH S¸CH Hå S¬" is "DANH SÁCH HỒ SƠ", while "Hå s¬" stays "Hồ sơ"."""
+    lines = text.split("\n", CAPITALS_LINES)  # the last part is the rest of the text
+    head = [
+        _tcvn3_capitals(line) if _capital_words().search(line) else _tcvn3_letters(line)
+        for line in lines[:CAPITALS_LINES]
+    ]
+    return "\n".join(head + [_tcvn3_letters(rest) for rest in lines[CAPITALS_LINES:]])
+
+
+def _tcvn3_letters(text: str) -> str:
+    """Each TCVN3 code as its letter. Text of Windows-1252 characters only (as a file read
+    with it is) goes through the charmap codec, much faster than str.translate."""
+    encoding_map, decoding_table = _tcvn3_codec()
+    try:
+        raw, _ = codecs.charmap_encode(text, "strict", encoding_map)
+    except UnicodeEncodeError:
+        return text.translate(_tcvn3_translation())
+    return codecs.charmap_decode(raw, "strict", decoding_table)[0]
+
+
+@functools.cache
+def _tcvn3_codec() -> tuple[Any, Any]:  # typeshed knows no decoding table as a str
+    """Windows-1252 characters (Latin-1 for the five bytes it leaves undefined) to bytes,
+    and bytes to the letters TCVN3 gives them."""
+    surface = []
+    for byte in range(256):
+        try:
+            surface.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            surface.append(chr(byte))
+    table = _table(TCVN3)
+    letters = "".join(table.get(char, char) for char in surface)
+    return codecs.charmap_build("".join(surface)), letters
+
+
+def _tcvn3_capitals(line: str) -> str:
+    parts = _SEPARATORS.split(line)  # words at even places, what separates them at odd ones
+    out = [_tcvn3_letters(part) for part in parts]
+    capitals = [_capital_word(part, new, 2) for part, new in zip(parts, out, strict=True)]
+    for place in range(0, len(parts), 2):
+        neighbours = capitals[max(place - 2, 0) : place + 3 : 2]
+        if capitals[place] or (_capital_word(parts[place], out[place], 1) and any(neighbours)):
+            out[place] = out[place].upper()
+    return "".join(out)
+
+
+@functools.cache
+def _capital_words() -> re.Pattern[str]:
+    """A word of TCVN3 text with two Latin capitals and no small Latin letter."""
+    codes = re.escape("".join(_table(TCVN3)))
+    word = r"[^\s,;a-z]"
+    return re.compile(
+        rf"(?<![^\s,;])(?=[^\s,;]*[{codes}]){word}*[A-Z]{word}*[A-Z]{word}*(?![^\s,;])"
+    )
+
+
+def _capital_word(word: str, converted: str, least: int) -> bool:
+    """A converted word whose Latin letters are capitals, `least` of them or exactly one."""
+    latin = [char for char in word if char.isascii() and char.isalpha()]
+    count_ok = len(latin) >= least if least > 1 else len(latin) == 1
+    return converted != word and count_ok and all(char.isupper() for char in latin)
+
+
+_SEPARATORS = re.compile(r"([\s,;]+)")  # between words, and between a CSV's cells
 
 
 def to_unicode(text: str, kind: str) -> str:
@@ -150,6 +225,19 @@ def fix(text: str) -> tuple[str, str | None]:
     is)."""
     kind = detect(text)
     return (text, None) if kind is None else (to_unicode(text, kind), kind)
+
+
+def font_encoding(font: str) -> str | None:
+    """The legacy encoding a font's name says its text is in: the .Vn fonts (.VnTime,
+    .VnArialH…) are TCVN3, the VNI- fonts VNI; None for any other font. For documents that
+    name their fonts (DOCX runs, PDF fonts, whose subset tag "ABCDEF+" is ignored)."""
+    name = font.split("+", 1)[1] if re.match(r"[A-Z]{6}\+", font) else font
+    name = name.strip().upper()
+    if name.startswith(".VN"):
+        return TCVN3
+    if name.startswith("VNI"):
+        return VNI
+    return None
 
 
 def warning(kind: str, filename: str) -> str:

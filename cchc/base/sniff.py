@@ -197,16 +197,16 @@ def _legacy_or_decoded(data: bytes, filename: str, encoding: str) -> tuple[str, 
     taken for Windows-1258 may be TCVN3 or VNI text saved as Windows-1252 ("ANSI" on a
     Windows set up for Western languages): that reading is kept when it converts to more
     Vietnamese words than the Windows-1258 one."""
-    text = decode(data, filename)
-    if encoding == "cp1258":
+    if encoding == "cp1258":  # one byte a character: a sample is the start of the text
         sample = data[:SNIFF_BYTES].decode("cp1252", errors=_LATIN1)
         legacy = legacy_text.detect(sample)
         if legacy is not None and legacy_text.vietnamese_words(
             legacy_text.to_unicode(sample, legacy)
-        ) > legacy_text.vietnamese_words(text[:SNIFF_BYTES]):
+        ) > legacy_text.vietnamese_words(data[:SNIFF_BYTES].decode("cp1258")):
             surface = data.decode("cp1252", errors=_LATIN1)
             return unicodedata.normalize("NFC", legacy_text.to_unicode(surface, legacy)), legacy
-        return text, None
+        return decode(data, filename), None
+    text = decode(data, filename)
     legacy = legacy_text.detect(text[:SNIFF_BYTES])
     if legacy is None:
         return text, None
