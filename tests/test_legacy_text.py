@@ -317,3 +317,19 @@ def test_a_refused_legacy_file_says_it_was_converted(unit):
     with pytest.raises(ImportRejected) as rejected:
         import_dossiers(dossiers, "hs.csv", unit)
     assert "Tệp hs.csv được gõ bằng bảng mã TCVN3 (ABC) cũ" in str(rejected.value)
+
+
+def test_a_tcvn3_export_through_a_column_mapping(unit):
+    """The mapping page reads the file as read_table does: the converted names are guessed,
+    and the import that follows still warns."""
+    from cchc.registers.mapping import guess_mapping, is_standard
+
+    data = corpus.tcvn3_csv().replace("Kªnh".encode("cp1252"), "H×nh thøc nép".encode("cp1252"))
+    headers = read_headers(data, "hs.csv", ImportKind.DOSSIERS)
+    assert "Hình thức nộp" in headers and not is_standard(headers, ImportKind.DOSSIERS)
+    mapping = guess_mapping(headers, ImportKind.DOSSIERS)
+    assert mapping["Kênh"] == "Hình thức nộp"
+    import_procedures(CORPUS / "tthc_tab.csv", "tthc_tab.csv", unit)
+    result = import_file(data, "hs.csv", unit, ImportKind.DOSSIERS, mapping)
+    assert result.created == 3
+    assert result.warnings[0].startswith("Tệp hs.csv được gõ bằng bảng mã TCVN3 (ABC) cũ")
