@@ -283,6 +283,7 @@ def test_the_warning_reaches_the_register_page(client, unit, reporter):
         "Lưu ý — Tệp nhiem_vu_vni.csv được gõ bằng bảng mã VNI cũ; cchc đã chuyển sang Unicode"
         in page
     )
+    assert "cũng nhận dd/mm/yy" in page and "bảng mã TCVN3 hoặc VNI cũ" in page  # the hint
 
 
 def test_the_warning_reaches_the_dossiers_page(client, unit, reporter):
