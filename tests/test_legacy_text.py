@@ -180,6 +180,11 @@ def test_a_unicode_file_in_any_encoding_is_never_converted(rows, encoding):
     assert layout.data.decode("utf-8") == text
 
 
+def test_signs_are_not_legacy_letters():
+    assert detect("Dien tich 5 × 3 m · 2 × 4 m · 6 × 2 m") is None
+    assert detect("Tình hình 5 × 3 · Tôi là ai · 1 × 2") is None
+
+
 def test_only_old_lines_are_converted():
     text = "Mã hồ sơ;Tên TTHC\nH1;CÊp giÊy phÐp b\u00adu chÝnh\n"
     assert to_unicode(text, TCVN3) == "Mã hồ sơ;Tên TTHC\nH1;Cấp giấy phép bưu chính\n"

@@ -45,6 +45,7 @@ _UNICODE_ONLY = re.compile(
 )
 # A word: letters and any non-ASCII character (TCVN3 writes letters as ¸, ¬, « or ×).
 _WORD = re.compile(r"[^\s\x21-\x40\x5b-\x60\x7b-\x7e]+")
+_LATIN = re.compile("[A-Za-z]")
 # A syllable without its tone: onset, medial glide, vowel nucleus, final.
 _SYLLABLE = re.compile(
     "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
@@ -191,7 +192,8 @@ def _mended(words: Counter[str], kind: str) -> tuple[int, int]:
         if converted == word:
             continue
         before, after = is_syllable(word), is_syllable(converted)
-        if after and not before:
+        # A mended word has a Latin letter: a lone "×" or "·" (ì and ã in TCVN3) is a sign.
+        if after and not before and _LATIN.search(word):
             fixed += count
         elif before and not after:
             broken += count
