@@ -165,7 +165,7 @@ def _read_excel(
     sheet = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", header=None)
     if header_row is not None and header_row > len(sheet):
         raise ValueError(f"tệp chỉ có {len(sheet)} dòng, không có dòng {header_row}")
-    sheet, legacy = _legacy_cells(sheet)
+    sheet, legacy = legacy_cells(sheet)
     cells = sheet.head(sniff.HEADER_SEARCH_ROWS).fillna("").to_numpy().tolist()
     place = header_row - 1 if header_row else sniff.find_header(cells, expected)
     names = [str(cell).strip() for cell in sheet.iloc[place].fillna("")] if len(sheet) else []
@@ -175,10 +175,11 @@ def _read_excel(
     return frame, place + 1, legacy
 
 
-def _legacy_cells(sheet: pandas.DataFrame) -> tuple[pandas.DataFrame, str | None]:
+def legacy_cells(sheet: pandas.DataFrame) -> tuple[pandas.DataFrame, str | None]:
     """The sheet with its legacy font text converted, and that text's encoding (None when
     there is none). As in a CSV, where a row is a line, a row holding a letter only Unicode
-    has is left as it is (a header retyped in Unicode above old rows)."""
+    has is left as it is (a header retyped in Unicode above old rows). For any reader of a
+    sheet's raw rows (read with header=None), so that they read as read_table reads them."""
     sample = "\n".join(
         "\t".join(cell for cell in row if isinstance(cell, str))
         for row in sheet.head(LEGACY_SAMPLE_ROWS).itertuples(index=False)
