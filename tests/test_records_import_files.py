@@ -156,3 +156,26 @@ def test_the_catalogue_on_the_register_page_groups_its_errors(client, unit, repo
     url = "/units/ST-STTTT/records/procedures/import/"
     page = client.post(url, {"file": upload}, follow=True).content.decode()
     assert "Cột «Mức độ DVC», 4 dòng (dòng 2, 3, 4 và 5): &#x27;Mức 9&#x27; không hợp lệ" in page
+
+
+def test_a_vni_staffing_sheet(unit):
+    """An XLSX of VNI text in a register with numbers and a date cell."""
+    import openpyxl
+
+    from cchc.records.models import StaffingSnapshot
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Ngaøy choát", "Loaïi", "Soá ñöôïc giao", "Soá coù maët"])
+    sheet.append([datetime.datetime(2022, 9, 14), "Coâng chöùc", 29, 27])
+    sheet.append(["14/09/22", "Vieân chöùc", 12, 11])
+    written = io.BytesIO()
+    book.save(written)
+    result = import_records(REGISTERS["staffing"], written.getvalue(), "bc.xlsx", unit)
+    assert result.created == 2 and not result.skipped
+    assert "bảng mã VNI cũ" in result.warnings[0]
+    rows = sorted(StaffingSnapshot.objects.values_list("as_of", "category", "quota", "actual"))
+    assert rows == [
+        (D(2022, 9, 14), "civil_servants", 29, 27),
+        (D(2022, 9, 14), "public_employees", 12, 11),
+    ]
