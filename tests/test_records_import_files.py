@@ -5,6 +5,7 @@ value, impossible date orders refused and doubtful ones warned of, naming the ro
 import datetime
 import io
 
+import openpyxl
 import pandas
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ import time_machine
 from cchc.base.dates import parse_dates
 from cchc.base.rowgroups import grouped
 from cchc.records.imports import import_records
-from cchc.records.models import Feedback, Task
+from cchc.records.models import Feedback, StaffingSnapshot, Task
 from cchc.records.registry import REGISTERS, DateOrder
 from cchc.registers import imports as dossier_imports
 from cchc.registers.imports import ImportRejected
@@ -160,10 +161,6 @@ def test_the_catalogue_on_the_register_page_groups_its_errors(client, unit, repo
 
 def test_a_vni_staffing_sheet(unit):
     """An XLSX of VNI text in a register with numbers and a date cell."""
-    import openpyxl
-
-    from cchc.records.models import StaffingSnapshot
-
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Ngaøy choát", "Loaïi", "Soá ñöôïc giao", "Soá coù maët"])
