@@ -1,7 +1,9 @@
 """How an uploaded CSV is written, as officials actually get it: its encoding (UTF-8 with or
 without BOM, UTF-16 with BOM, or Windows-1258 as Excel saves a CSV on Vietnamese Windows), its
 separator (comma, semicolon as Vietnamese-locale Excel writes, or tab), and which of its first
-rows is the header (report titles often sit above it, in CSV and XLSX alike)."""
+rows is the header (report titles often sit above it, in CSV and XLSX alike). Text typed
+with the legacy TCVN3 or VNI fonts is converted to Unicode (legacy_text), whatever encoding
+holds it, and the layout says so."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import itertools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from cchc.base import legacy_text
 
 HEADER_SEARCH_ROWS = 15  # a header further down than this is not looked for
 SNIFF_BYTES = 64 * 1024
@@ -36,6 +40,7 @@ class CsvLayout:
     data: bytes  # the file as UTF-8 (NFC), without BOM, for pandas to read
     separator: str
     header_row: int  # as the user sees it: the file's first line is row 1
+    legacy: str | None = None  # legacy_text.TCVN3 or VNI when the text was converted
 
 
 def decode(data: bytes, filename: str) -> str:
@@ -164,17 +169,55 @@ def _is_number(cell: str) -> bool:
 def csv_layout(data: bytes, filename: str, expected: Iterable[str] = ()) -> CsvLayout:
     """Raises UnreadableText when the bytes are not text."""
     encoding, nfc = _detect(data, filename)
+    legacy = None
     if encoding in ("utf-8", "utf-8-sig"):
-        # Only a file with combining marks is copied; the others are read as they are.
+        # Only a file with combining marks or legacy text is copied; the others are read as
+        # they are.
         utf8 = data[len(codecs.BOM_UTF8) :] if encoding == "utf-8-sig" else data
-        if not nfc:
-            utf8 = unicodedata.normalize("NFC", utf8.decode("utf-8")).encode("utf-8")
         sample = utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+        legacy = legacy_text.detect(sample)
+        if legacy is not None:
+            text = legacy_text.to_unicode(utf8.decode("utf-8"), legacy)
+            utf8 = unicodedata.normalize("NFC", text).encode("utf-8")
+            sample = text[:SNIFF_BYTES]
+        elif not nfc:
+            utf8 = unicodedata.normalize("NFC", utf8.decode("utf-8")).encode("utf-8")
     else:
-        text = decode(data, filename)
+        text, legacy = _legacy_or_decoded(data, filename, encoding)
         utf8 = text.encode("utf-8")
         sample = text[:SNIFF_BYTES]
     separator = detect_separator(sample)
     reader = csv.reader(io.StringIO(sample), delimiter=separator)
     rows = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
-    return CsvLayout(utf8, separator, find_header(rows, expected) + 1)
+    return CsvLayout(utf8, separator, find_header(rows, expected) + 1, legacy)
+
+
+def _legacy_or_decoded(data: bytes, filename: str, encoding: str) -> tuple[str, str | None]:
+    """The text of a file that is not UTF-8, and its legacy encoding if it has one. Bytes
+    taken for Windows-1258 may be TCVN3 or VNI text saved as Windows-1252 ("ANSI" on a
+    Windows set up for Western languages): that reading is kept when it converts to more
+    Vietnamese words than the Windows-1258 one."""
+    if encoding == "cp1258":  # one byte a character: a sample is the start of the text
+        sample = data[:SNIFF_BYTES].decode("cp1252", errors=_LATIN1)
+        legacy = legacy_text.detect(sample)
+        if legacy is not None and legacy_text.vietnamese_words(
+            legacy_text.to_unicode(sample, legacy)
+        ) > legacy_text.vietnamese_words(data[:SNIFF_BYTES].decode("cp1258")):
+            surface = data.decode("cp1252", errors=_LATIN1)
+            return unicodedata.normalize("NFC", legacy_text.to_unicode(surface, legacy)), legacy
+        return decode(data, filename), None
+    text = decode(data, filename)
+    legacy = legacy_text.detect(text[:SNIFF_BYTES])
+    if legacy is None:
+        return text, None
+    return unicodedata.normalize("NFC", legacy_text.to_unicode(text, legacy)), legacy
+
+
+def _as_latin1(error: UnicodeError) -> tuple[str, int]:
+    """The five bytes Windows-1252 leaves undefined, read as Latin-1 does."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+_LATIN1 = "cchc-latin1"
+codecs.register_error(_LATIN1, _as_latin1)

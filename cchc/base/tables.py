@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas
 
-from cchc.base import sniff
+from cchc.base import legacy_text, sniff
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+LEGACY_SAMPLE_ROWS = 500  # rows of a sheet looked at for legacy font text
 
 
 class ImportRejected(ValueError):
@@ -62,14 +63,16 @@ def read_table(
     the caller knows, `expected`); title rows above it are dropped. The index is each row's
     place in the file as the user sees it, less 2: with the header on row 1, index 0 is row
     2. `attrs["header_row"]` is the header's own row number. `header_row` given (the user
-    chose it on the mapping page): that row is the header, whatever the file's first rows."""
+    chose it on the mapping page): that row is the header, whatever the file's first rows.
+    Text typed with the legacy TCVN3 or VNI fonts comes out in Unicode, and
+    `attrs["warnings"]` then says so (for the importer to pass on in ImportResult.warnings)."""
     data = _read_bytes(source, filename)
     try:
         if _is_excel(filename):
-            frame, header_row = _read_excel(data, expected, header_row)
+            frame, header_row, legacy = _read_excel(data, expected, header_row)
         else:
             layout = sniff.csv_layout(data, filename, expected)
-            header_row = header_row or layout.header_row
+            header_row, legacy = header_row or layout.header_row, layout.legacy
             frame = pandas.read_csv(
                 io.BytesIO(layout.data),
                 dtype=str,
@@ -93,7 +96,13 @@ def read_table(
     # is how errors name rows.
     frame = frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
     frame.attrs["header_row"] = header_row
+    frame.attrs["warnings"] = [] if legacy is None else [legacy_text.warning(legacy, filename)]
     return frame
+
+
+def file_warnings(frame: pandas.DataFrame) -> list[str]:
+    """What read_table noticed about the file as a whole (legacy font text converted)."""
+    return list(frame.attrs.get("warnings", []))
 
 
 def read_header(
@@ -149,19 +158,44 @@ def _read_bytes(source: Path | bytes, filename: str) -> bytes:
 
 def _read_excel(
     data: bytes, expected: Iterable[str], header_row: int | None = None
-) -> tuple[pandas.DataFrame, int]:
-    """The first sheet below its header row, indexed as read_table says, and the header's
-    row number. Read without a header so that no row above it is skipped or merged."""
+) -> tuple[pandas.DataFrame, int, str | None]:
+    """The first sheet below its header row, indexed as read_table says, the header's row
+    number and the legacy encoding its text was converted from (None: it was Unicode). Read
+    without a header so that no row above it is skipped or merged."""
     sheet = pandas.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", header=None)
     if header_row is not None and header_row > len(sheet):
         raise ValueError(f"tệp chỉ có {len(sheet)} dòng, không có dòng {header_row}")
+    sheet, legacy = legacy_cells(sheet)
     cells = sheet.head(sniff.HEADER_SEARCH_ROWS).fillna("").to_numpy().tolist()
     place = header_row - 1 if header_row else sniff.find_header(cells, expected)
     names = [str(cell).strip() for cell in sheet.iloc[place].fillna("")] if len(sheet) else []
     frame = sheet.iloc[place + 1 :].copy()
     frame.columns = _column_names(names)
     frame.index = frame.index - 1  # sheet row r is at place r - 1; read_table's index is r - 2
-    return frame, place + 1
+    return frame, place + 1, legacy
+
+
+def legacy_cells(sheet: pandas.DataFrame) -> tuple[pandas.DataFrame, str | None]:
+    """The sheet with its legacy font text converted, and that text's encoding (None when
+    there is none). As in a CSV, where a row is a line, a row holding a letter only Unicode
+    has is left as it is (a header retyped in Unicode above old rows). For any reader of a
+    sheet's raw rows (read with header=None), so that they read as read_table reads them."""
+    sample = "\n".join(
+        "\t".join(cell for cell in row if isinstance(cell, str))
+        for row in sheet.head(LEGACY_SAMPLE_ROWS).itertuples(index=False)
+    )
+    legacy = legacy_text.detect(sample)
+    if legacy is None:
+        return sheet, None
+    cells = sheet.to_numpy(dtype=object)
+    for row in cells:  # only for the rare legacy file: a loop over its cells is fine
+        texts = [cell for cell in row if isinstance(cell, str)]
+        if not any(legacy_text.is_unicode(text) for text in texts):
+            row[:] = [
+                legacy_text.to_unicode(cell, legacy) if isinstance(cell, str) else cell
+                for cell in row
+            ]
+    return pandas.DataFrame(cells, index=sheet.index, columns=sheet.columns), legacy
 
 
 def _column_names(names: list[str]) -> list[str]:

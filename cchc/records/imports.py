@@ -6,7 +6,13 @@ held to the same rules as the form. Every bad row is reported "Dòng N, cột «
 being the row as the user sees it in the file (title rows above the header and blank rows
 count but are skipped). A row the database still refuses is reported the same way. By
 default nothing is written when any row is bad; or the good rows are written and the bad
-ones listed. Rows whose natural key is already in the register are updated."""
+ones listed. Rows whose natural key is already in the register are updated.
+
+Dates are read as the dossier import reads them (cchc.base.dates: dd/mm/yyyy or dd/mm/yy,
+with or without a time, ISO, Excel serial numbers). The dates of a row are checked against
+each other (RegisterSpec.date_orders): an impossible order is a row error, a doubtful one a
+warning naming the rows, as is a date that should have happened (Column.past) but falls
+after the day of the import."""
 
 from __future__ import annotations
 
@@ -15,19 +21,22 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy
 import pandas
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.utils import timezone
 
 from cchc.base import tables as dossier_imports
-from cchc.base.tables import ImportRejected, ImportResult, RowError
+from cchc.base.dates import parse_dates
+from cchc.base.rowgroups import grouped
+from cchc.base.tables import ImportRejected, ImportResult, RowError, file_warnings
 from cchc.org.models import Unit
 from cchc.periods.models import working_calendar
 from cchc.periods.workdays import EPOCH, LAST_DAY
 from cchc.records.models import DeadlineRecord
 from cchc.records.registry import BOOL, CHOICE, DATE, INT, Column, RegisterSpec
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"]
 YES_NO = {"có": True, "x": True, "1": True, "không": False, "0": False, "": False}
 MAX_INT = 2_147_483_647  # the largest integer column PostgreSQL and SQLite both store
 
@@ -43,13 +52,9 @@ def read_rows(
 
 
 def _dates(raw: pandas.Series) -> pandas.Series:
-    parsed = pandas.Series(pandas.NaT, index=raw.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        todo = parsed.isna() & (raw != "")
-        if not todo.any():
-            break
-        parsed[todo] = pandas.to_datetime(raw[todo], format=fmt, errors="coerce")
-    return parsed
+    """Days (datetime64 at midnight, NaT for a blank or a value that is no date)."""
+    parsed, _ = parse_dates(raw, with_time=False)
+    return pandas.Series(parsed, index=raw.index).dt.normalize()
 
 
 def _parse_column(
@@ -98,10 +103,52 @@ def _parse_column(
     return list(raw)
 
 
+def _date_checks(
+    spec: RegisterSpec, values: dict[str, list], lines: list[int], errors: list[RowError]
+) -> list[RowError]:
+    """Appends the rows whose dates come in an impossible order to `errors`; returns the
+    doubtful ones (a doubtful order, a past date after today) for the warnings."""
+    headers = {c.field: c.header for c in spec.columns}
+    days = {
+        c.field: numpy.array(values[c.field], dtype="datetime64[D]")
+        for c in spec.columns
+        if c.kind == DATE
+    }
+    rows = numpy.array(lines, dtype=numpy.int64)
+    doubtful: list[RowError] = []
+    for order in spec.date_orders:
+        # NaT compares false: a blank date is never out of order.
+        wrong = days[order.later] < days[order.earlier]
+        found = errors if order.error else doubtful
+        found.extend(RowError(int(row), headers[order.later], order.message) for row in rows[wrong])
+    today = numpy.datetime64(timezone.localdate(), "D")
+    for column in spec.columns:
+        if column.past:
+            later = days[column.field] > today
+            doubtful.extend(
+                RowError(
+                    int(row),
+                    column.header,
+                    f"{column.header.lower()} sau ngày nhập ({today.item():%d/%m/%Y}); kiểm tra "
+                    "lại năm",
+                )
+                for row in rows[later]
+            )
+    return doubtful
+
+
 def parse_records(
     spec: RegisterSpec, frame: pandas.DataFrame, filename: str, unit: Unit
 ) -> tuple[dict[int, models.Model], list[RowError]]:
     """Unsaved model instances of the good rows, by row number, and the errors found."""
+    records, errors, _ = _parse_records(spec, frame, filename, unit)
+    return records, errors
+
+
+def _parse_records(
+    spec: RegisterSpec, frame: pandas.DataFrame, filename: str, unit: Unit
+) -> tuple[dict[int, models.Model], list[RowError], list[RowError]]:
+    """parse_records, and the doubtful rows (of the good ones) the import warns of."""
     missing = [c.header for c in spec.columns if c.required and c.header not in frame.columns]
     if missing:
         raise ImportRejected(
@@ -116,6 +163,7 @@ def parse_records(
         else:
             raw = pandas.Series("", index=frame.index, dtype=object)
         values[column.field] = _parse_column(spec, column, raw, errors)
+    doubtful = _date_checks(spec, values, [int(index) for index in frame.index], errors)
     bad = {error.row for error in errors}
     headers = {c.field: c.header for c in spec.columns}
     calendar = working_calendar()
@@ -150,7 +198,8 @@ def parse_records(
             continue
         seen[key] = line
         records[line] = record
-    return records, sorted(errors, key=lambda error: error.row)
+    doubtful = [error for error in doubtful if error.row in records]
+    return records, sorted(errors, key=lambda error: error.row), doubtful
 
 
 def import_records(
@@ -166,10 +215,10 @@ def import_records(
     if spec.importer is not None:
         return spec.importer(source, filename, unit, good_rows_only=good_rows_only)
     frame = read_rows(source, filename, spec.headers)
-    records, errors = parse_records(spec, frame, filename, unit)
+    records, errors, doubtful = _parse_records(spec, frame, filename, unit)
     if errors and not good_rows_only:
-        _reject(filename, errors)
-    result = ImportResult(skipped=errors)
+        _reject(filename, errors, file_warnings(frame))
+    result = ImportResult(skipped=errors, warnings=file_warnings(frame) + grouped(doubtful))
     if not records:
         return result
     first = spec.key[0]
@@ -185,18 +234,25 @@ def import_records(
     with transaction.atomic():
         refused = _write(spec, records)
         if refused and not good_rows_only:
-            _reject(filename, refused)  # and the rows already written are rolled back
+            _reject(filename, refused, result.warnings)  # the rows written are rolled back
     done = records.keys() - {error.row for error in refused}
     result.skipped = sorted(errors + refused, key=lambda error: error.row)
     result.created, result.updated = len(done - updates), len(done & updates)
     return result
 
 
-def _reject(filename: str, errors: list[RowError]) -> None:
+def _reject(filename: str, errors: list[RowError], warnings: list[str]) -> None:
+    """Refuse the file; what it would have been warned of (legacy font text converted) is
+    said too, since the rows named may read differently from the file as typed."""
     rows = len({error.row for error in errors})
     raise ImportRejected(
-        f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây rồi "
-        "nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+        " ".join(
+            [
+                f"Tệp {filename} có {rows} dòng lỗi; chưa nhập dòng nào. Sửa các lỗi dưới đây "
+                "rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+                *warnings,
+            ]
+        ),
         errors,
     )
 

@@ -65,6 +65,21 @@ class Column:
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)
     # CHOICE: value → the short text a list shows instead of the full label
     short: dict[str, str] = dataclasses.field(default_factory=dict)
+    # DATE: a day that has happened (a document's date, a completion): an import warns of
+    # one after the day of the import, most likely a mistyped year.
+    past: bool = False
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """`later` may not come before `earlier` in one row. Impossible (`error`): the row is
+    refused, as the form refuses it; or merely doubtful: the import warns, naming the rows.
+    `message` is said of the row at the `later` column."""
+
+    earlier: str  # field names
+    later: str
+    message: str
+    error: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,8 @@ class RegisterSpec:
     after_change: Callable[[Unit], object] | None = None
     # Why a record may not be deleted (None: it may), e.g. other records depend on it.
     delete_blocked: Callable[[models.Model], str | None] | None = None
+    # Dates of one row that must come in this order (the import checks them over the file).
+    date_orders: tuple[DateOrder, ...] = ()
     # A register with an importer of its own, shared with other pages (the TTHC catalogue):
     # called as importer(source, filename, unit, good_rows_only=..., user=...); it checks,
     # writes, audits and recomputes what depends on the register itself.
@@ -228,14 +245,25 @@ REGISTERS: dict[str, RegisterSpec] = {
                 ),
                 Column("Nội dung nhiệm vụ", "content", required=True),
                 Column("Văn bản giao", "source_document"),
-                Column("Ngày giao", "assigned_on", DATE),
+                Column("Ngày giao", "assigned_on", DATE, past=True),
                 Column("Hạn hoàn thành", "deadline", DATE, required=True),
-                Column("Ngày hoàn thành", "completed_on", DATE),
+                Column("Ngày hoàn thành", "completed_on", DATE, past=True),
                 Column("Ghi chú", "note"),
             ],
             # The deadline is part of the key: a recurring task ("Báo cáo CCHC quý") is one
             # row per deadline, and next year's plan with the same wording adds new tasks.
             key=("content", "kind", "source_document", "deadline"),
+            date_orders=(
+                DateOrder("assigned_on", "deadline", "hạn hoàn thành trước ngày giao"),
+                # Allowed (see Task.clean): a yearly plan lists work done before it is signed.
+                DateOrder(
+                    "assigned_on",
+                    "completed_on",
+                    "ngày hoàn thành trước ngày giao; kiểm tra lại nếu không phải việc đã làm "
+                    "trước khi có văn bản giao",
+                    error=False,
+                ),
+            ),
             in_period=plan_year,
             listing="Nhiệm vụ của năm kế hoạch {year} (theo hạn hoàn thành), tình trạng tại {end}",
             summary=[
@@ -277,7 +305,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             "Hạn giải quyết: {feedback_days} ngày làm việc kể từ ngày tiếp nhận (cchc tự tính, "
             "trừ ngày nghỉ).",
             columns=[
-                Column("Ngày tiếp nhận", "received_on", DATE, required=True),
+                Column("Ngày tiếp nhận", "received_on", DATE, required=True, past=True),
                 Column(
                     "Kênh tiếp nhận",
                     "channel",
@@ -294,10 +322,13 @@ REGISTERS: dict[str, RegisterSpec] = {
                 ),
                 Column("Cá nhân, tổ chức phản ánh", "sender"),
                 Column("Nội dung", "content", required=True),
-                Column("Ngày giải quyết xong", "handled_on", DATE),
+                Column("Ngày giải quyết xong", "handled_on", DATE, past=True),
                 Column("Văn bản trả lời", "reply"),
             ],
             key=("received_on", "channel", "sender", "content"),
+            date_orders=(
+                DateOrder("received_on", "handled_on", "ngày giải quyết trước ngày tiếp nhận"),
+            ),
             in_period=_open_or_in_period,
             listing="Phản ánh, kiến nghị tiếp nhận hoặc giải quyết trong {label}, và những phản "
             "ánh còn mở tại {end}",
@@ -327,7 +358,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             title="Tuyên truyền CCHC",
             hint_text="Tin, bài, phóng sự và hoạt động tuyên truyền CCHC theo kênh.",
             columns=[
-                Column("Ngày đăng", "published_on", DATE, required=True),
+                Column("Ngày đăng", "published_on", DATE, required=True, past=True),
                 Column(
                     "Kênh",
                     "channel",
@@ -374,7 +405,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             "song bản giấy, hoặc bản giấy.",
             columns=[
                 Column("Số, ký hiệu", "number", required=True),
-                Column("Ngày ban hành", "issued_on", DATE, required=True),
+                Column("Ngày ban hành", "issued_on", DATE, required=True, past=True),
                 Column("Trích yếu", "summary", required=True),
                 Column(
                     "Hình thức gửi",
@@ -417,7 +448,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             title="Kiểm tra CCHC",
             hint_text="Các cuộc kiểm tra công tác CCHC tại phòng, ban và đơn vị trực thuộc.",
             columns=[
-                Column("Ngày kiểm tra", "inspected_on", DATE, required=True),
+                Column("Ngày kiểm tra", "inspected_on", DATE, required=True, past=True),
                 Column("Đơn vị được kiểm tra", "inspected_unit", required=True),
                 Column(
                     "Loại đơn vị",
@@ -464,7 +495,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             hint_text="Lớp đào tạo, bồi dưỡng, tập huấn có công chức, viên chức của đơn vị "
             "tham gia.",
             columns=[
-                Column("Ngày khai giảng", "held_on", DATE, required=True),
+                Column("Ngày khai giảng", "held_on", DATE, required=True, past=True),
                 Column("Tên lớp", "title", required=True),
                 Column("Hình thức", "kind", CHOICE, required=True),
                 Column("Số người tham gia", "participants", INT, required=True),
@@ -490,7 +521,7 @@ REGISTERS: dict[str, RegisterSpec] = {
             hint_text="Số được giao và số có mặt theo loại, tại một ngày chốt. Kỳ báo cáo hiển "
             "thị số liệu chốt gần nhất của từng loại, tính đến ngày chốt của kỳ.",
             columns=[
-                Column("Ngày chốt", "as_of", DATE, required=True),
+                Column("Ngày chốt", "as_of", DATE, required=True, past=True),
                 Column(
                     "Loại",
                     "category",

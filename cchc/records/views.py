@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.audit.services import trail_of
 from cchc.base import tables as dossier_imports
 from cchc.base.exporters import Rendered
+from cchc.base.rowgroups import grouped
 from cchc.base.sources import SOURCES, register_values
 from cchc.base.tables import ImportRejected
 from cchc.org import access
@@ -242,14 +243,20 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
         )
     except ImportRejected as exc:
         messages.error(request, str(exc))
-        for error in exc.errors[:MAX_SHOWN_ERRORS]:
-            messages.error(request, str(error))
-        if len(exc.errors) > MAX_SHOWN_ERRORS:
-            messages.error(request, f"… và {len(exc.errors) - MAX_SHOWN_ERRORS} lỗi khác.")
+        lines = grouped(exc.errors)  # one line for the rows sharing a column and reason
+        for line in lines[:MAX_SHOWN_ERRORS]:
+            messages.error(request, line)
+        if len(lines) > MAX_SHOWN_ERRORS:
+            messages.error(request, f"… và {len(lines) - MAX_SHOWN_ERRORS} lỗi khác.")
         return back
     messages.success(request, result.summary)
-    for error in result.skipped[:MAX_SHOWN_ERRORS]:
-        messages.warning(request, f"Bỏ qua — {error}")
+    for warning in result.warnings:
+        messages.warning(request, f"Lưu ý — {warning}")
+    lines = grouped(result.skipped)
+    for line in lines[:MAX_SHOWN_ERRORS]:
+        messages.warning(request, f"Bỏ qua — {line}")
+    if len(lines) > MAX_SHOWN_ERRORS:
+        messages.warning(request, f"… và {len(lines) - MAX_SHOWN_ERRORS} lỗi khác.")
     return back
 
 

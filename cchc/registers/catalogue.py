@@ -33,7 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from cchc.audit.services import log_action
-from cchc.base.tables import ImportRejected, ImportResult, RowError, read_table
+from cchc.base.tables import ImportRejected, ImportResult, RowError, file_warnings, read_table
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers.models import OnlineLevel, Procedure, TimeUnit
@@ -279,11 +279,16 @@ def import_procedure_frame(
     rows, errors = parse_catalogue(frame, filename)
     if errors and not good_rows_only:
         raise ImportRejected(
-            f"Tệp {filename} có {len({e.row for e in errors})} dòng lỗi; chưa nhập dòng nào. "
-            "Sửa các lỗi dưới đây rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+            " ".join(
+                [
+                    f"Tệp {filename} có {len({e.row for e in errors})} dòng lỗi; chưa nhập dòng "
+                    "nào. Sửa các lỗi dưới đây rồi nhập lại, hoặc chọn chỉ nhập các dòng đúng.",
+                    *file_warnings(frame),  # legacy font text converted: the rows may differ
+                ]
+            ),
             errors,
         )
-    result = ImportResult(skipped=errors)
+    result = ImportResult(skipped=errors, warnings=file_warnings(frame))
     with transaction.atomic():
         existing = {
             procedure.code: procedure

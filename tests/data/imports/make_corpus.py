@@ -1,6 +1,7 @@
 """Writes the files of tests/data/imports: uploads as officials get them from Excel and the
-one-stop systems (Windows-1258, UTF-16, semicolons, tabs, title rows above the header), and
-one that is not text at all. Every byte is reproducible: run `python make_corpus.py` from
+one-stop systems (Windows-1258, UTF-16, semicolons, tabs, title rows above the header, text
+typed with the legacy TCVN3 and VNI fonts, dates as Excel keeps them), and one that is not
+text at all. Every byte is reproducible: run `python make_corpus.py` from
 anywhere and the files come out the same; tests/test_read_files.py checks they do.
 
 Each file's rows are plain strings here, so a test can say which row of the file is which."""
@@ -93,6 +94,102 @@ XLSX_ROWS: list[list[object]] = [
     ["H303", "", "Trực tiếp", "08/07/2022 15:00", "19/07/2022", 0, "", "", "", "", 4, ""],
 ]
 
+# Typed with the .VnTime font (TCVN3, "ABC"): the characters Windows-1252 shows for its bytes,
+# written here by hand; LEGACY_DOSSIER_UNICODE is what they say.
+TCVN3_DOSSIER_ROWS = [
+    ["Danh s¸ch hå s¬ tiÕp nhËn quý III/2022 - Së Th«ng tin vµ TruyÒn th«ng"] + [""] * 11,
+    [
+        "M· hå s¬",
+        "M· TTHC",
+        "Kªnh",
+        "Ngµy tiÕp nhËn",
+        "Ngµy hÑn tr¶",
+        "Sè lÇn yªu cÇu bæ sung",
+        "Ngµy yªu cÇu bæ sung",
+        "Ngµy bæ sung ®ñ",
+        "Ngµy cã kÕt qu¶",
+        "Ngµy tr¶ kÕt qu¶",
+        "Tr¹ng th¸i",
+        "Cã phÝ, lÖ phÝ",
+    ],
+    ["H401", "1.004567", "Trùc tuyÕn", "01/07/22 09:00", "15/07/2022"]
+    + ["0", "", "", "12/07/2022", "13/07/2022", "10", "Kh«ng"],
+    ["H402", "1.004567", "Trùc tiÕp", "10/08/2022 10:00", "24/08/2022"]
+    + ["0", "", "", "", "", "4", "Cã"],
+    ["H403", "1.001234", "B\u00adu chÝnh", "11/08/2022 14:30", "22/08/2022"]
+    + ["0", "", "", "", "", "4", ""],
+]
+LEGACY_DOSSIER_TITLE = "Danh sách hồ sơ tiếp nhận quý III/2022 - Sở Thông tin và Truyền thông"
+LEGACY_DOSSIER_CHANNELS = ["Trực tuyến", "Trực tiếp", "Bưu chính"]
+# The task register typed with VNI-Times: a toned letter is its base letter and a mark.
+VNI_TASK_ROWS = [
+    ["Loaïi nhieäm vuï", "Noäi dung nhieäm vuï", "Vaên baûn giao", "Ngaøy giao"]
+    + ["Haïn hoaøn thaønh", "Ngaøy hoaøn thaønh", "Ghi chuù"],
+    ["Keá hoaïch", "Ban haønh Keá hoaïch CCHC naêm 2022"]
+    + ["Keá hoaïch soá 02/KH-STTTT ngaøy 27/01/2022", "27/01/22", "31/03/22", "08/03/2022", ""],
+    ["UBND tænh giao", "Trieån khai chuyeån ñoåi soá", "", "28/12/2021 08:30", "44834", ""]
+    + ["ñang chôø yù kieán caùc sôû"],
+    ["Keá hoaïch", "Tuyeân truyeàn caûi caùch haønh chính", "", "01/03/2022", "30/06/2022"]
+    + ["15/02/2022", "Ñaõ laøm tröôùc khi coù keá hoaïch"],
+]
+VNI_TASK_UNICODE = {
+    "headers": [
+        "Loại nhiệm vụ",
+        "Nội dung nhiệm vụ",
+        "Văn bản giao",
+        "Ngày giao",
+        "Hạn hoàn thành",
+        "Ngày hoàn thành",
+        "Ghi chú",
+    ],
+    "contents": [
+        "Ban hành Kế hoạch CCHC năm 2022",
+        "Triển khai chuyển đổi số",
+        "Tuyên truyền cải cách hành chính",
+    ],
+    "notes": ["", "đang chờ ý kiến các sở", "Đã làm trước khi có kế hoạch"],
+}
+# A catalogue sheet whose header was retyped in Unicode above rows typed with .VnTime.
+TCVN3_CATALOGUE_ROWS = [
+    ["Mã TTHC", "Tên TTHC", "Lĩnh vực", "Cấp thực hiện", "Mức độ DVC"]
+    + ["Thời hạn giải quyết", "Đơn vị thời hạn", "Phí, lệ phí", "Bưu chính công ích"],
+    ["1.004567", "CÊp giÊy phÐp b\u00adu chÝnh", "B\u00adu chÝnh", "TØnh", "Toµn tr×nh"]
+    + ["10", "ngµy lµm viÖc", "", "Cã"],
+    ["1.001234", "CÊp giÊy phÐp xuÊt b¶n b¶n tin", "B¸o chÝ", "TØnh", "Mét phÇn", "7"]
+    + ["ngµy", "", "Kh«ng"],
+    ["1.003000", "CÊp giÊy phÐp thiÕt lËp trang th«ng tin ®iÖn tö tæng hîp"]
+    + ["Th«ng tin ®iÖn tö", "TØnh", "Mét phÇn", "10", "ngµy lµm viÖc", "", "Kh«ng"],
+]
+TCVN3_CATALOGUE_NAMES = [
+    "Cấp giấy phép bưu chính",
+    "Cấp giấy phép xuất bản bản tin",
+    "Cấp giấy phép thiết lập trang thông tin điện tử tổng hợp",
+]
+# Tasks with a date left as "chưa rõ" in 37 rows, two deadlines before their assignment and
+# one good row: the errors come grouped by column and value.
+BAD_DATE_TASK_ROWS = [
+    ["Loại nhiệm vụ", "Nội dung nhiệm vụ", "Văn bản giao", "Ngày giao"]
+    + ["Hạn hoàn thành", "Ngày hoàn thành", "Ghi chú"],
+    *(
+        ["Kế hoạch", f"Rà soát thủ tục hành chính đợt {n}", "", "chưa rõ", "31/12/2022", "", ""]
+        for n in range(1, 38)
+    ),
+    ["Kế hoạch", "Số hóa hồ sơ", "", "15/03/2022", "01/03/2022", "", ""],
+    ["UBND tỉnh giao", "Báo cáo chuyển đổi số", "", "20/05/2022", "19/05/2022", "", ""],
+    ["Kế hoạch", "Kiểm tra công vụ", "", "01/02/2022", "30/04/2022", "28/04/2022", ""],
+]
+# Feedback as an Excel sheet keeps dates: date cells, a serial number left unformatted, a
+# date with a time; one handled before it was received, one received "in 2049".
+FEEDBACK_XLSX_ROWS: list[list[object]] = [
+    ["Ngày tiếp nhận", "Kênh tiếp nhận", "Cá nhân, tổ chức phản ánh", "Nội dung"]
+    + ["Ngày giải quyết xong", "Văn bản trả lời"],
+    [datetime.datetime(2022, 7, 5), "Tổng đài 1022", "Nguyễn Văn A", "Hỏi thủ tục cấp phép"]
+    + [datetime.datetime(2022, 7, 12), "Công văn 1203/STTTT"],
+    [44757, "Cổng DVC", "Trần Thị B", "Phản ánh chậm trả kết quả", 44760, ""],
+    ["20/07/2022 09:15", "Văn bản", "Công ty C", "Kiến nghị sửa quy định", "18/07/2022", ""],
+    ["02/01/2049", "Email", "Lê Văn D", "Hỏi lệ phí", "", ""],
+]
+
 
 def to_cp1258(text: str) -> bytes:
     """As Windows writes Vietnamese in its code page 1258: letters it has whole (â, ơ, đ, à)
@@ -133,14 +230,45 @@ def utf16_csv() -> bytes:
     return _lines(UTF16_ROWS, "\t").encode("utf-16")  # a BOM, then little-endian
 
 
+def tcvn3_csv() -> bytes:
+    """Saved as "CSV (Comma delimited)" on a Windows set up for Western languages: the
+    .VnTime characters as Windows-1252 bytes."""
+    return _lines(TCVN3_DOSSIER_ROWS, ",").encode("cp1252")
+
+
+def vni_csv() -> bytes:
+    return _lines(VNI_TASK_ROWS, ";").encode("cp1252")
+
+
+def tcvn3_utf8_csv() -> bytes:
+    """The same .VnTime text saved as "CSV UTF-8": the legacy characters, in UTF-8."""
+    return codecs.BOM_UTF8 + _lines(TCVN3_CATALOGUE_ROWS, ",").encode("utf-8")
+
+
+def bad_dates_csv() -> bytes:
+    return _lines(BAD_DATE_TASK_ROWS, ",").encode("utf-8")
+
+
 def title_rows_xlsx() -> bytes:
+    return _workbook("Hồ sơ", XLSX_ROWS, ["A1:L1", "A2:L2"])
+
+
+def tcvn3_xlsx() -> bytes:
+    return _workbook("Danh mục", TCVN3_CATALOGUE_ROWS)
+
+
+def feedback_xlsx() -> bytes:
+    return _workbook("Phản ánh", FEEDBACK_XLSX_ROWS)
+
+
+def _workbook(title: str, rows: list[list[object]], merged: list[str] | None = None) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "Hồ sơ"
-    for row in XLSX_ROWS:
+    sheet.title = title
+    for row in rows:
         sheet.append(row)
-    sheet.merge_cells("A1:L1")
-    sheet.merge_cells("A2:L2")
+    for cells in merged or []:
+        sheet.merge_cells(cells)
     book.properties.creator = "cchc"
     book.properties.created = book.properties.modified = datetime.datetime(*ZIP_TIME)
     written = io.BytesIO()
@@ -177,6 +305,12 @@ FILES: dict[str, Callable[[], bytes]] = {
     "nhiem_vu_utf16.csv": utf16_csv,
     "ho_so_dong_tieu_de.xlsx": title_rows_xlsx,
     "khong_phai_van_ban.csv": not_text_csv,
+    "ho_so_tcvn3.csv": tcvn3_csv,
+    "nhiem_vu_vni.csv": vni_csv,
+    "tthc_tcvn3_utf8.csv": tcvn3_utf8_csv,
+    "tthc_tcvn3.xlsx": tcvn3_xlsx,
+    "nhiem_vu_loi_ngay.csv": bad_dates_csv,
+    "phan_anh_ngay.xlsx": feedback_xlsx,
 }
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.base.rowgroups import grouped
 from cchc.org.models import Unit
 from cchc.registers.management.commands.dossiers import import_path
 from cchc.registers.models import ImportKind
@@ -32,5 +33,7 @@ class Command(BaseCommand):
             file, unit_obj, ImportKind.PROCEDURES, mapping, self.stdout, good_rows_only=good_rows
         )
         self.stdout.write(result.summary)
-        for error in result.skipped:
-            self.stdout.write(f"  {error}")
+        for warning in result.warnings:
+            self.stdout.write(f"Lưu ý: {warning}")
+        for line in grouped(result.skipped):
+            self.stdout.write(f"  {line}")
