@@ -204,3 +204,21 @@ def test_survey_results_are_imported_from_a_csv_and_end_the_rescaling(
         "Điều tra XHH 2026",
     )
     assert after.applicable_max == 100  # the survey part is present: no rescaling
+
+
+def test_survey_results_typed_in_tcvn3_are_converted_with_a_warning(
+    index_scheme, planned_unit, consolidator
+):
+    from cchc.scoring.entered import import_figures
+    from cchc.scoring.models import EnteredFigure
+
+    # Typed with the .VnTime font (TCVN3), saved from Excel as Windows-1252 bytes.
+    raw = ("M· ®¬n vÞ,M· tiªu chÝ,Tû lÖ (%),Nguån\nST-STTTT,3.1,80,§iÒu tra x· héi häc\n").encode(
+        "cp1252"
+    )
+    result = import_figures(
+        consolidator, index_scheme, Period.objects.for_code("Y-2026"), raw, "xhh.csv"
+    )
+    assert result.created == 1
+    assert any("TCVN3" in warning for warning in result.warnings)
+    assert EnteredFigure.objects.get().source == "Điều tra xã hội học"

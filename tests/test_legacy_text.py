@@ -339,3 +339,11 @@ def test_a_tcvn3_export_through_a_column_mapping(unit):
     result = import_file(data, "hs.csv", unit, ImportKind.DOSSIERS, mapping)
     assert result.created == 3
     assert result.warnings[0].startswith("Tệp hs.csv được gõ bằng bảng mã TCVN3 (ABC) cũ")
+
+
+def test_the_mapping_pages_preview_shows_an_xlsx_as_the_import_reads_it():
+    from cchc.registers.mapping import first_rows
+
+    rows = first_rows((CORPUS / "tthc_tcvn3.xlsx").read_bytes(), "tthc_tcvn3.xlsx")
+    assert rows[1][1:3] == ["Cấp giấy phép bưu chính", "Bưu chính"]
+    assert rows[0][0] == "Mã TTHC"  # the Unicode header row is left as it is

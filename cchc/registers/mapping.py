@@ -27,7 +27,7 @@ from django.db import transaction
 
 from cchc.audit.services import log_action
 from cchc.base import sniff
-from cchc.base.tables import csv_layout, read_header
+from cchc.base.tables import csv_layout, legacy_cells, read_header
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.registers import catalogue
@@ -175,7 +175,8 @@ def first_rows(data: bytes, filename: str, count: int = MAX_HEADER_ROW) -> list[
             raise ImportRejected(
                 f"Tệp {filename} hỏng hoặc không phải tệp Excel/CSV: {exc}"
             ) from exc
-        return [[str(cell).strip() for cell in row] for row in sheet.fillna("").to_numpy()]
+        sheet, _ = legacy_cells(sheet.fillna(""))  # shown as the import will read it
+        return [[str(cell).strip() for cell in row] for row in sheet.to_numpy()]
     layout = csv_layout(data, filename)
     # Decoded as read, so that only the first rows are.
     text = io.TextIOWrapper(io.BytesIO(layout.data), encoding="utf-8", newline="")

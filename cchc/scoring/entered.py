@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from cchc.audit.services import log_action
-from cchc.base.tables import ImportRejected, ImportResult, RowError, read_table
+from cchc.base.tables import ImportRejected, ImportResult, RowError, file_warnings, read_table
 from cchc.catalog.values import format_number, parse_number
 from cchc.org import access
 from cchc.org.models import Unit
@@ -230,7 +230,7 @@ def import_figures(
         )
     if not rows:
         raise ImportRejected(f"Tệp {filename} không có dòng số liệu nào.")
-    result = ImportResult()
+    result = ImportResult(warnings=file_warnings(frame))
     for criterion, unit, values in rows:
         if _save(user, scheme, criterion, unit, period, values):
             result.created += 1

@@ -260,6 +260,8 @@ def import_entered(request: HttpRequest, scheme_code: str, period_code: str) -> 
                 errors = exc.errors
             else:
                 messages.success(request, result.summary)
+                for warning in result.warnings:
+                    messages.warning(request, warning)
                 return redirect(
                     reverse("ranking", args=[scheme.code, period.code])
                     + f"?unit={choice.root.code}"
