@@ -182,7 +182,8 @@ class AppendixSheet:
         """ "DỰ THẢO" at the top right of every printed page, as the DOCX marks a report not
         yet approved (a mark in the page header shifts no cell of the appendix)."""
         for header in (self.sheet.oddHeader, self.sheet.firstHeader):
-            header.right.text = "&B DỰ THẢO"
+            header.right.text = "DỰ THẢO"
+            header.right.font = f"{FONT_NAME},Bold"
             header.right.color = "C00000"
             header.right.size = 13
 
