@@ -79,9 +79,9 @@ def test_a_table_gives_each_column_room_for_its_longest_word():
 
     widths = grid_widths(table)
     assert abs(sum(widths) - layout.TEXT_WIDTH.twips) <= len(widths)  # the text width, no more
-    letter = layout.letter_width(layout.GRID_SIZE)
-    email = max(len(address) for address in EMAILS)
-    assert widths[4] * 635 >= email * letter + layout.CELL_PADDING  # twips → EMU
+    email = max(layout.text_width(address, layout.GRID_SIZE) for address in EMAILS)
+    assert widths[4] * 635 >= email + layout.CELL_PADDING - Mm(0.1)  # twips → EMU
+    assert widths[0] * 635 >= layout.text_width("STT", layout.GRID_SIZE, bold=True)
     assert widths[0] < widths[1] and widths[0] < widths[4]  # STT narrow, names and e-mail wide
     assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
     for index, row in enumerate(table.rows):

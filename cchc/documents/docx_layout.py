@@ -261,40 +261,73 @@ def body(document, content: str) -> None:
 
 GRID_SIZE = Pt(12)
 PICTURE_WIDTH = Cm(14)
-# Times New Roman averages about half an em a letter; a cell keeps 0.19 cm of margin a side.
-LETTER_EM = 0.5
+# Times New Roman's letters in ems, roughly: capitals and '@' wide, lower case and digits
+# about half an em, spaces and stops narrow; bold a tenth wider. A cell keeps 0.19 cm of
+# margin a side.
+CAPITAL_EM, LETTER_EM, NARROW_EM, WIDE_EM = 0.7, 0.5, 0.28, 0.92
+BOLD_STRETCH = 1.1
+NARROW = set(" .,;:'|/()-iljtf")
 CELL_PADDING = Cm(0.4)
 # A column asks room for a line of up to this many letters before it wraps.
 WANTED_LETTERS = 40
 
 
 def letter_width(size: Pt) -> float:
+    """The width of an average lower-case letter at `size`."""
     return size * LETTER_EM
 
 
-def column_widths(rows: list[list[str]], total: Length, size: Pt = GRID_SIZE) -> list[Length]:
-    """Widths in proportion to the content: every column gets at least its longest word (an
-    e-mail address, a telephone number is never broken), the room left goes to the columns
-    with long text, and the whole table spans `total`."""
+def text_width(content: str, size: Pt, bold: bool = False) -> float:
+    ems = sum(
+        WIDE_EM
+        if char in "@mwMW"
+        else CAPITAL_EM
+        if char.isupper()
+        else NARROW_EM
+        if char in NARROW
+        else LETTER_EM
+        for char in content
+    )
+    return ems * size * (BOLD_STRETCH if bold else 1)
+
+
+def _spread(base: list[float], more: list[float], room: float) -> list[float]:
+    """`base` widened by `room`, shared in proportion to what each column still wants."""
+    wanting = sum(more)
+    return [b + room * m / wanting for b, m in zip(base, more, strict=True)]
+
+
+def column_widths(
+    rows: list[list[str]], total: Length, size: Pt = GRID_SIZE, header: bool = True
+) -> list[Length]:
+    """Widths in proportion to the content, spanning `total`: every column gets at least its
+    longest word (an e-mail address, a telephone number, "STT" is never broken), then room
+    for a line of up to WANTED_LETTERS letters, then what is left goes to the columns whose
+    text still wraps."""
     count = max(len(row) for row in rows)
-    letter = letter_width(size)
-    least, wanted = [0.0] * count, [0.0] * count
-    for row in rows:
+    least, wanted, full = [0.0] * count, [0.0] * count, [0.0] * count
+    for index, row in enumerate(rows):
+        bold = header and index == 0
         for column, value in enumerate(row):
             for line in value.split("\n"):
-                words = line.split()
-                longest_word = max((len(word) for word in words), default=0)
-                least[column] = max(least[column], longest_word * letter + CELL_PADDING)
-                wanted[column] = max(
-                    wanted[column], min(len(line), WANTED_LETTERS) * letter + CELL_PADDING
-                )
+                longest = max((text_width(word, size, bold) for word in line.split()), default=0)
+                width = text_width(line, size, bold)
+                share = min(1.0, WANTED_LETTERS / len(line)) if line else 0
+                least[column] = max(least[column], longest + CELL_PADDING)
+                wanted[column] = max(wanted[column], width * share + CELL_PADDING)
+                full[column] = max(full[column], width + CELL_PADDING)
     wanted = [max(w, m) for w, m in zip(wanted, least, strict=True)]
     if sum(least) >= total:
-        return [Length(int(total * m / sum(least))) for m in least]
-    if sum(wanted) <= total:
-        return [Length(int(total * w / sum(wanted))) for w in wanted]
-    spare, stretch = total - sum(least), sum(wanted) - sum(least)
-    return [Length(int(m + spare * (w - m) / stretch)) for m, w in zip(least, wanted, strict=True)]
+        widths = [total * m / sum(least) for m in least]
+    elif sum(wanted) >= total:
+        more = [w - m for w, m in zip(wanted, least, strict=True)]
+        widths = _spread(least, more, total - sum(least))
+    elif sum(full) > total:
+        more = [f - w for f, w in zip(full, wanted, strict=True)]
+        widths = _spread(wanted, more, total - sum(wanted))
+    else:
+        widths = _spread(full, full, total - sum(full))
+    return [Length(int(width)) for width in widths]
 
 
 def grid(
@@ -319,7 +352,7 @@ def grid(
                 WD_ALIGN_PARAGRAPH.CENTER if index == 0 and header else WD_ALIGN_PARAGRAPH.LEFT
             )
             text(para, value, bold=index == 0 and header, size=size)
-    set_widths(table, column_widths(rows, width, size))
+    set_widths(table, column_widths(rows, width, size, header))
     keep_rows_whole(table)
     if header:
         repeat_header(table)
@@ -354,6 +387,7 @@ def signature_block(document, *, recipients: list[str], authority: list[str], na
     para = right.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     text(para, name, bold=True, size=Pt(14))
+    keep_rows_whole(table)  # the title never on one page and the name on the next
 
 
 def page_break(document) -> None:
