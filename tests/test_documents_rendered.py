@@ -150,6 +150,17 @@ def test_the_docx_appendix_has_seed_004s_header_on_landscape_pages(demo_document
     assert abs(sum(widths) - layout.LANDSCAPE_WIDTH.twips) <= len(widths)
 
 
+def test_the_appendix_gives_the_room_to_the_notes_only_when_there_are_notes():
+    label = "Số lượng tin, bài viết, phóng sự đã đăng tại Chuyên mục CCHC của đơn vị " * 2
+    bare = [layout.AppendixRow(["1", label, "Tin, bài", "12", ""]) for _ in range(40)]
+    noted = [layout.AppendixRow(["1", label, "Tin, bài", "12", "Tên bài; ngày đăng. " * 60])]
+    narrow, wide = layout.appendix_widths(bare), layout.appendix_widths(bare + noted)
+    assert narrow[4] == min(layout.NOTE_WIDTHS) and narrow[1] > narrow[4]
+    assert wide[4] > narrow[4]
+    for widths in (narrow, wide):
+        assert abs(sum(widths) - layout.LANDSCAPE_WIDTH) <= len(widths)
+
+
 def test_the_docx_appendix_prints_the_note_hints_in_grey_italics(demo_documents):
     table = Document(io.BytesIO(demo_documents["docx"])).tables[-1]
     rows = {row.cells[1].text: row.cells for row in table.rows}

@@ -398,7 +398,10 @@ def page_break(document) -> None:
 # page) stays readable: 25.2 cm of text split like seed 004's columns.
 LANDSCAPE_WIDTH = Mm(297 - 30 - 15)
 LANDSCAPE_BODY_HEIGHT = Mm(210 - 20 - 20)
-APPENDIX_WIDTHS = (Cm(1.2), Cm(8.2), Cm(2.8), Cm(1.8), Cm(11.2))
+# STT, unit and value are narrow and fixed; the indicator and the Ghi chú share the rest,
+# the note taking one of NOTE_WIDTHS, whichever makes the table shortest.
+FIXED_WIDTHS = {0: Cm(1.2), 2: Cm(2.8), 3: Cm(1.8)}
+NOTE_WIDTHS = tuple(Cm(width) for width in (7.4, 8.4, 9.4, 10.4, 11.4))
 APPENDIX_SIZE = Pt(11)
 APPENDIX_LINE = APPENDIX_SIZE * 1.2
 HINT_COLOR = RGBColor(0x59, 0x59, 0x59)
@@ -435,6 +438,41 @@ def _lines(value: str, width: Length, size: Pt) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
 
 
+def _row_lines(row: AppendixRow, widths: list[Length]) -> int:
+    shown = [*row.cells[:4], row.cells[4] or row.hint]
+    if row.section:
+        shown, widths = shown[:2], [widths[0], Length(sum(widths[1:]))]
+    return max(
+        _lines(value, width, APPENDIX_SIZE) for value, width in zip(shown, widths, strict=False)
+    )
+
+
+def appendix_widths(rows: list[AppendixRow]) -> list[Length]:
+    """The five columns across the landscape page, the note column as wide as the notes need
+    (the estimated table is shortest): a report with long notes gets a wide Ghi chú, one with
+    few a wide Chỉ tiêu."""
+    shared = LANDSCAPE_WIDTH - sum(FIXED_WIDTHS.values())
+
+    def widths_for(note: Length) -> list[Length]:
+        return [
+            FIXED_WIDTHS[0],
+            Length(shared - note),
+            FIXED_WIDTHS[2],
+            FIXED_WIDTHS[3],
+            note,
+        ]
+
+    def height(note: Length) -> int:
+        widths = widths_for(note)
+        return sum(_row_lines(row, widths) for row in rows)
+
+    # Between widths that make the table as short, the one nearest the text's own shares.
+    labels = sum(len(row.cells[1]) for row in rows)
+    notes = sum(len(row.cells[4] or row.hint) for row in rows)
+    fair = shared * notes / max(labels + notes, 1)
+    return widths_for(min(NOTE_WIDTHS, key=lambda note: (height(note), abs(note - fair))))
+
+
 def _put(cell: _Cell, value: str, align, **style) -> None:
     lines = value.split("\n") if value else [""]
     for number, line in enumerate(lines):
@@ -451,7 +489,8 @@ def appendix_table(document, rows: list[AppendixRow]) -> Table:
         WD_ALIGN_PARAGRAPH.LEFT,
         WD_ALIGN_PARAGRAPH.RIGHT,
     )
-    table = document.add_table(rows=2 + len(rows), cols=len(APPENDIX_WIDTHS))
+    widths = appendix_widths(rows)
+    table = document.add_table(rows=2 + len(rows), cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     top, bottom = table.rows[0].cells, table.rows[1].cells
@@ -477,14 +516,9 @@ def appendix_table(document, rows: list[AppendixRow]) -> Table:
                 _put(cells[4], row.cells[4], left)
             else:
                 _put(cells[4], row.hint, left, italic=True, color=HINT_COLOR)
-        shown = [*row.cells[:4], row.cells[4] or row.hint]
-        lines = max(
-            _lines(value, width, APPENDIX_SIZE)
-            for value, width in zip(shown, APPENDIX_WIDTHS, strict=True)
-        )
-        if lines * APPENDIX_LINE < page * SPLIT_SHARE:
+        if _row_lines(row, widths) * APPENDIX_LINE < page * SPLIT_SHARE:
             _keep_whole(table_row)
-    set_widths(table, APPENDIX_WIDTHS)
+    set_widths(table, widths)
     for header_row in table.rows[:2]:
         _keep_whole(header_row)
         _repeat(header_row)
