@@ -398,9 +398,11 @@ def page_break(document) -> None:
 # page) stays readable: 25.2 cm of text split like seed 004's columns.
 LANDSCAPE_WIDTH = Mm(297 - 30 - 15)
 LANDSCAPE_BODY_HEIGHT = Mm(210 - 20 - 20)
-# STT, unit and value are narrow and fixed; the indicator and the Ghi chú share the rest,
-# the note taking one of NOTE_WIDTHS, whichever makes the table shortest.
-FIXED_WIDTHS = {0: Cm(1.2), 2: Cm(2.8), 3: Cm(1.8)}
+# STT and value are narrow and fixed, the unit as wide as its longest ("Cơ quan, đơn vị") within
+# UNIT_WIDTHS; the indicator and the Ghi chú share the rest, the note taking one of
+# NOTE_WIDTHS, whichever makes the table shortest.
+STT_WIDTH, VALUE_WIDTH = Cm(1.2), Cm(1.8)
+UNIT_WIDTHS = (Cm(2.4), Cm(3.6))
 NOTE_WIDTHS = tuple(Cm(width) for width in (7.4, 8.4, 9.4, 10.4, 11.4))
 APPENDIX_SIZE = Pt(11)
 APPENDIX_LINE = APPENDIX_SIZE * 1.2
@@ -451,16 +453,12 @@ def appendix_widths(rows: list[AppendixRow]) -> list[Length]:
     """The five columns across the landscape page, the note column as wide as the notes need
     (the estimated table is shortest): a report with long notes gets a wide Ghi chú, one with
     few a wide Chỉ tiêu."""
-    shared = LANDSCAPE_WIDTH - sum(FIXED_WIDTHS.values())
+    longest_unit = max((text_width(row.cells[2], APPENDIX_SIZE) for row in rows), default=0)
+    unit = Length(int(min(max(longest_unit + CELL_PADDING, UNIT_WIDTHS[0]), UNIT_WIDTHS[1])))
+    shared = LANDSCAPE_WIDTH - STT_WIDTH - unit - VALUE_WIDTH
 
     def widths_for(note: Length) -> list[Length]:
-        return [
-            FIXED_WIDTHS[0],
-            Length(shared - note),
-            FIXED_WIDTHS[2],
-            FIXED_WIDTHS[3],
-            note,
-        ]
+        return [STT_WIDTH, Length(shared - note), unit, VALUE_WIDTH, note]
 
     def height(note: Length) -> int:
         widths = widths_for(note)
