@@ -149,12 +149,7 @@ def set_widths(table: Table, widths: Iterable) -> None:
     """Column widths on both the grid and every cell: Word reads one, LibreOffice the other.
     A cell merged across columns gets their sum; the layout is fixed, not fitted."""
     widths = list(widths)
-    table.autofit = False
-    layout = table._tbl.tblPr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        table._tbl.tblPr.append(layout)
-    layout.set(qn("w:type"), "fixed")
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
