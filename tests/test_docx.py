@@ -141,9 +141,12 @@ def test_signature_block_and_recipients(document):
 
 def test_appendix_table_holds_every_row(document, template):
     table = document.tables[-1]
-    header = [cell.text for cell in table.rows[0].cells]
-    assert header == ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
-    assert len(table.rows) == 1 + template.sections.count() + template.indicators.count()
+    top = [cell.text for cell in table.rows[0].cells]
+    bottom = [cell.text for cell in table.rows[1].cells]
+    # Seed 004's two header rows: "Kết quả thống kê" over "Đơn vị tính" and "Số liệu".
+    assert top == ["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", "Kết quả thống kê", "Ghi chú"]
+    assert bottom == ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
+    assert len(table.rows) == 2 + template.sections.count() + template.indicators.count()
     rows = {row.cells[1].text: row.cells for row in table.rows}
     rate = rows["Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo)"]
     assert rate[3].text == "86,96"
@@ -152,7 +155,12 @@ def test_appendix_table_holds_every_row(document, template):
         rows["Tổng số văn bản đi của cơ quan, đơn vị (văn bản điện tử và văn bản giấy)"][3].text
         == "714"
     )
-    assert "tblHeader" in table.rows[0]._tr.xml
+    # Counts under ten as seed 004 writes them; a Có/Không code keeps its one digit.
+    assert rows["Số phòng ban đã kiểm tra"][3].text == "04"
+    assert rows["Số nhiệm vụ đã hoàn thành đúng hạn"][3].text == "09"
+    for row in table.rows[:2]:
+        assert "tblHeader" in row._tr.xml and "cantSplit" in row._tr.xml
+    assert "tblHeader" not in table.rows[2]._tr.xml
 
 
 def test_approved_report_has_no_draft_mark(document):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.catalog.models import Indicator, ReportTemplate, Section, ValueType
+from cchc.catalog.values import format_number
 from cchc.demo.loader import load_demo
 from cchc.documents.xlsx import AppendixXlsx
 from cchc.reports import services
@@ -26,14 +28,18 @@ from cchc.reports.words import appendix_reference, appendix_title_lines
 
 DEMO_DATA = Path(__file__).parent.parent / "cchc" / "demo" / "data" / "st-stttt-q3-2022.yaml"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Counts and dates print the same on every reader's locale (literal separators); decimals are
+# their Vietnamese text (cchc.documents.xlsx explains why).
+COUNT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+PADDED_COUNT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;00"
 EXPECTED_FORMATS = {
-    ValueType.INTEGER: "#,##0",
-    ValueType.DECIMAL: "#,##0.00",
-    ValueType.PERCENT: "#,##0.00",
+    ValueType.INTEGER: COUNT,
+    ValueType.DECIMAL: "@",
+    ValueType.PERCENT: "@",
     ValueType.YES_NO: "0",
     ValueType.CHOICE: "0",
     ValueType.TEXT: "@",
-    ValueType.DATE: "dd/mm/yyyy",
+    ValueType.DATE: r"dd\/mm\/yyyy",
 }
 
 
@@ -186,7 +192,10 @@ def test_number_formats_follow_the_value_type(complete_report, template):
     indicators = list(template.indicators.all())
     for indicator, row in zip(indicators, indicator_rows(sheet), strict=True):
         if not indicator.is_group:
-            assert row[3].number_format == EXPECTED_FORMATS[indicator.value_type], indicator.key
+            expected = EXPECTED_FORMATS[indicator.value_type]
+            if expected == COUNT and row[3].value in range(1, 10):
+                expected = PADDED_COUNT
+            assert row[3].number_format == expected, indicator.key
     assert {i.value_type for i in indicators} >= {
         ValueType.INTEGER,
         ValueType.PERCENT,
@@ -214,8 +223,8 @@ def test_values_are_numbers_codes_and_text_not_strings(report, reporter, templat
 
     assert value("plan_tasks_total") == 1234
     assert isinstance(value("plan_tasks_total"), int)
-    assert value("plan_completion_rate") == 86.95
-    assert value("communication_plan_rate") == 85.71
+    assert value("plan_completion_rate") == "86,95"
+    assert value("communication_plan_rate") == "85,71"
     assert value("innovation") == 1
     assert value("survey_method") == 2
     assert value("other_tasks") == "Tổ chức hội thi tìm hiểu CCHC"
@@ -244,9 +253,9 @@ def test_dates_and_decimals_are_real_values(province, reporter, period):
     signed_on, budget = (row[3] for row in indicator_rows(open_sheet(report)))
 
     assert signed_on.value == datetime.datetime(2022, 9, 15)
-    assert signed_on.number_format == "dd/mm/yyyy"
-    assert budget.value == 704700.5
-    assert budget.number_format == "#,##0.00"
+    assert signed_on.number_format == r"dd\/mm\/yyyy"
+    assert budget.value == "704.700,5"
+    assert budget.number_format == "@"
 
 
 @pytest.mark.django_db
@@ -257,24 +266,34 @@ def test_draft_keeps_empty_rows_empty_and_shows_derived_values(report, reporter,
     sheet = open_sheet(report)
 
     rate = row_of(sheet, template, "plan_completion_rate")
-    assert rate[3].value == 86.96
-    assert rate[3].number_format == "#,##0.00"
+    assert rate[3].value == "86,96"
+    assert rate[3].number_format == "@"
     assert row_of(sheet, template, "plan_tasks_total")[3].value == 46
     empty = row_of(sheet, template, "inspected_divisions")
     assert empty[3].value is None
-    assert empty[4].value is None
+    assert empty[4].value is None and not empty[4].font.italic
     assert row_of(sheet, template, "directive_documents_issued")[3].value is None
     assert row_of(sheet, template, "directive_documents_issued")[4].value == "Chưa có số liệu"
 
 
 @pytest.mark.django_db
-def test_note_hints_are_guidance_not_content(report, template):
+def test_note_hints_are_printed_as_guidance_where_no_note_was_written(report, reporter, template):
+    """Seed 004 prints the form's guidance ("Ghi rõ tên bài, thời gian được duyệt đăng.") in
+    the Ghi chú of a row left without a note; cchc prints it in grey italics."""
+    services.save_value(reporter, report, "innovation", "1", note="Sáng kiến «Một cửa số»")
     sheet = open_sheet(report)
     hinted = [i for i in template.indicators.all() if i.note_hint]
 
     assert hinted
-    notes = {row[4].value for row in indicator_rows(sheet)}
-    assert notes == {None}
+    for indicator in hinted:
+        note = row_of(sheet, template, indicator.key)[4]
+        if indicator.key == "innovation":
+            assert note.value == "Sáng kiến «Một cửa số»" and not note.font.italic
+        else:
+            assert note.value == indicator.note_hint, indicator.key
+            assert note.font.italic and note.font.color.rgb.endswith("595959")
+    unhinted = [i for i in template.indicators.all() if not i.note_hint]
+    assert all(row_of(sheet, template, i.key)[4].value is None for i in unhinted)
 
 
 @pytest.mark.django_db
@@ -301,6 +320,7 @@ class DemoAppendix:
     sheet: Worksheet
     keys: list[str]
     layout: list[tuple[Any, ...]]
+    hints: dict[str, str]
 
     def row(self, key: str) -> tuple[Cell, ...]:
         return indicator_rows(self.sheet)[self.keys.index(key)]
@@ -318,6 +338,7 @@ def demo(django_db_setup, django_db_blocker) -> DemoAppendix:
                 sheet=open_sheet(report),
                 keys=list(report.template.indicators.values_list("key", flat=True)),
                 layout=expected_layout(report.template),
+                hints=dict(report.template.indicators.values_list("key", "note_hint")),
             )
             transaction.set_rollback(True)
     return appendix
@@ -350,9 +371,11 @@ def test_demo_has_every_value_and_note_of_the_seed(demo, demo_data):
     for key, item in demo_data["values"].items():
         row = demo.row(key)
         expected = item.get("value", item.get("expected"))
+        if isinstance(expected, int | float) and row[3].number_format == "@":
+            expected = format_number(Decimal(str(expected)))  # a rate, as its text: 86,96
         assert row[3].value == expected, key
-        assert row[4].value == item.get("note"), key
-    assert demo.row("plan_completion_rate")[3].value == 86.96
+        assert row[4].value == (item.get("note") or demo.hints[key] or None), key
+    assert demo.row("plan_completion_rate")[3].value == "86,96"
     assert demo.row("plan_tasks_total")[3].value == 46
 
 
@@ -362,7 +385,8 @@ def test_demo_rows_without_seed_figures_stay_empty(demo, demo_data):
     for key in demo.keys:
         if key not in given:
             assert demo.row(key)[3].value is None, key
-            assert demo.row(key)[4].value is None, key
+            note = demo.row(key)[4]
+            assert note.value is None or note.font.italic, key  # at most the template's hint
 
 
 def test_demo_long_notes_are_spread_over_merged_rows(demo, demo_data):

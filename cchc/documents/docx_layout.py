@@ -6,12 +6,14 @@ signature block, recipients, page numbers. The words come from `words` and the n
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -144,22 +146,28 @@ def _borderless(table: Table, widths: Iterable) -> None:
 
 
 def set_widths(table: Table, widths: Iterable) -> None:
-    """Column widths on both the grid and every cell: Word reads one, LibreOffice the other."""
+    """Column widths on both the grid and every cell: Word reads one, LibreOffice the other.
+    A cell merged across columns gets their sum; the layout is fixed, not fitted."""
     widths = list(widths)
-    table.autofit = False
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+        column = 0
+        for tc in row._tr.tc_lst:
+            tc.width = Length(sum(widths[column : column + tc.grid_span]))
+            column += tc.grid_span
 
 
 def _cell_paragraph(cell: _Cell, first: bool) -> Paragraph:
     return cell.paragraphs[0] if first else cell.add_paragraph()
 
 
-def header_block(document, *, parent: str, agency: str, number: str, place_date: str) -> None:
-    """The two columns under the top margin: agency on the left, Quốc hiệu on the right."""
+def header_block(
+    document, *, parent: str, agency: str | list[str], number: str, place_date: str
+) -> None:
+    """The two columns under the top margin: agency on the left (its name a line each, as
+    `words.agency_lines` gives it), Quốc hiệu on the right."""
     table = document.add_table(rows=1, cols=2)
     right_width = Length(TEXT_WIDTH - LEFT_HEADER_WIDTH)
     _borderless(table, (LEFT_HEADER_WIDTH, right_width))
@@ -168,7 +176,8 @@ def header_block(document, *, parent: str, agency: str, number: str, place_date:
     lines = []
     if parent:
         lines.append((parent, False))
-    lines.append((agency, True))
+    names = [agency] if isinstance(agency, str) else agency
+    lines.extend((name, True) for name in names)
     for index, (content, bold) in enumerate(lines):
         para = _cell_paragraph(left, index == 0)
         para.alignment = center
@@ -247,21 +256,101 @@ def body(document, content: str) -> None:
 
 GRID_SIZE = Pt(12)
 PICTURE_WIDTH = Cm(14)
+# Times New Roman's letters in ems, roughly: capitals and '@' wide, lower case and digits
+# about half an em, spaces and stops narrow; bold a tenth wider. A cell keeps 0.19 cm of
+# margin a side.
+CAPITAL_EM, LETTER_EM, NARROW_EM, WIDE_EM = 0.7, 0.5, 0.28, 0.92
+BOLD_STRETCH = 1.1
+NARROW = set(" .,;:'|/()-iljtf")
+CELL_PADDING = Cm(0.4)
+# A column asks room for a line of up to this many letters before it wraps.
+WANTED_LETTERS = 40
 
 
-def grid(document, rows: list[list[str]], header: bool = True, size: Pt = GRID_SIZE) -> Table:
-    width = max(len(row) for row in rows)
-    table = document.add_table(rows=0, cols=width)
+def letter_width(size: Pt) -> float:
+    """The width of an average lower-case letter at `size`."""
+    return size * LETTER_EM
+
+
+def text_width(content: str, size: Pt, bold: bool = False) -> float:
+    ems = sum(
+        WIDE_EM
+        if char in "@mwMW"
+        else CAPITAL_EM
+        if char.isupper()
+        else NARROW_EM
+        if char in NARROW
+        else LETTER_EM
+        for char in content
+    )
+    return ems * size * (BOLD_STRETCH if bold else 1)
+
+
+def _spread(base: list[float], more: list[float], room: float) -> list[float]:
+    """`base` widened by `room`, shared in proportion to what each column still wants."""
+    wanting = sum(more)
+    return [b + room * m / wanting for b, m in zip(base, more, strict=True)]
+
+
+def column_widths(
+    rows: list[list[str]], total: Length, size: Pt = GRID_SIZE, header: bool = True
+) -> list[Length]:
+    """Widths in proportion to the content, spanning `total`: every column gets at least its
+    longest word (an e-mail address, a telephone number, "STT" is never broken), then room
+    for a line of up to WANTED_LETTERS letters, then what is left goes to the columns whose
+    text still wraps."""
+    count = max(len(row) for row in rows)
+    least, wanted, full = [0.0] * count, [0.0] * count, [0.0] * count
+    for index, row in enumerate(rows):
+        bold = header and index == 0
+        for column, value in enumerate(row):
+            for line in value.split("\n"):
+                longest = max((text_width(word, size, bold) for word in line.split()), default=0)
+                width = text_width(line, size, bold)
+                share = min(1.0, WANTED_LETTERS / len(line)) if line else 0
+                least[column] = max(least[column], longest + CELL_PADDING)
+                wanted[column] = max(wanted[column], width * share + CELL_PADDING)
+                full[column] = max(full[column], width + CELL_PADDING)
+    wanted = [max(w, m) for w, m in zip(wanted, least, strict=True)]
+    if sum(least) >= total:
+        widths = [total * m / sum(least) for m in least]
+    elif sum(wanted) >= total:
+        more = [w - m for w, m in zip(wanted, least, strict=True)]
+        widths = _spread(least, more, total - sum(least))
+    elif sum(full) > total:
+        more = [f - w for f, w in zip(full, wanted, strict=True)]
+        widths = _spread(wanted, more, total - sum(wanted))
+    else:
+        widths = _spread(full, full, total - sum(full))
+    return [Length(int(width)) for width in widths]
+
+
+def grid(
+    document,
+    rows: list[list[str]],
+    header: bool = True,
+    size: Pt = GRID_SIZE,
+    width: Length = TEXT_WIDTH,
+) -> Table:
+    """A table of text: columns proportioned to their content, the header row repeated on
+    every page, no row broken across two pages."""
+    count = max(len(row) for row in rows)
+    rows = [row + [""] * (count - len(row)) for row in rows]
+    table = document.add_table(rows=0, cols=count)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for index, row in enumerate(rows):
         cells = table.add_row().cells
-        for cell, value in zip(cells, row + [""] * (width - len(row)), strict=True):
+        for cell, value in zip(cells, row, strict=True):
             para = cell.paragraphs[0]
             para.alignment = (
                 WD_ALIGN_PARAGRAPH.CENTER if index == 0 and header else WD_ALIGN_PARAGRAPH.LEFT
             )
             text(para, value, bold=index == 0 and header, size=size)
+    set_widths(table, column_widths(rows, width, size, header))
+    keep_rows_whole(table)
+    if header:
+        repeat_header(table)
     paragraph(document, after=0)
     return table
 
@@ -293,48 +382,162 @@ def signature_block(document, *, recipients: list[str], authority: list[str], na
     para = right.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     text(para, name, bold=True, size=Pt(14))
+    keep_rows_whole(table)  # the title never on one page and the name on the next
 
 
 def page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-APPENDIX_WIDTHS = (Cm(1.3), Cm(6.4), Cm(2.4), Cm(2.0), Cm(4.4))
+# The appendix on its own landscape pages, so that a long Ghi chú (seed 004 has notes of a
+# page) stays readable: 25.2 cm of text split like seed 004's columns.
+LANDSCAPE_WIDTH = Mm(297 - 30 - 15)
+LANDSCAPE_BODY_HEIGHT = Mm(210 - 20 - 20)
+# STT and value are narrow and fixed, the unit as wide as its longest ("Cơ quan, đơn vị") within
+# UNIT_WIDTHS; the indicator and the Ghi chú share the rest, the note taking one of
+# NOTE_WIDTHS, whichever makes the table shortest.
+STT_WIDTH, VALUE_WIDTH = Cm(1.2), Cm(1.8)
+UNIT_WIDTHS = (Cm(2.4), Cm(3.6))
+NOTE_WIDTHS = tuple(Cm(width) for width in (7.4, 8.4, 9.4, 10.4, 11.4))
+APPENDIX_SIZE = Pt(11)
+APPENDIX_LINE = APPENDIX_SIZE * 1.2
+HINT_COLOR = RGBColor(0x59, 0x59, 0x59)
+# A row taller than this share of the page may run over to the next one; a shorter row is
+# kept whole (a row taller than a page must split, and a tall one kept whole leaves gaps).
+SPLIT_SHARE = 0.5
 
 
-def appendix_table(
-    document, rows: list[list[str]], bold_rows: set[int], section_rows: set[int]
-) -> Table:
-    """The statistical appendix: STT, indicator, unit, value, note; 11 pt, header repeated."""
-    table = document.add_table(rows=len(rows), cols=len(APPENDIX_WIDTHS))
+def landscape_section(document):
+    """A new section on a new page, A4 landscape, page numbers on every page."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.different_first_page_header_footer = False
+    return section
+
+
+@dataclass
+class AppendixRow:
+    """One row of the appendix: STT, indicator, unit, value, note. `hint` is the template's
+    guidance printed in the Ghi chú when no note was written; a section row spans the
+    columns after its numeral."""
+
+    cells: list[str]
+    bold: bool = False
+    section: bool = False
+    hint: str = ""
+
+
+def _lines(value: str, width: Length, size: Pt) -> int:
+    per_line = max(int((width - CELL_PADDING) / letter_width(size)), 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+
+
+def _row_lines(row: AppendixRow, widths: list[Length]) -> int:
+    shown = [*row.cells[:4], row.cells[4] or row.hint]
+    if row.section:
+        shown, widths = shown[:2], [widths[0], Length(sum(widths[1:]))]
+    return max(
+        _lines(value, width, APPENDIX_SIZE) for value, width in zip(shown, widths, strict=False)
+    )
+
+
+def appendix_widths(rows: list[AppendixRow]) -> list[Length]:
+    """The five columns across the landscape page, the note column as wide as the notes need
+    (the estimated table is shortest): a report with long notes gets a wide Ghi chú, one with
+    few a wide Chỉ tiêu."""
+    longest_unit = max((text_width(row.cells[2], APPENDIX_SIZE) for row in rows), default=0)
+    unit = Length(int(min(max(longest_unit + CELL_PADDING, UNIT_WIDTHS[0]), UNIT_WIDTHS[1])))
+    shared = LANDSCAPE_WIDTH - STT_WIDTH - unit - VALUE_WIDTH
+
+    def widths_for(note: Length) -> list[Length]:
+        return [STT_WIDTH, Length(shared - note), unit, VALUE_WIDTH, note]
+
+    def height(note: Length) -> int:
+        widths = widths_for(note)
+        return sum(_row_lines(row, widths) for row in rows)
+
+    # Between widths that make the table as short, the one nearest the text's own shares.
+    labels = sum(len(row.cells[1]) for row in rows)
+    notes = sum(len(row.cells[4] or row.hint) for row in rows)
+    fair = shared * notes / max(labels + notes, 1)
+    return widths_for(min(NOTE_WIDTHS, key=lambda note: (height(note), abs(note - fair))))
+
+
+def _put(cell: _Cell, value: str, align, **style) -> None:
+    lines = value.split("\n") if value else [""]
+    for number, line in enumerate(lines):
+        target = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+        target.alignment = align
+        text(target, line, size=APPENDIX_SIZE, **style)
+
+
+def appendix_table(document, rows: list[AppendixRow]) -> Table:
+    """The statistical appendix laid out like seed 004: STT | Chỉ tiêu thống kê | Kết quả
+    thống kê (Đơn vị tính | Số liệu) | Ghi chú, the two header rows repeated on every page."""
+    center, left, right = (
+        WD_ALIGN_PARAGRAPH.CENTER,
+        WD_ALIGN_PARAGRAPH.LEFT,
+        WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    widths = appendix_widths(rows)
+    table = document.add_table(rows=2 + len(rows), cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    set_widths(table, APPENDIX_WIDTHS)
-    for index, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
-        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            para = cell.paragraphs[0]
-            if index == 0 or column in (0, 2):
-                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif column == 3:
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            lines = value.split("\n") if value else [""]
-            for number, line in enumerate(lines):
-                target = para if number == 0 else cell.add_paragraph()
-                bold = index in section_rows or (index in bold_rows and column < 2)
-                text(target, line, bold=bold, size=Pt(11))
-    repeat_header(table)
+    top, bottom = table.rows[0].cells, table.rows[1].cells
+    for column, label in ((0, "STT"), (1, "Chỉ tiêu thống kê"), (4, "Ghi chú")):
+        merged = top[column].merge(bottom[column])
+        _put(merged, label, center, bold=True)
+    _put(top[2].merge(top[3]), "Kết quả thống kê", center, bold=True)
+    _put(bottom[2], "Đơn vị tính", center, bold=True)
+    _put(bottom[3], "Số liệu", center, bold=True)
+    for cell in (*top, *bottom):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    page = LANDSCAPE_BODY_HEIGHT - 3 * APPENDIX_LINE
+    for table_row, row in zip(table.rows[2:], rows, strict=True):
+        cells = table_row.cells
+        if row.section:
+            _put(cells[0], row.cells[0], center, bold=True)
+            _put(cells[1].merge(cells[4]), row.cells[1], left, bold=True)
+        else:
+            for column, (cell, value) in enumerate(zip(cells[:4], row.cells[:4], strict=True)):
+                align = center if column in (0, 2) else right if column == 3 else left
+                _put(cell, value, align, bold=row.bold and column < 2)
+            if row.cells[4] or not row.hint:
+                _put(cells[4], row.cells[4], left)
+            else:
+                _put(cells[4], row.hint, left, italic=True, color=HINT_COLOR)
+        if _row_lines(row, widths) * APPENDIX_LINE < page * SPLIT_SHARE:
+            _keep_whole(table_row)
+    set_widths(table, widths)
+    for header_row in table.rows[:2]:
+        _keep_whole(header_row)
+        _repeat(header_row)
     return table
+
+
+def _keep_whole(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    if properties.find(qn("w:cantSplit")) is None:
+        properties.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    if properties.find(qn("w:tblHeader")) is None:
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        properties.append(repeat)
 
 
 def keep_rows_whole(table: Table) -> None:
     """No row broken across two pages (a ranking row, the signature block)."""
     for row in table.rows:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        _keep_whole(row)
 
 
 def repeat_header(table: Table) -> None:
     """The first row repeated at the top of every page the table runs over."""
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
+    _repeat(table.rows[0])

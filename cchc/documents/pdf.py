@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -28,6 +29,11 @@ def libreoffice() -> str | None:
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
+    return to_pdf(docx, "docx")
+
+
+def to_pdf(content: bytes, extension: str, environment: dict[str, str] | None = None) -> bytes:
+    """A DOCX or XLSX converted by LibreOffice; `environment` (e.g. LC_ALL) for the process."""
     binary = libreoffice()
     if binary is None:
         raise PdfUnavailable(
@@ -35,8 +41,8 @@ def docx_to_pdf(docx: bytes) -> bytes:
             "quản trị cài gói libreoffice-writer-nogui."
         )
     with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as folder:
-        source = Path(folder) / "bao-cao.docx"
-        source.write_bytes(docx)
+        source = Path(folder) / f"bao-cao.{extension}"
+        source.write_bytes(content)
         # A private profile: a second conversion running at the same time must not share it.
         profile = Path(folder) / "profile"
         command = [
@@ -50,7 +56,13 @@ def docx_to_pdf(docx: bytes) -> bytes:
             str(source),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
+            subprocess.run(
+                command,
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+                check=True,
+                env={**os.environ, **(environment or {})},
+            )
         except subprocess.TimeoutExpired as exc:
             raise PdfUnavailable("LibreOffice chuyển đổi quá lâu; hãy thử lại sau.") from exc
         except subprocess.CalledProcessError as exc:

@@ -10,6 +10,7 @@ from docx.shared import Pt
 from cchc.base.exporters import Exporter, Rendered
 from cchc.documents import docx_layout as layout
 from cchc.documents.charts import draw
+from cchc.documents.figures import document_display
 from cchc.reports import words
 from cchc.reports.drafting import section_texts
 from cchc.reports.models import Report, Status
@@ -32,7 +33,7 @@ class ReportDocx(Exporter[Report]):
         layout.header_block(
             document,
             parent=words.parent_agency(report),
-            agency=words.issuing_agency(report),
+            agency=words.agency_lines(report),
             number=words.number_line(report),
             place_date=words.place_date(report),
         )
@@ -61,8 +62,9 @@ class ReportDocx(Exporter[Report]):
         return Rendered(self.filename(), self.mimetype, buffer.getvalue())
 
     def _appendix(self, document, sheet: ReportSheet) -> None:
+        """The Phụ lục on landscape pages of its own, laid out like seed 004's."""
         report = self.report
-        layout.page_break(document)
+        layout.landscape_section(document)
         for line in words.appendix_title_lines(report):
             layout.paragraph(
                 document, line, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True, size=Pt(13)
@@ -75,21 +77,19 @@ class ReportDocx(Exporter[Report]):
             italic=True,
             size=Pt(13),
         )
-        rows = [["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]]
-        bold_rows, section_starts = set(), {0}
+        rows: list[layout.AppendixRow] = []
         for section, section_rows in sheet.rows():
-            section_starts.add(len(rows))
-            rows.append([section.code, section.title, "", "", ""])
+            rows.append(layout.AppendixRow([section.code, section.title, "", "", ""], section=True))
             for row in section_rows:
-                if row.indicator.is_group:
-                    bold_rows.add(len(rows))
+                indicator = row.indicator
+                cells = [
+                    indicator.stt,
+                    indicator.label,
+                    indicator.unit,
+                    document_display(row),
+                    row.appendix_note,
+                ]
                 rows.append(
-                    [
-                        row.indicator.stt,
-                        row.indicator.label,
-                        row.indicator.unit,
-                        row.display,
-                        row.appendix_note,
-                    ]
+                    layout.AppendixRow(cells, bold=indicator.is_group, hint=indicator.note_hint)
                 )
-        layout.appendix_table(document, rows, bold_rows, section_starts)
+        layout.appendix_table(document, rows)

@@ -1,7 +1,7 @@
 """The statistical appendix (Phụ lục) as an XLSX workbook, laid out like seed 004's.
 
-Values are written as real numbers and dates so the receiving office can add them up;
-Excel shows them with the reader's separators (86,96 on a Vietnamese system)."""
+The appendix is printed, signed and sent, so its figures read as the seeds write them
+(704.700 ; 86,96 ; 04) on any reader's machine, whatever its locale: see VALUE_FORMATS."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc.base.exporters import Exporter, Rendered
 from cchc.base.xlsx import APPENDIX_SHEETS, print_landscape_a4
 from cchc.catalog.models import Section, ValueType
+from cchc.documents.figures import padded_count
 from cchc.reports.models import Report, Status
 from cchc.reports.sheet import ReportSheet, Row
 from cchc.reports.words import appendix_reference, appendix_title_lines
@@ -28,8 +29,9 @@ FONT_NAME = "Times New Roman"
 FONT_SIZE = 12
 INDENT_PER_LEVEL = 2
 # Neither LibreOffice nor Excel fits merged or imported rows reliably, so heights are estimated:
-# a column of width w holds about 1.05 w characters of 12 pt Times New Roman per line.
-CHARS_PER_WIDTH = 1.05
+# a column of width w holds about 1.3 w characters of 12 pt Times New Roman (or its metric twin
+# Liberation Serif) a line, as measured on the rendered appendix; 1.25 leaves a margin.
+CHARS_PER_WIDTH = 1.25
 LINE_HEIGHT = 15.75
 ROW_PADDING = 4
 MAX_ROW_HEIGHT = 409
@@ -41,20 +43,35 @@ COLUMN_WIDTHS = {STT: 6, LABEL: 60, UNIT: 14, VALUE: 12, NOTE: 50}
 LAST_COLUMN = NOTE
 TABLE_WIDTH = sum(COLUMN_WIDTHS.values())
 
+# The ranking workbook's formats (a table read on screen, where the reader's separators do).
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
+
+# Excel and LibreOffice show a number format's "," and "." with the reader's separators:
+# "#,##0.00" prints 86.96 on an English system. The appendix must print as the seeds do, so:
+# - counts stay numbers, which still add up in the receiving office's sheet, and their
+#   thousands dot is a literal character between digit placeholders (704700 prints 704.700
+#   under any locale); a count from 1 to 9 prints 04, as seed 004 writes it;
+# - decimals (rates cchc computes from the counts, which nobody adds up) are written as the
+#   text the entry page shows, 86,96: no number format prints a decimal comma to a reader
+#   whose decimal mark is a point;
+# - a date's slashes are literal too (a bare "/" is the reader's date separator).
+COUNT_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+PADDED_COUNT_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;00"
 CODE_FORMAT = "0"
-DATE_FORMAT = "dd/mm/yyyy"
+DATE_FORMAT = r"dd\/mm\/yyyy"
 TEXT_FORMAT = "@"
-NUMBER_FORMATS: dict[str, str] = {
-    ValueType.INTEGER: INTEGER_FORMAT,
-    ValueType.DECIMAL: DECIMAL_FORMAT,
-    ValueType.PERCENT: DECIMAL_FORMAT,
+VALUE_FORMATS: dict[str, str] = {
+    ValueType.INTEGER: COUNT_FORMAT,
+    ValueType.DECIMAL: TEXT_FORMAT,
+    ValueType.PERCENT: TEXT_FORMAT,
     ValueType.YES_NO: CODE_FORMAT,
     ValueType.CHOICE: CODE_FORMAT,
     ValueType.TEXT: TEXT_FORMAT,
     ValueType.DATE: DATE_FORMAT,
 }
+DECIMAL_TYPES = {ValueType.DECIMAL, ValueType.PERCENT}
+HINT_FONT_COLOR = "595959"
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -72,7 +89,8 @@ def align(horizontal: str = "left", vertical: str = "top", indent: int = 0) -> A
 
 
 def cell_value(row: Row) -> CellValue:
-    """What the cell holds: numbers as numbers, dates as dates, None when nothing was given."""
+    """What the cell holds: counts and codes as numbers, dates as dates, decimals as their
+    Vietnamese text (see VALUE_FORMATS), None when nothing was given."""
     indicator = row.indicator
     if indicator.is_group:
         return None
@@ -80,8 +98,22 @@ def cell_value(row: Row) -> CellValue:
     if content is None or content == "":
         return None
     if isinstance(content, Decimal):
+        if indicator.value_type in DECIMAL_TYPES:
+            return row.display
         return int(content) if content == content.to_integral_value() else float(content)
     return content
+
+
+def value_format(row: Row, content: CellValue) -> str:
+    kind = row.indicator.value_type
+    if kind == ValueType.INTEGER and isinstance(content, int) and padded_count(content):
+        return PADDED_COUNT_FORMAT
+    return VALUE_FORMATS.get(kind, TEXT_FORMAT)
+
+
+def shown_note(row: Row) -> str:
+    """The Ghi chú as printed: the note written, else the template's guidance for it."""
+    return row.appendix_note or row.indicator.note_hint
 
 
 def text_lines(text: str, width: float) -> int:
@@ -96,7 +128,7 @@ def line_count(row: Row, content: CellValue, bold: bool) -> int:
         text_lines(indicator.label, label_width * (BOLD_WIDTH if bold else 1)),
         text_lines(indicator.unit, COLUMN_WIDTHS[UNIT]),
         text_lines(content, COLUMN_WIDTHS[VALUE]) if isinstance(content, str) else 1,
-        text_lines(row.appendix_note, COLUMN_WIDTHS[NOTE]),
+        text_lines(shown_note(row), COLUMN_WIDTHS[NOTE]),
     )
 
 
@@ -150,7 +182,8 @@ class AppendixSheet:
         """ "DỰ THẢO" at the top right of every printed page, as the DOCX marks a report not
         yet approved (a mark in the page header shifts no cell of the appendix)."""
         for header in (self.sheet.oddHeader, self.sheet.firstHeader):
-            header.right.text = "&B DỰ THẢO"
+            header.right.text = "DỰ THẢO"
+            header.right.font = f"{FONT_NAME},Bold"
             header.right.color = "C00000"
             header.right.size = 13
 
@@ -232,9 +265,12 @@ class AppendixSheet:
         self.put(STT, indicator.stt, bold, align("center"))
         self.put(LABEL, indicator.label, bold, align(indent=indicator.level * INDENT_PER_LEVEL))
         self.put(UNIT, indicator.unit, alignment=align("center"))
-        value = self.put(VALUE, content, alignment=align() if is_text else align("center"))
-        value.number_format = NUMBER_FORMATS.get(indicator.value_type, value.number_format)
-        self.put(NOTE, row.appendix_note)
+        is_figure = indicator.value_type in DECIMAL_TYPES or not is_text
+        value = self.put(VALUE, content, alignment=align("center") if is_figure else align())
+        value.number_format = value_format(row, content)
+        note = self.put(NOTE, shown_note(row))
+        if not row.appendix_note and indicator.note_hint:
+            note.font = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color=HINT_FONT_COLOR)
         self.fit_height(line_count(row, content, bold))
 
     def fit_height(self, lines: int) -> None:

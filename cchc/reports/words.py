@@ -4,29 +4,68 @@ the appendix reference. Shared by the DOCX, XLSX and PDF exporters and the repor
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from cchc.org.models import Unit, UnitKind
 from cchc.reports.models import Report
 
-HEAD_TITLES: dict[str, str] = {
-    UnitKind.PROVINCE: "CHỦ TỊCH",
-    UnitKind.DISTRICT: "CHỦ TỊCH",
-    UnitKind.COMMUNE: "CHỦ TỊCH",
-    UnitKind.DEPARTMENT: "GIÁM ĐỐC",
-    UnitKind.PUBLIC_SERVICE: "GIÁM ĐỐC",
-    UnitKind.DIVISION: "TRƯỞNG PHÒNG",
-    UnitKind.DISTRICT_DIVISION: "TRƯỞNG PHÒNG",
-}
+RULES_FILE = Path(__file__).parent / "data" / "issuing_bodies.yaml"
 DEFAULT_RECIPIENTS = ["Sở Nội vụ (để tổng hợp);", "Lưu: VT."]
-# People's Committees sign as a collective: "TM. ỦY BAN NHÂN DÂN" above the signer, and name
-# themselves in full with no agency line above (Nghị định 30/2020, Phụ lục I).
-PEOPLES_COMMITTEES = {UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE}
-ON_BEHALF = "TM. ỦY BAN NHÂN DÂN"
-COMMITTEE_DEFAULT_SIGNER = ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+COMMITTEE_WORDS = "Ủy ban nhân dân"
+
+
+@dataclass(frozen=True)
+class IssuingBody:
+    """How one kind of unit heads and signs its documents (see issuing_bodies.yaml)."""
+
+    parent_line: bool
+    name: str
+    head: str
+    deputy: str
+    collective: str
+    signer: str
+
+    @property
+    def deputy_lines(self) -> list[str]:
+        """['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH']: a deputy signs on the head's behalf."""
+        return [f"KT. {self.head}", self.deputy]
+
+
+@cache
+def issuing_bodies() -> dict[str, IssuingBody]:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    fallback = data["fallback"]["head"]
+    bodies = {}
+    for kind, rule in data["kinds"].items():
+        bodies[kind] = IssuingBody(
+            parent_line=rule["parent_line"],
+            name=rule["name"],
+            head=rule.get("head", fallback),
+            deputy=rule.get("deputy", f"PHÓ {rule.get('head', fallback)}"),
+            collective=rule.get("collective", ""),
+            signer=rule.get("signer", "head"),
+        )
+    bodies[""] = IssuingBody(True, "short", fallback, f"PHÓ {fallback}", "", "head")
+    return bodies
+
+
+def issuing_body(unit: Unit) -> IssuingBody:
+    bodies = issuing_bodies()
+    return bodies.get(unit.kind, bodies[""])
+
+
+# Kept for the ranking notices, which head and sign the same way.
+HEAD_TITLES: dict[str, str] = {kind: body.head for kind, body in issuing_bodies().items() if kind}
+ON_BEHALF = issuing_bodies()[UnitKind.PROVINCE].collective
+COMMITTEE_DEFAULT_SIGNER = issuing_bodies()[UnitKind.PROVINCE].deputy_lines
 
 
 def is_peoples_committee(unit: Unit) -> bool:
-    return unit.kind in PEOPLES_COMMITTEES
+    return issuing_body(unit).name == "committee"
 
 
 def committee_name(unit: Unit) -> str:
@@ -34,7 +73,7 @@ def committee_name(unit: Unit) -> str:
     name = unit.name.strip()
     for short in ("UBND ", "Ủy ban nhân dân ", "ỦY BAN NHÂN DÂN "):
         if name.startswith(short):
-            return "Ủy ban nhân dân " + name[len(short) :]
+            return f"{COMMITTEE_WORDS} " + name[len(short) :]
     return name
 
 
@@ -48,16 +87,26 @@ def parent_agency(report: Report) -> str:
     """'UBND TỈNH SÓC TRĂNG': the agency the unit belongs to, in full; none above a
     People's Committee."""
     parent = report.unit.parent
-    if parent is None or is_peoples_committee(report.unit):
+    if parent is None or not issuing_body(report.unit).parent_line:
         return ""
     return parent.name.upper()
 
 
+def agency_lines(report: Report) -> list[str]:
+    """The unit's name in the header, a line each: ['ỦY BAN NHÂN DÂN', 'HUYỆN CHÂU THÀNH']
+    for a committee (the seeds never break 'ỦY BAN NHÂN DÂN'), else one line."""
+    unit = report.unit
+    if issuing_body(unit).name != "committee":
+        return [agency_name(unit).upper()]
+    name = committee_name(unit)
+    if not name.startswith(COMMITTEE_WORDS):
+        return [name.upper()]
+    return [COMMITTEE_WORDS.upper(), name[len(COMMITTEE_WORDS) :].strip().upper()]
+
+
 def issuing_agency(report: Report) -> str:
     """'SỞ THÔNG TIN VÀ TRUYỀN THÔNG'; 'ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG' for a committee."""
-    if is_peoples_committee(report.unit):
-        return committee_name(report.unit).upper()
-    return agency_name(report.unit).upper()
+    return " ".join(agency_lines(report))
 
 
 def number_line(report: Report) -> str:
@@ -106,21 +155,22 @@ def outline_title(title: str, report: Report) -> str:
 
 
 def signer_block(report: Report) -> list[str]:
-    """Authority and title lines of the signature block, e.g. ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC'];
-    a People's Committee signs 'TM. ỦY BAN NHÂN DÂN' above them, by default through a
-    vice-chair (['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'])."""
+    """Authority and title lines of the signature block, by the unit kind's rules: a Sở's
+    head signs 'GIÁM ĐỐC', a deputy 'KT. GIÁM ĐỐC' / 'PHÓ GIÁM ĐỐC'; a People's Committee
+    signs under 'TM. ỦY BAN NHÂN DÂN', by default through a vice-chair
+    (['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'])."""
+    body = issuing_body(report.unit)
     authority = report.signer_authority.strip()
-    if is_peoples_committee(report.unit):
-        if not authority and not report.signer_title:
-            return [ON_BEHALF, *COMMITTEE_DEFAULT_SIGNER]
-        lines = [ON_BEHALF] if not authority.upper().startswith("TM.") else []
-        if authority:
-            lines.append(authority)
-        deputy = authority.upper().startswith("KT.")
-        return [*lines, report.signer_title or ("PHÓ CHỦ TỊCH" if deputy else "CHỦ TỊCH")]
-    title = report.signer_title or HEAD_TITLES.get(report.unit.kind, "THỦ TRƯỞNG ĐƠN VỊ")
-    lines = [authority] if authority else []
-    return [*lines, title]
+    title = report.signer_title.strip()
+    lines = [body.collective] if body.collective else []
+    if authority.upper().startswith("TM."):
+        lines = []
+    if not authority and not title:
+        return [*lines, *(body.deputy_lines if body.signer == "deputy" else [body.head])]
+    if authority:
+        lines.append(authority)
+    deputy = authority.upper().startswith("KT.")
+    return [*lines, title or (body.deputy if deputy else body.head)]
 
 
 def recipients(report: Report) -> list[str]:
