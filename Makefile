@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-sqlite test-postgres lint system-deps clean
+.PHONY: demo serve test test-sqlite test-postgres lint system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ demo: $(VENV)/.installed
 	$(DEMO_ENV) $(PY) -m cchc.cli migrate --noinput
 	$(DEMO_ENV) $(PY) -m cchc.cli demo
 	$(DEMO_ENV) $(PY) -m cchc.cli runserver $(HOST)
+
+## Production: gunicorn on PostgreSQL (DATABASE_URL), DEBUG off, static files through
+## WhiteNoise, migrations applied first. Needs CCHC_SECRET_KEY and CCHC_ALLOWED_HOSTS; see the
+## README's "Production" section for HTTPS and the rest.
+serve: $(VENV)/.installed
+	@test -n "$$DATABASE_URL" || { echo "Cần DATABASE_URL=postgres://… (cơ sở dữ liệu PostgreSQL của máy chủ)." >&2; exit 2; }
+	@test -n "$$CCHC_SECRET_KEY" || { echo "Cần CCHC_SECRET_KEY (một chuỗi ngẫu nhiên dài, giữ bí mật)." >&2; exit 2; }
+	CCHC_DEBUG=0 $(PY) -m cchc.cli migrate --noinput
+	CCHC_DEBUG=0 $(PY) -m cchc.cli check --deploy --fail-level ERROR
+	CCHC_DEBUG=0 CCHC_BIND=$${CCHC_BIND:-$(HOST)} $(VENV)/bin/gunicorn cchc.wsgi -c cchc/gunicorn.conf.py
 
 ## Install what the tests need and run every test: on SQLite, then on PostgreSQL.
 test: $(VENV)/.installed system-deps lint test-sqlite test-postgres

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cchc.base.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +169,41 @@ if CCHC_EVIDENCE_MAX_MB < 1:
 # Cookies only over HTTPS in production; the demo (DEBUG off, plain http on 127.0.0.1) sets
 # CCHC_SECURE_COOKIES=0.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CCHC_SECURE_COOKIES", not DEBUG)
+# A session ends after CCHC_SESSION_HOURS without use (a working day by default); the cookie
+# is out of reach of scripts and not sent by other sites' forms.
+SESSION_COOKIE_AGE = env_int("CCHC_SESSION_HOURS", 8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Behind HTTPS (production): CCHC_HTTPS=1 redirects http to https and sends HSTS;
+# CCHC_PROXY_SSL_HEADER=1 when a reverse proxy ends TLS and sets X-Forwarded-Proto.
+HTTPS = env_bool("CCHC_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS and env_bool("CCHC_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("CCHC_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("CCHC_HSTS_SUBDOMAINS", True)
+# Preloading is a commitment of the whole domain that its owner makes, not an application:
+# off unless asked, and Django's reminder about it silenced.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("CCHC_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if env_bool("CCHC_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Argon2id (OWASP's first choice); older hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 # A refused form (stale page, expired session) gets a Vietnamese page, not Django's.
 CSRF_FAILURE_VIEW = "cchc.web.errors.csrf_failure"
 
@@ -263,4 +299,40 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Logs: one JSON object a line on stderr (CCHC_LOG_FORMAT=text for people reading a
+# terminal), each with the request id of the request that wrote it.
+LOG_LEVEL = os.environ.get("CCHC_LOG_LEVEL", "INFO").upper()
+_log_format = os.environ.get("CCHC_LOG_FORMAT", "text" if DEBUG else "json")
+if _log_format not in {"json", "text"}:
+    raise ImproperlyConfigured(f"CCHC_LOG_FORMAT must be json or text, got {_log_format!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cchc.base.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": _log_format,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own line per request duplicates cchc.request's; errors still go through.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        # Each request already has its line; no need for every 200 at INFO while testing.
+        "cchc.request": {"level": os.environ.get("CCHC_REQUEST_LOG_LEVEL", LOG_LEVEL)},
+    },
 }

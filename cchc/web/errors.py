@@ -19,6 +19,8 @@ from django.http import (
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from cchc.base.requestlog import current_request_id
+
 MAX_REASON = 300
 
 
@@ -36,8 +38,8 @@ def safe_reason(exception: BaseException | None) -> str:
     return message
 
 
-def _render(name: str, request: HttpRequest | None, reason: str = "") -> str:
-    return loader.get_template(name).render({"reason": reason}, request)
+def _render(name: str, request: HttpRequest | None, reason: str = "", **extra: str) -> str:
+    return loader.get_template(name).render({"reason": reason, **extra}, request)
 
 
 @requires_csrf_token
@@ -57,7 +59,9 @@ def page_not_found(request: HttpRequest, exception: BaseException) -> HttpRespon
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context (its processors read the session and the user from the database).
-    return HttpResponseServerError(_render("500.html", None))
+    # The request id the log lines of this request carry, for the user to quote.
+    request_id = getattr(request, "request_id", "") or current_request_id.get()
+    return HttpResponseServerError(_render("500.html", None, request_id=request_id))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
