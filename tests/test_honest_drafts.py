@@ -1,0 +1,260 @@
+"""Drafting never states what the data does not say: every built-in template drafted from
+empty, partial and full data, with no figure at zero, must say no "không"/"chưa" (a
+negative statement comes only from a figure that is 0 or a "Không" answer); year-to-date
+figures say so; documents from before the period are said as earlier work; a personnel row
+is worded by its act; headings follow the kind of unit; section II names the role holders."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+from decimal import Decimal
+
+import pytest
+
+from cchc.catalog.loader import load_builtin_templates
+from cchc.catalog.models import Indicator, ReportTemplate, ValueType
+from cchc.org.models import Role, RoleAssignment, Unit, UnitKind
+from cchc.periods.models import Period
+from cchc.reports import services
+from cchc.reports.drafting import DraftContext, draft_report, draft_section, span_words
+from cchc.reports.models import Evidence, Report, Value
+
+# Each built-in template, the unit kind it serves and a period it is drafted for.
+TEMPLATES = {
+    "so-nganh": (UnitKind.DEPARTMENT, "Q3-2022"),
+    "so-nganh-nam": (UnitKind.DEPARTMENT, "Y-2022"),
+    "xa": (UnitKind.COMMUNE, "Q3-2025"),
+    "tinh": (UnitKind.PROVINCE, "Y-2022"),
+}
+NEGATION = re.compile(r"\b(không|chưa)\b", re.IGNORECASE)
+# Words of a sentence that carry "không" without saying that something did not happen.
+NOT_NEGATIONS = (
+    "công chức không giữ chức vụ lãnh đạo",
+    "không giữ chức vụ",
+)
+
+
+def negations(text: str) -> list[str]:
+    found = []
+    for sentence in re.split(r"(?<=[.;:])\s+|\n+", text):
+        cleaned = sentence
+        for phrase in NOT_NEGATIONS:
+            cleaned = cleaned.replace(phrase, "")
+        if NEGATION.search(cleaned):
+            found.append(sentence)
+    return found
+
+
+def entered(template: ReportTemplate) -> list[Indicator]:
+    """The rows a user types: neither headings nor formulas."""
+    return [
+        i
+        for i in template.indicators.all()
+        if not i.is_group and not i.formula and i.value_type != ValueType.DATE
+    ]
+
+
+def some_value(indicator: Indicator, rng: random.Random) -> Decimal | str:
+    """A figure that is never a zero or a "Không": 1-9 for counts, a rate, the highest code."""
+    if indicator.value_type == ValueType.TEXT:
+        return "Nội dung đã nhập"
+    if indicator.value_type in (ValueType.YES_NO, ValueType.CHOICE):
+        codes = [int(c["value"]) for c in indicator.choices]
+        nonzero = [c for c in codes if c]
+        return Decimal(rng.choice(nonzero) if nonzero else max(codes))
+    if indicator.value_type == ValueType.PERCENT:
+        return Decimal(rng.choice(["50", "85.71", "100"]))
+    return Decimal(rng.randint(1, 9))
+
+
+def fill(report: Report, indicators: list[Indicator], rng: random.Random) -> None:
+    # A row the start pre-filled (the province's `units.*`) is typed over.
+    Value.objects.filter(report=report, indicator__in=indicators).delete()
+    rows = []
+    for indicator in indicators:
+        value = Value(report=report, indicator=indicator)
+        value.set_content(some_value(indicator, rng))
+        rows.append(value)
+    Value.objects.bulk_create(rows)
+
+
+def start(code: str, reporter) -> Report:
+    kind, period_code = TEMPLATES[code]
+    load_builtin_templates()
+    template = ReportTemplate.objects.get(code=code)
+    parent = Unit.objects.create(code="P", name="UBND tỉnh Sóc Trăng", kind=UnitKind.PROVINCE)
+    unit = (
+        parent
+        if kind == UnitKind.PROVINCE
+        else Unit.objects.create(
+            code="U", name="Đơn vị thử", kind=kind, parent=parent, must_report=True
+        )
+    )
+    RoleAssignment.objects.create(user=reporter, unit=unit, role=Role.REPORTER)
+    return services.start_report(reporter, unit, Period.objects.for_code(period_code), template)
+
+
+@pytest.fixture
+def someone(django_user_model):
+    return django_user_model.objects.create_user("someone", first_name="Người", last_name="Thử")
+
+
+@pytest.mark.parametrize("data", ["empty", "partial", "full"])
+@pytest.mark.parametrize("code", sorted(TEMPLATES))
+def test_no_negative_statement_is_drafted_from_missing_figures(db, someone, code, data):
+    import cchc.consolidation.drafting  # noqa: F401  (the province's `units` context)
+
+    report = start(code, someone)
+    rng = random.Random(f"{code}-{data}")
+    rows = entered(report.template)
+    if data == "partial":
+        rows = rng.sample(rows, len(rows) // 3)
+    if data != "empty":
+        fill(report, rows, rng)
+
+    texts = draft_report(report)
+
+    sections = {s.pk: s for s in report.template.outline.all()}
+    found = {sections[pk].number: said for pk, text in texts.items() if (said := negations(text))}
+    assert not found, f"{code}, {data}: negative statements from missing figures: {found}"
+
+
+# ---------------------------------------------------------------- when a figure happened
+
+
+def test_year_to_date_figures_say_from_the_start_of_the_year(template, report, reporter):
+    by_key = template.indicators_by_key()
+    assert by_key["communication_unit_site_articles"].cumulative
+    assert by_key["training_actual"].cumulative
+    assert not by_key["dossiers_received"].cumulative
+    services.save_value(reporter, report, "communication_unit_site_articles", "12")
+    services.save_value(reporter, report, "communication_media_articles", "12")
+
+    context = DraftContext(report).as_dict()
+    text = draft_section(template.outline.get(number="1.1.4."), context)
+
+    assert context["when"]["communication_unit_site_articles"] == "từ đầu năm đến nay"
+    assert context["when"]["dossiers_received"] == "trong kỳ"
+    assert "Trong kỳ" not in text
+    assert text.startswith("Từ đầu năm đến nay, Sở đã đăng 12 tin, bài")
+    # The media figure includes the unit's own site: the 12 posts are counted once, the
+    # site's as part of them, not added beside them.
+    assert (
+        "trên các phương tiện truyền thông (báo, đài, website, zalo,...), trong đó 12 tin" in text
+    )
+    assert "; 12 tin" not in text
+
+
+def test_a_year_and_a_period_from_the_start_of_the_year_say_it_once(db):
+    year = Report(period=Period.objects.for_code("Y-2022"))
+    half = Report(period=Period.objects.for_code("H1-2022"))
+    quarter = Report(period=Period.objects.for_code("Q3-2022"))
+
+    assert span_words(year, cumulative=True) == "trong năm"
+    assert span_words(year, cumulative=False) == "trong năm"
+    assert span_words(half, cumulative=True) == "trong kỳ"
+    assert span_words(quarter, cumulative=True) == "từ đầu năm đến nay"
+    assert span_words(quarter, cumulative=False) == "trong kỳ"
+
+
+def test_no_draft_says_in_the_period_of_a_year_to_date_figure(db):
+    """Statically, over every built-in template: a paragraph printing a cumulative figure
+    never writes "trong kỳ" itself (it says `when.KEY`)."""
+    load_builtin_templates()
+    figure = re.compile(r"\b(?:v|z)\.([a-z][a-z0-9_]*)")
+    for template in ReportTemplate.objects.all():
+        cumulative = {i.key for i in template.indicators.all() if i.cumulative}
+        for section in template.outline.all():
+            for paragraph in (section.draft or "").split("\n\n"):
+                printed = set(figure.findall(paragraph)) & cumulative
+                if printed:
+                    assert "trong kỳ" not in paragraph.lower(), (
+                        f"{template.code} {section.number}: {sorted(printed)} in «trong kỳ»"
+                    )
+
+
+# ---------------------------------------------------------------- documents of the period
+
+
+def _evidence(report, key, doc_type, number, day, summary=""):
+    return Evidence.objects.create(
+        report=report,
+        indicator=report.template.indicators.get(key=key),
+        doc_type=doc_type,
+        number_symbol=number,
+        issued_on=day,
+        summary=summary,
+    )
+
+
+def test_a_decision_from_before_the_period_is_said_as_earlier_work(template, report, reporter):
+    services.save_value(reporter, report, "procedures_newly_published", "1")
+    _evidence(
+        report,
+        "procedures_newly_published",
+        "Quyết định",
+        "1547/QĐ-UBND",
+        datetime.date(2022, 6, 8),
+    )
+    _evidence(
+        report,
+        "procedures_newly_published",
+        "Quyết định",
+        "1900/QĐ-UBND",
+        datetime.date(2022, 7, 20),
+    )
+
+    text = draft_section(template.outline.get(number="1.3.1."), DraftContext(report).as_dict())
+
+    assert "01 TTHC mới (Quyết định số 1900/QĐ-UBND ngày 20/07/2022)" in text
+    period_sentence = next(s for s in text.split(". ") if "TTHC mới" in s)
+    assert "1547" not in period_sentence
+    assert "Trước kỳ báo cáo" in text and "Quyết định số 1547/QĐ-UBND ngày 08/06/2022" in text
+
+
+def test_a_reappointment_is_worded_as_one(template, report, reporter):
+    services.save_value(
+        reporter,
+        report,
+        "appointed_division_leaders",
+        "1",
+        note="Quyết định số 56/QĐ-STTTT ngày 07/6/2022 về bổ nhiệm lại ông Võ Quốc Thế",
+    )
+    services.save_value(reporter, report, "recruited_civil_servants_exam", "3")
+
+    context = DraftContext(report).as_dict()
+    text = draft_section(template.outline.get(number="1.5.2."), context)
+
+    assert context["act"]["appointed_division_leaders"] == "bổ nhiệm lại"
+    assert context["act"]["recruited_civil_servants_exam"] == "tuyển dụng"
+    assert "bổ nhiệm lại 01 lãnh đạo cấp phòng" in text
+    assert "tuyển dụng 03 công chức" in text
+    assert "tuyển dụng 01" not in text and "bổ nhiệm 01" not in text
+
+
+def test_a_new_appointment_stays_an_appointment(template, report, reporter):
+    services.save_value(reporter, report, "appointed_division_leaders", "2")
+
+    text = draft_section(template.outline.get(number="1.5.2."), DraftContext(report).as_dict())
+
+    assert "bổ nhiệm 02 lãnh đạo cấp phòng" in text
+
+
+# ---------------------------------------------------------------- the kind of unit
+
+
+def test_a_district_report_has_no_department_heading(template, province, period, django_user_model):
+    from cchc.reports.narrative_basis import heading
+
+    user = django_user_model.objects.create_user("huyen", first_name="Cán bộ")
+    RoleAssignment.objects.create(user=user, unit=province["ST-HCT"], role=Role.REPORTER)
+    district = services.start_report(user, province["ST-HCT"], period, template)
+    section = template.outline.get(number="1.4.2.")
+
+    assert heading(section, district) == "1.4.2. Về cơ cấu tổ chức bộ máy của UBND huyện"
+    department = Report(unit=province["ST-STTTT"], period=period, template=template)
+    assert heading(section, department) == "1.4.2. Về cơ cấu tổ chức bộ máy của Sở"
+    for item in template.outline.all():
+        assert "của Sở" not in heading(item, district), item.number
