@@ -258,3 +258,50 @@ def test_a_district_report_has_no_department_heading(template, province, period,
     assert heading(section, department) == "1.4.2. Về cơ cấu tổ chức bộ máy của Sở"
     for item in template.outline.all():
         assert "của Sở" not in heading(item, district), item.number
+
+
+# ---------------------------------------------------------------- empty sections
+
+
+def test_sections_with_nothing_to_print_are_a_warning_naming_them(complete_report, reporter):
+    from cchc.reports.sheet import ReportSheet
+
+    report = complete_report
+    issue = ReportSheet(report).empty_sections
+
+    assert issue is not None and not issue.is_error
+    # Drafted from the figures: not empty. Prose only, nothing saved: named.
+    assert "1.1.1. Về kế hoạch CCHC" not in issue.message
+    assert "1.8." not in issue.message
+    assert "1.4.5. Tình hình thực hiện quy chế làm việc" in issue.message
+    assert "2. Khó khăn, hạn chế" in issue.message
+    # A heading with items under it is not itself a section to fill.
+    assert "1.1. Công tác chỉ đạo" not in issue.message
+    assert issue in ReportSheet(report).issues
+
+    section = report.template.outline.get(number="1.4.5.")
+    services.save_narrative(reporter, report, section, "Quy chế làm việc số 01/QC-STTTT.")
+    after = ReportSheet(report).empty_sections
+    assert after is not None and "1.4.5." not in after.message
+
+    # It warns; it does not stop the report being sent.
+    services.submit_report(reporter, report)
+
+
+# ---------------------------------------------------------------- the template picker
+
+
+def test_a_quarter_start_page_offers_the_annual_template_of_its_year(client, template, reporter):
+    client.force_login(reporter)
+    html = client.get("/units/ST-STTTT/periods/Q3-2022/").content.decode()
+
+    assert f'value="{template.pk}"' in html  # the quarterly template, to start now
+    assert 'id="annual-templates"' in html
+    assert 'href="/units/ST-STTTT/periods/Y-2022/"' in html
+    assert "Báo cáo CCHC năm của sở, ban, ngành" in html
+
+    # Followed, the year's page starts the annual report (seed 000's outline) by default.
+    year_page = client.get("/units/ST-STTTT/periods/Y-2022/").content.decode()
+    assert 'id="annual-templates"' not in year_page
+    client.post("/units/ST-STTTT/periods/Y-2022/")
+    assert Report.objects.get(period__code="Y-2022").template.code == "so-nganh-nam"

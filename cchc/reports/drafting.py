@@ -14,12 +14,13 @@ from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
 
-from cchc.catalog.models import Indicator, OutlineSection, ValueType
+from cchc.catalog.checks import Issue
+from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
 from cchc.catalog.values import display_value, format_number
 from cchc.org.models import Role, RoleAssignment, UnitKind
 from cchc.records.sources import year_start
 from cchc.reports.models import Evidence, Report
-from cchc.reports.narrative_basis import basis_for, blocking_errors, refusal
+from cchc.reports.narrative_basis import basis_for, blocking_errors, heading, refusal
 from cchc.reports.sheet import ReportSheet
 
 ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
@@ -120,9 +121,11 @@ def compare(indicator: Indicator, now: Decimal | None, before: Decimal | None, l
 class DraftContext:
     """Everything a draft template may use for one report."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(
+        self, report: Report, sheet: ReportSheet | None = None, comparisons: bool = True
+    ) -> None:
         self.report = report
-        self.sheet = ReportSheet(report)
+        self.sheet = sheet or ReportSheet(report)
         self.indicators = {i.key: i for i in self.sheet.indicators}
         numbers = self.sheet.numbers
         self.values: dict[str, str] = {}
@@ -164,6 +167,10 @@ class DraftContext:
             self.earlier[indicator.key] = "; ".join(_short_citation(item) for item in before)
             self.acts[indicator.key] = act_of(indicator, self.notes[indicator.key], evidence)
         self.numbers = numbers
+        self.previous: dict[str, str] = {}
+        self.last_year: dict[str, str] = {}
+        if not comparisons:  # what the checks need: whether a section says anything at all
+            return
         self.previous = self._comparisons(self.sheet.previous_report)
         last_year_period = report.period.same_period_last_year()
         last_year = (
@@ -310,6 +317,45 @@ def draft_report(report: Report) -> dict[int, str]:
         for section in report.template.outline.all()
         if (text := draft_section(section, context))
     }
+
+
+def leaves(sections: list[OutlineSection]) -> list[OutlineSection]:
+    """The outline items that hold text: those with no item under them."""
+    return [
+        section
+        for section, following in zip(sections, [*sections[1:], None], strict=True)
+        if following is None or following.level <= section.level
+    ]
+
+
+def empty_sections_issue(sheet: ReportSheet) -> Issue | None:
+    """A warning naming the outline items that would go into the document with a heading
+    and nothing under it: no text saved and nothing drafted from the figures."""
+    report = sheet.report
+    saved = {item.section_id for item in sheet.narrative if item.text.strip()}
+    candidates = [s for s in leaves(sheet.outline) if s.pk not in saved]
+    if not candidates:
+        return None
+    context: dict | None = None
+    empty = []
+    for section in candidates:
+        if section.draft.strip():
+            if context is None:
+                context = DraftContext(report, sheet, comparisons=False).as_dict()
+            try:
+                if draft_section(section, context):
+                    continue
+            except DraftError:
+                pass
+        empty.append(section)
+    if not empty:
+        return None
+    names = "; ".join(heading(section, report) for section in empty)
+    return Issue(
+        Severity.WARNING,
+        f"{len(empty)} mục đề cương chưa có nội dung, văn bản sẽ chỉ có tiêu đề: {names}. "
+        "Hãy viết nội dung (hoặc ghi rõ nếu không có) trước khi gửi báo cáo.",
+    )
 
 
 def section_texts(report: Report) -> dict[int, str]:
