@@ -121,6 +121,51 @@ def test_no_negative_statement_is_drafted_from_missing_figures(db, someone, code
     assert not found, f"{code}, {data}: negative statements from missing figures: {found}"
 
 
+def zero_value(indicator: Indicator) -> Decimal | str:
+    """A figure saying "none": 0, or the "Không" code."""
+    if indicator.value_type == ValueType.TEXT:
+        return "Nội dung đã nhập"
+    return Decimal(0)
+
+
+def clauses(text: str) -> set[str]:
+    """What each negative statement denies: from "không"/"chưa" to the end of its clause."""
+    return {
+        match.group(0)
+        for match in re.finditer(r"\b(?:không|chưa)\b[^.;:]*", text, re.IGNORECASE)
+        if not any(phrase in match.group(0) for phrase in NOT_NEGATIONS)
+    }
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("code", sorted(TEMPLATES))
+def test_a_negative_statement_holds_whatever_the_missing_figures_are(db, someone, code, seed):
+    """Some figures 0, the rest missing: every "không"/"chưa" drafted must still be said once
+    the missing figures are given (non-zero), or it was drafted from what nobody entered."""
+    import cchc.consolidation.drafting  # noqa: F401  (the province's `units` context)
+
+    report = start(code, someone)
+    rng = random.Random(f"{code}-zeros-{seed}")
+    rows = entered(report.template)
+    zeros = rng.sample(rows, rng.randint(1, len(rows) - 1))
+    Value.objects.filter(report=report, indicator__in=rows).delete()
+    for indicator in zeros:
+        value = Value(report=report, indicator=indicator)
+        value.set_content(zero_value(indicator))
+        value.save()
+    before = draft_report(report)
+    fill(report, [i for i in rows if i not in zeros], rng)
+    after = "\n".join(draft_report(report).values())
+
+    sections = {s.pk: s.number for s in report.template.outline.all()}
+    lost = {
+        sections[pk]: sorted(gone)
+        for pk, text in before.items()
+        if (gone := {c for c in clauses(text) if c not in after})
+    }
+    assert not lost, f"{code}: said only while figures were missing: {lost}"
+
+
 # ---------------------------------------------------------------- when a figure happened
 
 
