@@ -204,6 +204,20 @@ def test_a_year_and_a_period_from_the_start_of_the_year_say_it_once(db):
     assert span_words(quarter, cumulative=False) == "trong kỳ"
 
 
+def test_the_periodic_template_used_for_a_year_says_in_the_year(db, someone, province):
+    load_builtin_templates()
+    template = ReportTemplate.objects.get(code="so-nganh")
+    RoleAssignment.objects.create(user=someone, unit=province["ST-STP"], role=Role.REPORTER)
+    year = services.start_report(
+        someone, province["ST-STP"], Period.objects.for_code("Y-2022"), template
+    )
+    services.save_value(someone, year, "ppc_tasks_assigned", "10")
+
+    text = draft_section(template.outline.get(number="1.1.5."), DraftContext(year).as_dict())
+
+    assert text == "Trong năm, UBND tỉnh giao 10 nhiệm vụ."
+
+
 def test_no_draft_says_in_the_period_of_a_year_to_date_figure(db):
     """Statically, over every built-in template: a paragraph printing a cumulative figure
     never writes "trong kỳ" itself (it says `when.KEY`)."""
@@ -215,7 +229,8 @@ def test_no_draft_says_in_the_period_of_a_year_to_date_figure(db):
             for paragraph in (section.draft or "").split("\n\n"):
                 printed = set(figure.findall(paragraph)) & cumulative
                 if printed:
-                    assert "trong kỳ" not in paragraph.lower(), (
+                    said = paragraph.lower()
+                    assert "trong kỳ" not in said and "in_period" not in said, (
                         f"{template.code} {section.number}: {sorted(printed)} in «trong kỳ»"
                     )
 

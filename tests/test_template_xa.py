@@ -114,7 +114,7 @@ def test_a_commune_report_drafts_as_a_commune(commune_report):
         "2026, đạt tỷ lệ 90,91%."
     )
     assert texts["1.2."] == (
-        "Trong kỳ, UBND xã được giao 09 nhiệm vụ, đã hoàn thành đúng hạn 08 nhiệm vụ, hoàn "
+        "Trong năm, UBND xã được giao 09 nhiệm vụ, đã hoàn thành đúng hạn 08 nhiệm vụ, hoàn "
         "thành nhưng quá hạn 01 nhiệm vụ."
     )
     assert "đã giải quyết 1.240 hồ sơ (800 trước hạn, 430 đúng hạn, 10 quá hạn)" in texts["3."]

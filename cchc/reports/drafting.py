@@ -202,6 +202,8 @@ class DraftContext:
             "subject": subject(report.unit),
             "unit_level": LEVELS.get(report.unit.kind, "của đơn vị"),
             "period": report.period.label,
+            # "trong kỳ", or "trong năm" in a year's report: what happened in the period.
+            "in_period": span_words(report, cumulative=False),
             "period_start": f"{report.period.start:%d/%m/%Y}",
             "period_end": f"{report.period.end:%d/%m/%Y}",
             "year": report.period.end.year,
