@@ -180,6 +180,10 @@ def test_year_to_date_figures_say_from_the_start_of_the_year(template, report, r
     context = DraftContext(report).as_dict()
     text = draft_section(template.outline.get(number="1.1.4."), context)
 
+    services.save_value(reporter, report, "inspected_divisions", "4")
+    context = DraftContext(report).as_dict()
+    inspection = draft_section(template.outline.get(number="1.1.3."), context)
+    assert inspection.startswith("- Từ đầu năm đến nay, Sở đã thực hiện kiểm tra công tác CCHC")
     assert context["when"]["communication_unit_site_articles"] == "từ đầu năm đến nay"
     assert context["when"]["dossiers_received"] == "trong kỳ"
     assert "Trong kỳ" not in text

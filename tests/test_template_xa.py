@@ -110,7 +110,7 @@ def test_a_commune_report_drafts_as_a_commune(commune_report):
         services.save_value(user, report, key, raw)
     texts = drafted(report)
     assert texts["1.1."].startswith(
-        "UBND xã đã triển khai thực hiện 20/22 nhiệm vụ theo Kế hoạch cải cách hành chính năm "
+        "Trong năm, UBND xã đã triển khai thực hiện 20/22 nhiệm vụ theo Kế hoạch cải cách hành chính năm "
         "2026, đạt tỷ lệ 90,91%."
     )
     assert texts["1.2."] == (
