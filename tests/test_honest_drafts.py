@@ -369,3 +369,31 @@ def test_a_quarter_start_page_offers_the_annual_template_of_its_year(client, tem
     assert 'id="annual-templates"' not in year_page
     client.post("/units/ST-STTTT/periods/Y-2022/")
     assert Report.objects.get(period__code="Y-2022").template.code == "so-nganh-nam"
+
+
+# ---------------------------------------------------------------- the template file
+
+
+def test_cumulative_is_read_from_the_file_or_from_the_source_and_label():
+    from cchc.catalog.loader import TemplateFileError, is_cumulative, validate_template_data
+
+    assert is_cumulative({"label": "Số tin, bài", "source": "posts.media_ytd"})
+    assert is_cumulative({"label": "Tỷ lệ hoàn thành (Lũy kế đến thời điểm báo cáo)"})
+    assert not is_cumulative({"label": "Số hồ sơ tiếp nhận", "source": "dossiers.received"})
+    assert is_cumulative({"label": "Số nhiệm vụ đã hoàn thành", "cumulative": True})
+    assert not is_cumulative({"label": "Lũy kế", "source": "posts.media_ytd", "cumulative": False})
+
+    data = {
+        "code": "t",
+        "version": 1,
+        "name": "T",
+        "sections": [
+            {
+                "code": "I",
+                "title": "Phần",
+                "rows": [{"key": "a", "label": "A", "type": "integer", "cumulative": "có"}],
+            }
+        ],
+    }
+    with pytest.raises(TemplateFileError, match="'cumulative' phải là true hoặc false"):
+        validate_template_data(data, "t.yaml")
