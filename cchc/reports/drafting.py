@@ -7,12 +7,13 @@ the previous period and the same period last year."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 
 from cchc.catalog.checks import Issue
 from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
@@ -292,11 +293,18 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    """A draft's template, compiled once per text (the checks draft every section on each
+    page and autosave)."""
+    return ENGINE.from_string(source)
+
+
 def draft_section(section: OutlineSection, context: dict) -> str:
     if not section.draft.strip():
         return ""
     try:
-        template = ENGINE.from_string(section.draft)
+        template = _compiled(section.draft)
     except TemplateSyntaxError as exc:
         raise DraftError(f"Mẫu soạn của mục {section.number} sai cú pháp: {exc}") from exc
     return tidy(template.render(Context(context)))
