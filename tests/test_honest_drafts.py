@@ -397,3 +397,32 @@ def test_cumulative_is_read_from_the_file_or_from_the_source_and_label():
     }
     with pytest.raises(TemplateFileError, match="'cumulative' phải là true hoặc false"):
         validate_template_data(data, "t.yaml")
+
+
+# ---------------------------------------------------------------- section II
+
+
+def test_section_ii_names_the_units_role_holders_leaders_first(
+    template, report, reporter, django_user_model, province
+):
+    leader = django_user_model.objects.create_user(
+        "gd", first_name="Nguyễn Hữu", last_name="Hạnh", email="gdhanh@soctrang.gov.vn"
+    )
+    RoleAssignment.objects.create(user=leader, unit=province["ST-STTTT"], role=Role.APPROVER)
+    gone = django_user_model.objects.create_user("cu", first_name="Cũ", is_active=False)
+    RoleAssignment.objects.create(user=gone, unit=province["ST-STTTT"], role=Role.REPORTER)
+    above = django_user_model.objects.create_user("snv", first_name="Chuyên viên Sở Nội vụ")
+    RoleAssignment.objects.create(user=above, unit=province["ST"], role=Role.CONSOLIDATOR)
+    reporter.first_name, reporter.last_name = "Nguyễn Bé", "Tuyên"
+    reporter.save()
+    report.signer_name, report.signer_title = "Nguyễn Hữu Hạnh", "GIÁM ĐỐC"
+    report.save()
+
+    text = draft_section(template.outline.get(number="II."), DraftContext(report).as_dict())
+
+    assert text == (
+        "Lãnh đạo, công chức phụ trách công tác CCHC của Sở Thông tin và Truyền thông, cụ thể:"
+        "\n\n- Lãnh đạo phụ trách công tác CCHC: Nguyễn Hữu Hạnh, Giám đốc; thư điện tử: "
+        "gdhanh@soctrang.gov.vn."
+        "\n\n- Công chức phụ trách công tác CCHC: Nguyễn Bé Tuyên."
+    )
