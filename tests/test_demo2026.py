@@ -319,7 +319,7 @@ def test_the_successors_history_reaches_the_predecessors_reports(demo):
 
 def test_a_commune_report_drafts_as_a_commune_never_as_a_so(demo):
     texts = demo.xa_narrative
-    assert texts["1.1."].startswith("UBND phường đã triển khai thực hiện 25/26 nhiệm vụ")
+    assert texts["1.1."].startswith("Trong năm, UBND phường đã triển khai thực hiện 25/26 nhiệm vụ")
     assert "8.395 hồ sơ" in texts["3."] and "99,58%" in texts["3."]
     for number, text in texts.items():
         assert "Sở" not in text.split(), f"{number}: {text}"

@@ -110,11 +110,11 @@ def test_a_commune_report_drafts_as_a_commune(commune_report):
         services.save_value(user, report, key, raw)
     texts = drafted(report)
     assert texts["1.1."].startswith(
-        "UBND xã đã triển khai thực hiện 20/22 nhiệm vụ theo Kế hoạch cải cách hành chính năm "
+        "Trong năm, UBND xã đã triển khai thực hiện 20/22 nhiệm vụ theo Kế hoạch cải cách hành chính năm "
         "2026, đạt tỷ lệ 90,91%."
     )
     assert texts["1.2."] == (
-        "Trong kỳ, UBND xã được giao 09 nhiệm vụ, đã hoàn thành đúng hạn 08 nhiệm vụ, hoàn "
+        "Trong năm, UBND xã được giao 09 nhiệm vụ, đã hoàn thành đúng hạn 08 nhiệm vụ, hoàn "
         "thành nhưng quá hạn 01 nhiệm vụ."
     )
     assert "đã giải quyết 1.240 hồ sơ (800 trước hạn, 430 đúng hạn, 10 quá hạn)" in texts["3."]

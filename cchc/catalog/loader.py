@@ -81,6 +81,8 @@ def validate_template_data(data: dict[str, Any], source: str) -> None:
                 raise TemplateFileError(f"{where}: thiếu tên chỉ tiêu (label).")
             if row.get("type") not in ValueType.values:
                 raise TemplateFileError(f"{where}: kiểu số liệu '{row.get('type')}' không hợp lệ.")
+            if "cumulative" in row and not isinstance(row["cumulative"], bool):
+                raise TemplateFileError(f"{where}: 'cumulative' phải là true hoặc false.")
             if row["type"] in (ValueType.YES_NO, ValueType.CHOICE) and not row.get("choices"):
                 raise TemplateFileError(f"{where}: chỉ tiêu mã hóa phải có 'choices'.")
             consolidation_rule(row, where)
@@ -159,6 +161,14 @@ def consolidation_rule(row: dict[str, Any], where: str) -> tuple[str, str, str]:
     return units, periods, weight
 
 
+def is_cumulative(row: dict[str, Any]) -> bool:
+    """A row counted from the start of the year: `cumulative: true`, or by default a row fed
+    by a year-to-date source (`posts.media_ytd`) or labelled "lũy kế"."""
+    if "cumulative" in row:
+        return bool(row["cumulative"])
+    return str(row.get("source", "")).endswith("_ytd") or "lũy kế" in str(row["label"]).lower()
+
+
 def _check_names(expression: str, keys: dict[str, str], where: str) -> None:
     unknown = expression_names(expression) - set(keys)
     if unknown:
@@ -223,6 +233,7 @@ def load_template(path: Path, user=None) -> ReportTemplate:
                     period_consolidation=periods_rule,
                     consolidation_weight=weight,
                     source=row.get("source", ""),
+                    cumulative=is_cumulative(row),
                     note_hint=row.get("note_hint", ""),
                     order=order,
                 )

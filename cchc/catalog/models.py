@@ -144,6 +144,13 @@ class Indicator(models.Model):
         default=PeriodConsolidation.LAST,
         help_text="Khi số liệu của kỳ dài (năm) được lập từ các kỳ ngắn (quý) của đơn vị.",
     )
+    # A year-to-date figure ("Lũy kế đến thời điểm báo cáo"): counted from the start of the
+    # reporting year to the cut-off, so a draft says "từ đầu năm đến nay", not "trong kỳ".
+    cumulative = models.BooleanField(
+        "lũy kế từ đầu năm",
+        default=False,
+        help_text="Số liệu tính từ đầu năm đến thời điểm báo cáo, không chỉ trong kỳ.",
+    )
     source = models.CharField(
         "lấy từ sổ theo dõi",
         max_length=60,

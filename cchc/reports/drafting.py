@@ -6,18 +6,22 @@ the previous period and the same period last year."""
 
 from __future__ import annotations
 
+import datetime
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 
-from cchc.catalog.models import Indicator, OutlineSection, ValueType
+from cchc.catalog.checks import Issue
+from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
 from cchc.catalog.values import display_value, format_number
-from cchc.org.models import UnitKind
-from cchc.reports.models import Report
-from cchc.reports.narrative_basis import basis_for, blocking_errors, refusal
+from cchc.org.models import Role, RoleAssignment, UnitKind
+from cchc.records.sources import year_start
+from cchc.reports.models import Evidence, Report
+from cchc.reports.narrative_basis import basis_for, blocking_errors, heading, refusal
 from cchc.reports.sheet import ReportSheet
 
 ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
@@ -32,6 +36,14 @@ SUBJECTS: dict[str, str] = {
     UnitKind.COMMUNE: "UBND xã",
 }
 
+# The level of the unit's own leaders, for sentences about appointments and discipline.
+LEVELS: dict[str, str] = {
+    UnitKind.PROVINCE: "cấp tỉnh",
+    UnitKind.DEPARTMENT: "cấp sở, ngành",
+    UnitKind.DISTRICT: "cấp huyện",
+    UnitKind.COMMUNE: "cấp xã",
+}
+
 
 # What the apps above add to the names a draft may use, e.g. the consolidation's `units` (the
 # figures of the units below a province): provider(report, its numbers) -> names.
@@ -41,6 +53,41 @@ CONTEXT_PROVIDERS: list[ContextProvider] = []
 
 class DraftError(ValueError):
     pass
+
+
+# What a personnel row's act is called, by what its note and documents say: a reappointment
+# (bổ nhiệm lại) is neither a new appointment nor a recruitment. Checked in this order.
+ACTS = ("bổ nhiệm lại", "bổ nhiệm", "tiếp nhận", "tuyển dụng")
+
+# Who section II names, and as what (the unit's own role holders, not those above it).
+PEOPLE_ROLES = {
+    Role.APPROVER: "Lãnh đạo phụ trách công tác CCHC",
+    Role.REPORTER: "Công chức phụ trách công tác CCHC",
+}
+
+
+def span_words(report: Report, cumulative: bool) -> str:
+    """How a draft says when a figure happened: "trong kỳ", or for a year-to-date figure of
+    a period that does not start the year "từ đầu năm đến nay"; a year's report "trong năm"."""
+    window = report.period.window
+    if window.kind == "year":
+        return "trong năm"
+    if cumulative and window.start > year_start(window.end):
+        return "từ đầu năm đến nay"
+    return "trong kỳ"
+
+
+def act_of(indicator: Indicator, note: str, evidence: list[Evidence]) -> str:
+    """'bổ nhiệm lại', 'bổ nhiệm', 'tuyển dụng': the act a personnel row counts, as its note
+    and evidence name it, else as its label does; '' for a row about neither."""
+    label = indicator.label.lower()
+    if not any(act in label for act in ACTS):
+        return ""
+    said = " ".join([note, *(f"{item.doc_type} {item.summary}" for item in evidence)]).lower()
+    for act in ACTS:
+        if act in said:
+            return act
+    return next(act for act in ACTS if act in label)
 
 
 def _zero_padded(indicator: Indicator, number: Decimal | None) -> str:
@@ -75,9 +122,11 @@ def compare(indicator: Indicator, now: Decimal | None, before: Decimal | None, l
 class DraftContext:
     """Everything a draft template may use for one report."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(
+        self, report: Report, sheet: ReportSheet | None = None, comparisons: bool = True
+    ) -> None:
         self.report = report
-        self.sheet = ReportSheet(report)
+        self.sheet = sheet or ReportSheet(report)
         self.indicators = {i.key: i for i in self.sheet.indicators}
         numbers = self.sheet.numbers
         self.values: dict[str, str] = {}
@@ -85,6 +134,11 @@ class DraftContext:
         self.notes: dict[str, str] = {}
         self.docs: dict[str, str] = {}
         self.evidence: dict[str, list[str]] = {}
+        self.when: dict[str, str] = {}
+        self.in_span: dict[str, str] = {}
+        self.earlier: dict[str, str] = {}
+        self.acts: dict[str, str] = {}
+        window = report.period.window
         for indicator in self.sheet.indicators:
             value = self.sheet.value_of(indicator)
             content = (
@@ -104,7 +158,20 @@ class DraftContext:
             # Công văn số ..." (short), and each in full for sentences that quote them.
             self.docs[indicator.key] = "; ".join(_short_citation(item) for item in evidence)
             self.evidence[indicator.key] = [str(item) for item in evidence]
+            cumulative = indicator.cumulative
+            self.when[indicator.key] = span_words(report, cumulative)
+            # A sentence about what was done in the period cites only the documents of the
+            # period (for a year-to-date figure: of the year); older ones are earlier work.
+            start = year_start(window.end) if cumulative else window.start
+            inside, before = _split_by_date(evidence, start)
+            self.in_span[indicator.key] = "; ".join(_short_citation(item) for item in inside)
+            self.earlier[indicator.key] = "; ".join(_short_citation(item) for item in before)
+            self.acts[indicator.key] = act_of(indicator, self.notes[indicator.key], evidence)
         self.numbers = numbers
+        self.previous: dict[str, str] = {}
+        self.last_year: dict[str, str] = {}
+        if not comparisons:  # what the checks need: whether a section says anything at all
+            return
         self.previous = self._comparisons(self.sheet.previous_report)
         last_year_period = report.period.same_period_last_year()
         last_year = (
@@ -134,7 +201,10 @@ class DraftContext:
             **extra,
             "unit": report.unit,
             "subject": subject(report.unit),
+            "unit_level": LEVELS.get(report.unit.kind, "của đơn vị"),
             "period": report.period.label,
+            # "trong kỳ", or "trong năm" in a year's report: what happened in the period.
+            "in_period": span_words(report, cumulative=False),
             "period_start": f"{report.period.start:%d/%m/%Y}",
             "period_end": f"{report.period.end:%d/%m/%Y}",
             "year": report.period.end.year,
@@ -143,7 +213,12 @@ class DraftContext:
             "n": self.numbers,
             "note": self.notes,
             "doc": self.docs,
+            "doc_in": self.in_span,
+            "earlier": self.earlier,
+            "when": self.when,
+            "act": self.acts,
             "evidence": self.evidence,
+            "people": people(report),
             "cmp": self.previous,
             "cmp_year": self.last_year,
         }
@@ -155,6 +230,49 @@ def subject(unit) -> str:
     if unit.kind == UnitKind.PROVINCE:
         return "UBND Thành phố" if "thành phố" in unit.name.lower() else "UBND Tỉnh"
     return SUBJECTS.get(unit.kind, "Đơn vị")
+
+
+def people(report: Report) -> list[dict[str, str]]:
+    """The unit's leaders and officials in charge of CCHC for section II: name, title (the
+    report's signer's title for the signer), what they are in charge of and their e-mail."""
+    found = []
+    seen: set[int] = set()
+    assignments = (
+        RoleAssignment.objects.filter(unit=report.unit, role__in=PEOPLE_ROLES)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "user__pk")
+    )
+    # Leaders (approvers) first, then the officials (reporters).
+    ordered = sorted(assignments, key=lambda a: list(PEOPLE_ROLES).index(Role(a.role)))
+    for assignment in ordered:
+        user = assignment.user
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        name = user.get_full_name().strip()
+        if not name:
+            continue
+        title = ""
+        if report.signer_name and report.signer_name.strip().lower() == name.lower():
+            title = report.signer_title.strip().capitalize()
+        found.append(
+            {
+                "name": name,
+                "title": title,
+                "role": PEOPLE_ROLES[Role(assignment.role)],
+                "email": user.email,
+            }
+        )
+    return found
+
+
+def _split_by_date(
+    evidence: list[Evidence], start: datetime.date
+) -> tuple[list[Evidence], list[Evidence]]:
+    """(documents dated from `start` on or undated, documents dated before it)."""
+    inside = [item for item in evidence if item.issued_on is None or item.issued_on >= start]
+    before = [item for item in evidence if item.issued_on is not None and item.issued_on < start]
+    return inside, before
 
 
 def _short_citation(evidence) -> str:
@@ -175,11 +293,18 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    """A draft's template, compiled once per text (the checks draft every section on each
+    page and autosave)."""
+    return ENGINE.from_string(source)
+
+
 def draft_section(section: OutlineSection, context: dict) -> str:
     if not section.draft.strip():
         return ""
     try:
-        template = ENGINE.from_string(section.draft)
+        template = _compiled(section.draft)
     except TemplateSyntaxError as exc:
         raise DraftError(f"Mẫu soạn của mục {section.number} sai cú pháp: {exc}") from exc
     return tidy(template.render(Context(context)))
@@ -202,6 +327,45 @@ def draft_report(report: Report) -> dict[int, str]:
         for section in report.template.outline.all()
         if (text := draft_section(section, context))
     }
+
+
+def leaves(sections: list[OutlineSection]) -> list[OutlineSection]:
+    """The outline items that hold text: those with no item under them."""
+    return [
+        section
+        for section, following in zip(sections, [*sections[1:], None], strict=True)
+        if following is None or following.level <= section.level
+    ]
+
+
+def empty_sections_issue(sheet: ReportSheet) -> Issue | None:
+    """A warning naming the outline items that would go into the document with a heading
+    and nothing under it: no text saved and nothing drafted from the figures."""
+    report = sheet.report
+    saved = {item.section_id for item in sheet.narrative if item.text.strip()}
+    candidates = [s for s in leaves(sheet.outline) if s.pk not in saved]
+    if not candidates:
+        return None
+    context: dict | None = None
+    empty = []
+    for section in candidates:
+        if section.draft.strip():
+            if context is None:
+                context = DraftContext(report, sheet, comparisons=False).as_dict()
+            try:
+                if draft_section(section, context):
+                    continue
+            except DraftError:
+                pass
+        empty.append(section)
+    if not empty:
+        return None
+    names = "; ".join(heading(section, report) for section in empty)
+    return Issue(
+        Severity.WARNING,
+        f"{len(empty)} mục đề cương chưa có nội dung, văn bản sẽ chỉ có tiêu đề: {names}. "
+        "Hãy viết nội dung (hoặc ghi rõ nếu không có) trước khi gửi báo cáo.",
+    )
 
 
 def section_texts(report: Report) -> dict[int, str]:

@@ -105,7 +105,7 @@ def stale_issues(sheet: ReportSheet) -> dict[int, Issue]:
         )
         issues[section.pk] = Issue(
             Severity.WARNING,
-            f"Mục {section.number} {section.title} được soạn từ số liệu đã thay đổi "
+            f"Mục {heading(section, sheet.report)} được soạn từ số liệu đã thay đổi "
             f"({figures}): hãy soạn lại mục này hoặc xác nhận nội dung vẫn đúng.",
             tuple(indicator.key for indicator, _, _ in found),
         )

@@ -10,7 +10,7 @@ from functools import cached_property
 from cchc.base.sources import family_of
 from cchc.catalog.checks import Issue, check_values
 from cchc.catalog.formulas import compute_derived
-from cchc.catalog.models import Indicator, Section, Severity
+from cchc.catalog.models import Indicator, OutlineSection, Section, Severity
 from cchc.catalog.values import display_value
 from cchc.reports.models import Evidence, NarrativeText, Report, Value, value_version
 from cchc.reports.narrative_basis import stale_issues
@@ -181,8 +181,20 @@ class ReportSheet:
         return list(self.stale_sections.values())
 
     @cached_property
+    def outline(self) -> list[OutlineSection]:
+        return list(self.report.template.outline.all())
+
+    @cached_property
+    def empty_sections(self) -> Issue | None:
+        """A warning naming the outline items with nothing to print (drafting.py)."""
+        from cchc.reports.drafting import empty_sections_issue  # drafting reads the sheet
+
+        return empty_sections_issue(self)
+
+    @cached_property
     def issues(self) -> list[Issue]:
-        return [*self.checked_issues, *self.stale]
+        empty = [self.empty_sections] if self.empty_sections else []
+        return [*self.checked_issues, *self.stale, *empty]
 
     @property
     def errors(self) -> list[Issue]:

@@ -69,6 +69,13 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
         return redirect("report", report_id=report.pk)
     calendar = working_calendar()
     choices = [(t, period.deadline_for(t.deadline_working_days, calendar)) for t in offered]
+    # The annual templates (so-nganh-nam, seed 000) are made for a year: from a quarter's page
+    # they are offered for the year the quarter belongs to.
+    annual = (
+        [t for t in services.templates_for(unit.kind, "year") if t not in offered]
+        if period.kind != "year" and period.year
+        else []
+    )
     return render(
         request,
         "reports/start.html",
@@ -76,6 +83,8 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
             "unit": unit,
             "period": period,
             "choices": choices,
+            "annual": annual,
+            "annual_code": f"Y-{period.year}",
             "deadline": choices[0][1] if choices else None,
             "can_start": access.can_start_report(request.user, unit),
         },
@@ -87,7 +96,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     report = visible_report(request, report_id)
     sheet = ReportSheet(report)
     texts = {t.section_id: t.text for t in report.narrative.all()}
-    sections = list(report.template.outline.all())
+    sections = sheet.outline
     stale = sheet.stale_sections
     outline = [
         (

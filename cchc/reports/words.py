@@ -147,11 +147,14 @@ def summary_line(report: Report) -> str:
 
 
 def outline_title(title: str, report: Report) -> str:
-    """An outline heading with its period filled in: 'Tình hình … CCHC {period}' →
-    'Tình hình … CCHC quý III năm 2022'."""
-    return title.replace("{period}", report.period.label).replace(
-        "{next_year}", str(report.period.end.year + 1)
-    )
+    """An outline heading with its period and unit filled in: 'Tình hình … CCHC {period}' →
+    'Tình hình … CCHC quý III năm 2022'; 'Về cơ cấu tổ chức bộ máy của {subject}' → '… của
+    Sở' in a department's report, '… của UBND huyện' in a district's."""
+    from cchc.reports.drafting import subject  # drafting reads the headings through here
+
+    text = title.replace("{period}", report.period.label)
+    text = text.replace("{next_year}", str(report.period.end.year + 1))
+    return text.replace("{subject}", subject(report.unit)) if "{subject}" in text else text
 
 
 def signer_block(report: Report) -> list[str]:
