@@ -199,3 +199,24 @@ def test_the_summary_line_follows_the_period_and_the_template(
     template.save(update_fields=["summary"])
     annual.refresh_from_db()
     assert summary_line(annual) == "Kết quả thực hiện công tác cải cách hành chính năm 2022"
+
+
+def test_the_appendix_title_follows_the_period(province, reporter, template):
+    from cchc.periods.models import Period
+    from cchc.reports import services
+    from cchc.reports.words import appendix_title_lines
+
+    annual = services.start_report(
+        reporter, province["ST-STTTT"], Period.objects.for_code("Y-2022"), template
+    )
+    assert appendix_title_lines(annual) == [
+        "PHỤ LỤC",
+        "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH",
+        "NĂM 2022 CỦA SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+    ]
+    quarterly = services.start_report(
+        reporter, province["ST-STTTT"], Period.objects.for_code("Q3-2022"), template
+    )
+    assert appendix_title_lines(quarterly)[1] == (
+        "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH ĐỊNH KỲ"  # as seed 004
+    )

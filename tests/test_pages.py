@@ -437,3 +437,13 @@ def test_overview_lookup_accepts_custom_windows(as_person, everyone, province):
         as_person("reporter").get(reverse("overview_lookup"), {"period": "Q3-2022"}).status_code
         == 403
     )
+
+
+def test_home_shortcuts_offer_the_quarters_and_the_reporting_year():
+    import datetime
+
+    from cchc.web.views import current_period_codes
+
+    assert current_period_codes(datetime.date(2026, 12, 3)) == ["Q4-2026", "Q3-2026", "Y-2026"]
+    # After the year's cut-off (14/12) the next reporting year is under way.
+    assert current_period_codes(datetime.date(2026, 12, 20))[-1] == "Y-2027"

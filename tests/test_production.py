@@ -153,8 +153,9 @@ def test_https_redirects_and_sends_hsts(client):
 
 
 def test_passwords_are_hashed_with_argon2(settings):
-    import cchc.settings as configured
     from django.contrib.auth.hashers import check_password, make_password
+
+    import cchc.settings as configured
 
     # The tests swap in a fast hasher (conftest); the configured one is Argon2id.
     settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS

@@ -84,3 +84,12 @@ def display_value(indicator: Indicator, value: Decimal | str | datetime.date | N
     if isinstance(value, str):
         return value
     return format_number(value, indicator.decimals)
+
+
+def padded_count(number: Decimal | int | float | None) -> str | None:
+    """'04' for a count of 4: the reports write counts under ten with a leading zero ("04
+    phòng ban", "01 cuộc"), in their text and their appendix, never on the entry page; None
+    when the number is not such a count (0 stays 0, 12 stays 12)."""
+    if number is None or number != int(number) or not 1 <= number <= 9:
+        return None
+    return f"{int(number):02d}"

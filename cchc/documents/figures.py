@@ -5,15 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cchc.catalog.models import ValueType
+from cchc.catalog.values import padded_count
 from cchc.reports.sheet import Row
-
-
-def padded_count(number: Decimal | int | float | None) -> str | None:
-    """'04' for a count of 4: seed 004's appendix writes counts under ten with a leading zero
-    ("04", "01", "09"); None when the number is not such a count."""
-    if number is None or number != int(number) or not 1 <= number <= 9:
-        return None
-    return f"{int(number):02d}"
 
 
 def content_of(row: Row) -> Decimal | str | object | None:

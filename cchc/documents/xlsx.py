@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc.base.exporters import Exporter, Rendered
 from cchc.base.xlsx import APPENDIX_SHEETS, print_landscape_a4
 from cchc.catalog.models import Section, ValueType
-from cchc.documents.figures import padded_count
+from cchc.catalog.values import padded_count
 from cchc.reports.models import Report, Status
 from cchc.reports.sheet import ReportSheet, Row
 from cchc.reports.words import appendix_reference, appendix_title_lines

@@ -17,7 +17,7 @@ from django.template import Context, Engine, Template, TemplateSyntaxError
 
 from cchc.catalog.checks import Issue
 from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
-from cchc.catalog.values import display_value, format_number
+from cchc.catalog.values import display_value, format_number, padded_count
 from cchc.org.models import Role, RoleAssignment, UnitKind
 from cchc.records.sources import year_start
 from cchc.reports.models import Evidence, Report
@@ -91,11 +91,12 @@ def act_of(indicator: Indicator, note: str, evidence: list[Evidence]) -> str:
 
 
 def _zero_padded(indicator: Indicator, number: Decimal | None) -> str:
+    """A count as the report's text writes it: 1–9 with a leading zero, as the appendix does;
+    0, rates, codes (Có = 1) and larger numbers as they are."""
     if number is None:
         return ""
-    if indicator.decimals == 0 and 0 <= number < 10:
-        return f"{int(number):02d}"
-    return format_number(number, indicator.decimals)
+    padded = padded_count(number) if indicator.value_type == ValueType.INTEGER else None
+    return padded or format_number(number, indicator.decimals)
 
 
 def compare(indicator: Indicator, now: Decimal | None, before: Decimal | None, label: str) -> str:

@@ -205,12 +205,16 @@ def short_reference(report: Report) -> str:
     return " ".join(parts)
 
 
+# The appendix's title: seed 004 (a quarter) "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH
+# ĐỊNH KỲ"; a year's report appends its results, "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH
+# CHÍNH", the wording of the annual reports (seeds 000, 003).
+PERIODIC_APPENDIX = "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH ĐỊNH KỲ"
+ANNUAL_APPENDIX = "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
+
+
 def appendix_title_lines(report: Report) -> list[str]:
-    return [
-        "PHỤ LỤC",
-        "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH ĐỊNH KỲ",
-        f"{report.period.label} của {report.unit.name}".upper(),
-    ]
+    title = ANNUAL_APPENDIX if report.period.kind == "year" else PERIODIC_APPENDIX
+    return ["PHỤ LỤC", title, f"{report.period.label} của {report.unit.name}".upper()]
 
 
 def appendix_reference(report: Report) -> str:

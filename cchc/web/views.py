@@ -14,15 +14,17 @@ from cchc.reports.models import Report, read_deadlines
 
 
 def current_period_codes(today) -> list[str]:
-    """The quarter being reported now and the one before, for the home page shortcuts."""
+    """The quarter being reported now and the one before, then the reporting year under way
+    (Y-2026: 15/12/2025 – 14/12/2026), for the home page shortcuts."""
     year, quarter = today.year, (today.month - 1) // 3 + 1
+    reporting_year = year + 1 if today > parse_period(f"Y-{year}").end else year
     codes = []
     for _ in range(2):
         window = parse_period(f"Q{quarter}-{year}")
         if window.start <= today:
             codes.append(window.code)
         quarter, year = (quarter - 1, year) if quarter > 1 else (4, year - 1)
-    return codes
+    return [*codes, f"Y-{reporting_year}"]
 
 
 HOME_NOTICES = 10  # the newest unread notices; the rest are on the notices page
