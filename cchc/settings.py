@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "cchc.org",
     "cchc.periods",
     "cchc.catalog",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.urls"
@@ -169,10 +171,10 @@ if CCHC_EVIDENCE_MAX_MB < 1:
 # Cookies only over HTTPS in production; the demo (DEBUG off, plain http on 127.0.0.1) sets
 # CCHC_SECURE_COOKIES=0.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CCHC_SECURE_COOKIES", not DEBUG)
-# A session ends after CCHC_SESSION_HOURS without use (a working day by default); the cookie
-# is out of reach of scripts and not sent by other sites' forms.
+# A session ends CCHC_SESSION_HOURS after signing in (a working day by default: a GET never
+# writes, so the session is not renewed on every page); the cookie is out of reach of scripts
+# and not sent by other sites' forms.
 SESSION_COOKIE_AGE = env_int("CCHC_SESSION_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # Behind HTTPS (production): CCHC_HTTPS=1 redirects http to https and sends HSTS;
@@ -188,6 +190,23 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("CCHC_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: scripts, styles, images and fonts from this server only; no inline
+# script or style anywhere (data for charts travels as json_script, which is not executed), no
+# framing, forms posted only here. The API's Swagger UI page keeps to it too (its script is a file).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Argon2id (OWASP's first choice); older hashes are upgraded at the next login.
@@ -294,10 +313,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The document and its pages are for signed-in users and tokens, like the API itself.
     "SERVE_PERMISSIONS": ["cchc.api.permissions.SignedInWithScope"],
-    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 

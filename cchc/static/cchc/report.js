@@ -2,6 +2,12 @@
 // the server's answer, unsaved work kept in localStorage until the server has it.
 (function () {
   "use strict";
+  // A chart the report has no figures for answers 404: leave no broken image behind.
+  document.querySelectorAll("img.report-chart").forEach((img) => {
+    if (img.complete && img.naturalWidth === 0 && img.src) img.remove();
+    else img.addEventListener("error", () => img.remove());
+  });
+
   const sheet = document.getElementById("sheet");
   if (!sheet || sheet.dataset.editable !== "1") return;
 
