@@ -4,6 +4,7 @@ Production sets CCHC_DEBUG=0, CCHC_SECRET_KEY, CCHC_ALLOWED_HOSTS and DATABASE_U
 (postgres://...). Without DATABASE_URL the embedded SQLite file in CCHC_DATA_DIR is used.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
     "cchc.org",
     "cchc.periods",
     "cchc.catalog",
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: it turns a refused sign-in (too many failures) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.urls"
@@ -214,6 +218,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Failed sign-ins (django-axes): after CCHC_LOGIN_FAILURES failures for one account, or from
+# one address, sign-in is refused for CCHC_LOGIN_COOLOFF_MINUTES; a success clears the count.
+# The address limit is the same number, and a whole office behind one NAT address shares it:
+# raise it there rather than lower the account's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CCHC_LOGIN_FAILURES", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CCHC_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cchc.web.views.locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

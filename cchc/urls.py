@@ -19,6 +19,35 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
+        "mat-khau/quen/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mat-khau/quen/da-gui/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mat-khau/dat-lai/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mat-khau/dat-lai/xong/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("mat-khau/doi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "mat-khau/doi/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
         "units/<str:unit_code>/periods/<str:period_code>/", reports.unit_period, name="unit_period"
     ),
     path("units/<str:unit_code>/history/", history.unit_history, name="unit_history"),

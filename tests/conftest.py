@@ -151,6 +151,13 @@ def complete_report(report, reporter):
 
 
 @pytest.fixture(autouse=True)
+def no_login_lockout(settings):
+    # Django's test client signs in without a request, which django-axes refuses; the
+    # lockout has its own tests, which turn it back on.
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is deliberately slow; tests create and log in many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -57,3 +58,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "unread_count": unread.count(),
         },
     )
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in after too many failures: the sign-in page again,
+    saying why and for how long, with 429 (no hint whether the account exists)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (
+        f"Đã đăng nhập sai {settings.AXES_FAILURE_LIMIT} lần: tài khoản này hoặc máy này tạm "
+        f"thời không đăng nhập được; hãy thử lại sau {minutes} phút, hoặc dùng «Quên mật khẩu»."
+    )
+    return render(request, "web/login.html", {"locked": message}, status=429)
