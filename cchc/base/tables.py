@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas
 
 from cchc.base import legacy_text, sniff
+from cchc.base.office import UnsafeOfficeFile, check_office_zip
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 LEGACY_SAMPLE_ROWS = 500  # rows of a sheet looked at for legacy font text
@@ -153,6 +154,11 @@ def _read_bytes(source: Path | bytes, filename: str) -> bytes:
         raise ImportRejected(
             f"Tệp {filename} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; hãy chia nhỏ tệp."
         )
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            check_office_zip(data, filename)
+        except UnsafeOfficeFile as exc:
+            raise ImportRejected(str(exc)) from exc
     return data
 
 

@@ -1,4 +1,5 @@
-"""Page setup shared by the XLSX workbooks (the report's appendix, Biểu II.06a)."""
+"""Shared by the XLSX workbooks (the report's appendix, Biểu II.06a, the overview, the
+rankings, rejected rows): page setup, and no cell a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "Times New Roman"
+# A spreadsheet runs a cell starting with one of these as a formula (formula injection): a
+# unit name, a note or a reason someone typed is never to be one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Sheets the apps above add to a report's appendix workbook, e.g. the units side by side in
 # a province's report: add(report, workbook), called after the appendix sheet is written.
@@ -34,3 +38,15 @@ def print_landscape_a4(
     sheet.oddFooter.center.text = "Trang &P/&N"
     sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
     sheet.oddFooter.center.size = 11
+
+
+def defuse_formulas(workbook: Any) -> None:
+    """Every text cell that begins like a formula is stored as text and shown with Excel's
+    quote prefix (so editing it does not run it either). cchc writes no formula of its own:
+    every figure is computed and written as a value."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True

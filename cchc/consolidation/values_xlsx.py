@@ -139,7 +139,9 @@ def consolidated_workbook(result: Consolidated, rule_label) -> Workbook:
 
 def consolidated_xlsx(result: Consolidated, rule_label) -> Rendered:
     buffer = io.BytesIO()
-    consolidated_workbook(result, rule_label).save(buffer)
+    workbook = consolidated_workbook(result, rule_label)
+    base_xlsx.defuse_formulas(workbook)
+    workbook.save(buffer)
     name = f"tong-hop-cchc-{result.root.code}-{result.window.code}-{result.template.code}.xlsx"
     return Rendered(name, MIMETYPE, buffer.getvalue())
 

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.base.exporters import Rendered
-from cchc.base.xlsx import FONT_NAME, print_landscape_a4
+from cchc.base.xlsx import FONT_NAME, defuse_formulas, print_landscape_a4
 from cchc.consolidation.overview import COUNT_LABELS, Overview, OverviewRow
 from cchc.org.models import UnitKind
 
@@ -101,6 +101,7 @@ class OverviewXlsx:
         workbook.properties.creator = "cchc"
         self.write(sheet)
         buffer = io.BytesIO()
+        defuse_formulas(workbook)
         workbook.save(buffer)
         return Rendered(self.filename(), MIMETYPE, buffer.getvalue())
 

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.base.exporters import Exporter, Rendered
-from cchc.base.xlsx import APPENDIX_SHEETS, print_landscape_a4
+from cchc.base.xlsx import APPENDIX_SHEETS, defuse_formulas, print_landscape_a4
 from cchc.catalog.models import Section, ValueType
 from cchc.catalog.values import padded_count
 from cchc.reports.models import Report, Status
@@ -143,7 +143,9 @@ class AppendixXlsx(Exporter[Report]):
 
     def render(self) -> Rendered:
         buffer = io.BytesIO()
-        build_workbook(self.report).save(buffer)
+        workbook = build_workbook(self.report)
+        defuse_formulas(workbook)
+        workbook.save(buffer)
         return Rendered(self.filename(), self.mimetype, buffer.getvalue())
 
 

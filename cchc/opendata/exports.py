@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cchc.base.xlsx import FORMULA_STARTS
 from cchc.opendata.models import Publication
 from cchc.opendata.snapshot import json_number
 
@@ -50,8 +51,6 @@ RANKING_COLUMNS: list[tuple[str, str]] = [
     ("band", "Xếp loại"),
 ]
 RANKING_TEXT_COLUMNS = {"unit_code", "unit_name", "unit_kind_label", "band"}
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERIODICITY = {"month": "R/P1M", "quarter": "R/P3M", "half": "R/P6M", "year": "R/P1Y"}
 POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
 

@@ -15,14 +15,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.base.tables import RowError
-from cchc.base.xlsx import FONT_NAME
+from cchc.base.xlsx import FONT_NAME, FORMULA_STARTS
 from cchc.org.models import Unit
 from cchc.registers.mapping import REJECTED_SUFFIX, new_upload, upload_info, uploads_dir
 
 LINE = "Dòng trong tệp"
 REASONS = "Lý do"
-# A cell beginning with one of these would be taken for a formula by a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_ROWS = 50_000  # written to the file; a file refused whole is fixed a part at a time
 
 

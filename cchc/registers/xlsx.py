@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.base.exporters import Rendered
-from cchc.base.xlsx import print_landscape_a4
+from cchc.base.xlsx import defuse_formulas, print_landscape_a4
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.registers.figures import field_stats, unit_figures
@@ -119,6 +119,7 @@ class DossierStatsXlsx:
         workbook.properties.creator = "cchc"
         self.write(sheet)
         buffer = io.BytesIO()
+        defuse_formulas(workbook)
         workbook.save(buffer)
         return Rendered(self.filename(), MIMETYPE, buffer.getvalue())
 

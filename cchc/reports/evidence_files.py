@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404
 
+from cchc.base.office import UnsafeOfficeFile, check_office_zip
+
 ALLOWED = "PDF, DOCX, XLSX, PNG, JPEG"
 # Extensions a user's file may carry for each detected kind.
 EXTENSIONS = {
@@ -105,6 +107,11 @@ def check_file(name: str, content: bytes) -> CheckedFile:
         raise EvidenceFileError(
             f"Tệp '{name}' không phải loại được nhận làm minh chứng ({ALLOWED})."
         )
+    if kind == "zip":
+        try:
+            check_office_zip(content, f"'{name}'")
+        except UnsafeOfficeFile as exc:
+            raise EvidenceFileError(str(exc)) from exc
     try:
         if kind == "zip":
             kind = _office_kind(content)

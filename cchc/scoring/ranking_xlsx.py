@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.base.exporters import Rendered
-from cchc.base.xlsx import print_landscape_a4
+from cchc.base.xlsx import FORMULA_STARTS, print_landscape_a4
 from cchc.documents.xlsx import (
     BORDER,
     CHARS_PER_WIDTH,
@@ -37,8 +37,6 @@ from cchc.scoring.rankings import KindRanking, Rankings, area_points
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGE_FORMAT = "+#,##0.00;-#,##0.00;0.00"
-# A spreadsheet runs a cell starting with one of these as a formula (formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@")
 DASH = "—"
 DETAIL_SHEET = "Chi tiết"
 MIN_WIDTH, MAX_WIDTH = 6, 48
