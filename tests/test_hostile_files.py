@@ -66,7 +66,7 @@ def test_an_entity_bomb_import_is_refused(db):
 
 
 def test_a_file_named_xlsx_that_is_not_a_zip_is_refused(db):
-    with pytest.raises(ImportRejected, match="không mở được như tệp Excel/Word"):
+    with pytest.raises(ImportRejected, match="bị hỏng hoặc không phải tệp Excel/Word"):
         read_table(b"Ma ho so,Ma TTHC\n1,2\n", "ho_so.xlsx")
 
 

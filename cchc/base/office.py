@@ -26,8 +26,8 @@ def check_office_zip(data: bytes, filename: str) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise UnsafeOfficeFile(
-            f"Tệp {filename} không mở được như tệp Excel/Word (.xlsx/.docx): tệp hỏng hoặc "
-            "không đúng loại."
+            f"Tệp {filename} bị hỏng hoặc không phải tệp Excel/Word (.xlsx/.docx): không mở "
+            "được như tệp nén Office."
         ) from exc
     with archive:
         members = archive.infolist()
