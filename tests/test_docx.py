@@ -67,17 +67,22 @@ def test_page_numbers_from_page_two(document):
 
 def test_header_block(document):
     left, right = document.tables[0].rows[0].cells
-    parent, agency = left.paragraphs[0], left.paragraphs[1]
+    number_cell, date_cell = document.tables[0].rows[1].cells
+    parent = left.paragraphs[0]
     assert parent.text == "UBND TỈNH SÓC TRĂNG"
     assert runs_of(parent)[0].font.size == Pt(13) and not runs_of(parent)[0].bold
-    assert agency.text == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
-    assert runs_of(agency)[0].bold and runs_of(agency)[0].font.size == Pt(13)
-    rule = left.paragraphs[2]
+    # Too long for the column on one line: broken before "VÀ", never inside a word.
+    agency = left.paragraphs[1:3]
+    assert [line.text for line in agency] == ["SỞ THÔNG TIN", "VÀ TRUYỀN THÔNG"]
+    assert all(runs_of(line)[0].bold and runs_of(line)[0].font.size == Pt(13) for line in agency)
+    rule = left.paragraphs[3]
     assert rule.text == "" and "w:top" in rule._p.xml
-    number = left.paragraphs[3]
+    # The number and the place and date stand level, in a row of their own.
+    number = number_cell.paragraphs[0]
     assert number.text == "Số: 174/BC-STTTT" and runs_of(number)[0].font.size == Pt(13)
 
-    national, motto, motto_rule, place = right.paragraphs[:4]
+    national, motto, motto_rule = right.paragraphs[:3]
+    place = date_cell.paragraphs[0]
     assert national.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert runs_of(national)[0].bold and Pt(12) <= runs_of(national)[0].font.size <= Pt(13)
     assert motto.text == "Độc lập - Tự do - Hạnh phúc"
@@ -85,8 +90,25 @@ def test_header_block(document):
     assert "w:top" in motto_rule._p.xml
     assert place.text == "Sóc Trăng, ngày 15 tháng 9 năm 2022"
     assert runs_of(place)[0].italic and Pt(13) <= runs_of(place)[0].font.size <= Pt(14)
-    for paragraph in (parent, agency, number, national, motto, place):
+    for paragraph in (parent, *agency, number, national, motto, place):
         assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+@pytest.mark.parametrize(
+    ("name", "bold", "lines"),
+    [
+        ("UBND THÀNH PHỐ CẦN THƠ", False, ["UBND THÀNH PHỐ", "CẦN THƠ"]),
+        ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", True, ["SỞ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"]),
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"]),
+        ("VĂN PHÒNG UBND THÀNH PHỐ", True, ["VĂN PHÒNG UBND", "THÀNH PHỐ"]),
+        ("UBND TỈNH SÓC TRĂNG", False, ["UBND TỈNH SÓC TRĂNG"]),
+        ("SỞ TƯ PHÁP", True, ["SỞ TƯ PHÁP"]),
+    ],
+)
+def test_header_names_break_where_an_official_breaks_them(name, bold, lines):
+    from cchc.documents.docx_layout import LEFT_HEADER_WIDTH, header_lines
+
+    assert header_lines(name, Pt(13), bold, LEFT_HEADER_WIDTH) == lines
 
 
 def test_title_and_summary(document):
@@ -172,9 +194,9 @@ def test_draft_report_is_marked(demo_documents):
     mark = draft.paragraphs[0]
     assert mark.text == "DỰ THẢO" and runs_of(mark)[0].bold
     assert "Dự thảo" in draft.sections[0].first_page_header.paragraphs[0].text
-    assert draft.tables[0].rows[0].cells[0].paragraphs[-1].text == "Số:      /BC-STTTT"
+    assert draft.tables[0].rows[1].cells[0].paragraphs[0].text == "Số:      /BC-STTTT"
     # Not dated yet: blanks to fill in by hand, in the year the report is due (16/12/2022).
-    place = draft.tables[0].rows[0].cells[1].paragraphs[3].text
+    place = draft.tables[0].rows[1].cells[1].paragraphs[0].text
     assert place == "Sóc Trăng, ngày      tháng      năm 2022"
 
 

@@ -163,27 +163,60 @@ def _cell_paragraph(cell: _Cell, first: bool) -> Paragraph:
     return cell.paragraphs[0] if first else cell.add_paragraph()
 
 
+# Where a name too long for the header column is best broken: before "VÀ" ("SỞ KHOA HỌC / VÀ
+# CÔNG NGHỆ") or the administrative word of a place ("VĂN PHÒNG UBND / THÀNH PHỐ"), or after
+# "THÀNH PHỐ" and "UBND" ("UBND THÀNH PHỐ / CẦN THƠ"); anywhere else splits a word of two
+# syllables or a place name, and costs as much as a line this much wider.
+BREAK_BEFORE = {"VÀ", "THÀNH", "TỈNH", "HUYỆN", "QUẬN", "THỊ", "XÃ", "PHƯỜNG", "ĐẶC"}
+BREAK_AFTER = {"PHỐ", "UBND"}
+BAD_BREAK = Cm(3)
+HEADER_ROOM = Cm(0.5)  # the cell's own margins
+
+
+def header_lines(content: str, size: Pt, bold: bool, width: Length) -> list[str]:
+    """`content` as it fits the header column: one line, or two broken where a Vietnamese
+    official would break it (never inside a place name when another break fits)."""
+    room = width - HEADER_ROOM
+    words = content.split()
+    if text_width(content, size, bold) <= room or len(words) < 2:
+        return [content]
+
+    def cost(at: int) -> float:
+        first, second = " ".join(words[:at]), " ".join(words[at:])
+        longest = max(text_width(first, size, bold), text_width(second, size, bold))
+        good = words[at] in BREAK_BEFORE or words[at - 1] in BREAK_AFTER
+        return longest + (0 if good else BAD_BREAK) + (BAD_BREAK if longest > room else 0)
+
+    at = min(range(1, len(words)), key=cost)
+    return [" ".join(words[:at]), " ".join(words[at:])]
+
+
 def header_block(
     document, *, parent: str, agency: str | list[str], number: str, place_date: str
 ) -> None:
-    """The two columns under the top margin: agency on the left (its name a line each, as
-    `words.agency_lines` gives it), Quốc hiệu on the right."""
-    table = document.add_table(rows=1, cols=2)
+    """The two columns under the top margin: the agency on the left (its name a line each, as
+    `words.agency_lines` gives it, a line too long for the column broken in two), Quốc hiệu on
+    the right; below them, in a row of their own so that they stand level, the number and
+    the place and date."""
+    table = document.add_table(rows=2, cols=2)
     right_width = Length(TEXT_WIDTH - LEFT_HEADER_WIDTH)
     _borderless(table, (LEFT_HEADER_WIDTH, right_width))
-    left, right = table.rows[0].cells
+    (left, right), (number_cell, date_cell) = (row.cells for row in table.rows)
     center = WD_ALIGN_PARAGRAPH.CENTER
     lines = []
     if parent:
-        lines.append((parent, False))
+        lines.extend(
+            (line, False) for line in header_lines(parent, Pt(13), False, LEFT_HEADER_WIDTH)
+        )
     names = [agency] if isinstance(agency, str) else agency
-    lines.extend((name, True) for name in names)
+    for name in names:
+        lines.extend((line, True) for line in header_lines(name, Pt(13), True, LEFT_HEADER_WIDTH))
     for index, (content, bold) in enumerate(lines):
         para = _cell_paragraph(left, index == 0)
         para.alignment = center
         text(para, content, bold=bold, size=Pt(13), caps=True)
     rule(left, Cm(2.2), LEFT_HEADER_WIDTH)
-    para = left.add_paragraph()
+    para = _cell_paragraph(number_cell, True)
     para.alignment = center
     para.paragraph_format.space_before = Pt(6)
     text(para, number, size=Pt(13))
@@ -195,7 +228,7 @@ def header_block(
     para.alignment = center
     text(para, "Độc lập - Tự do - Hạnh phúc", bold=True, size=Pt(13))
     rule(right, Cm(5.8), right_width)
-    para = right.add_paragraph()
+    para = _cell_paragraph(date_cell, True)
     para.alignment = center
     para.paragraph_format.space_before = Pt(6)
     text(para, place_date, italic=True, size=Pt(14))
