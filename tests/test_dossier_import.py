@@ -481,3 +481,30 @@ def test_the_explanation_names_each_tet_day_skipped_by_its_lunar_date(unit):
     assert "28/01/2025 (Tết Nguyên đán, giao thừa 29 tháng Chạp)" in text
     assert "29/01/2025 (Tết Nguyên đán, mùng 1 tháng Giêng)" in text
     assert "02/02/2025 (Chủ nhật, mùng 5 tháng Giêng)" in text
+
+
+def test_refused_withdrawn_and_stopped_dossiers_count_in_no_figure(unit):
+    """DVCQG statuses 1 (not yet received), 3 (refused, Mẫu 03), 7 (withdrawn) and 8
+    (stopped): neither received, resolved nor in progress, and owed no apology."""
+    from cchc.registers.figures import overdue_dossiers
+    from cchc.registers.forms import is_overdue
+
+    rows = (
+        "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận,Trạng thái\n"
+        "S4,1.004567,Trực tiếp,01/07/2022 09:00,4\n"
+        "S3,1.004567,Trực tiếp,01/07/2022 09:00,Trả lại hồ sơ\n"
+        "S7,1.004567,Trực tuyến,01/07/2022 09:00,Rút hồ sơ\n"
+        "S8,1.004567,Trực tuyến,01/07/2022 09:00,Dừng xử lý\n"
+        "S1,1.004567,Trực tuyến,01/07/2022 09:00,1\n"
+    )
+    import_dossiers(rows.encode(), "hs.csv", unit)
+    figures = window_stats(Dossier.objects.filter(unit=unit), *Q3_2022)
+    assert figures["received"] == 1 and figures["new_direct"] == 1 and figures["new_online"] == 0
+    assert figures["in_progress_overdue"] == 1  # only S4, due 15/07/2022
+    assert [d.code for d in overdue_dossiers(Dossier.objects.filter(unit=unit), *Q3_2022)] == ["S4"]
+    refused = Dossier.objects.get(unit=unit, code="S3")
+    assert refused.status == 3 and not is_overdue(refused)
+    text = "\n".join(explain(refused, None, working_calendar()))
+    assert (
+        "Trạng thái 3 (Không được tiếp nhận): hồ sơ không được tính vào số liệu Biểu II.06a" in text
+    )

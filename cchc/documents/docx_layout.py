@@ -203,7 +203,7 @@ def header_block(
     _borderless(table, (LEFT_HEADER_WIDTH, right_width))
     (left, right), (number_cell, date_cell) = (row.cells for row in table.rows)
     center = WD_ALIGN_PARAGRAPH.CENTER
-    lines = []
+    lines: list[tuple[str, bool]] = []
     if parent:
         lines.extend(
             (line, False) for line in header_lines(parent, Pt(13), False, LEFT_HEADER_WIDTH)

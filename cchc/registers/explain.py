@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cchc.periods.workdays import WorkingCalendar
-from cchc.registers.models import Dossier, Procedure, TimeUnit, Verdict
+from cchc.registers.models import NOT_COUNTED_STATUSES, Dossier, Procedure, TimeUnit, Verdict
 from cchc.registers.regimes import regime_on
 
 WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
@@ -65,6 +65,12 @@ def explain(
     regime = regime_on(received)
     if regime is not None:
         lines.append(f"Hồ sơ tiếp nhận ngày {received:%d/%m/%Y}: áp dụng {regime.name}.")
+    if dossier.status in NOT_COUNTED_STATUSES:
+        lines.append(
+            f"Trạng thái {dossier.status} ({NOT_COUNTED_STATUSES[dossier.status]}): hồ sơ không "
+            "được tính vào số liệu Biểu II.06a (tiếp nhận, đã giải quyết, đang giải quyết) và "
+            "không phải gửi văn bản xin lỗi."
+        )
     start, text = _start(dossier.received_at, calendar, cut_off, "Tiếp nhận")
     lines.append(text)
     due: datetime.date | None

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from cchc.org.models import Unit
 from cchc.periods.windows import parse_period
-from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure, Verdict
+from cchc.registers.models import COUNTED, Channel, Dossier, OnlineLevel, Procedure, Verdict
 from cchc.registers.stats import (
     KEYS,
     grouped_stats,
@@ -104,7 +104,8 @@ def overdue_in_window(start: datetime.date, end: datetime.date) -> Q:
     unfinished at its end and past their due date (or after several supplement requests)."""
     resolved_late = resolved_within(start, end) & Q(verdict=Verdict.LATE)
     unfinished = received_by(end) & (Q(result_on__isnull=True) | Q(result_on__gt=end))
-    return resolved_late | (unfinished & (Q(supplement_count__gt=1) | Q(due_on__lt=end)))
+    overdue = resolved_late | (unfinished & (Q(supplement_count__gt=1) | Q(due_on__lt=end)))
+    return overdue & COUNTED
 
 
 def overdue_dossiers(

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from cchc.registers.mapping import REQUIRED, STANDARD, Mapping, check_mapping
-from cchc.registers.models import Dossier, Verdict
+from cchc.registers.models import NOT_COUNTED_STATUSES, Dossier, Verdict
 from cchc.registers.valuemap import CodedColumn, ValueMap, chosen_values
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -109,6 +109,8 @@ def is_overdue(dossier: Dossier, today: datetime.date | None = None) -> bool:
     """Resolved late, or unfinished and past its due date (or asked for supplements more
     than once): the dossiers QĐ 766 asks an apology letter for."""
     today = today or timezone.localdate()
+    if dossier.status in NOT_COUNTED_STATUSES:
+        return False
     if dossier.result_on is not None:
         return dossier.verdict == Verdict.LATE
     if dossier.supplement_count > 1:

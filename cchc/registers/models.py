@@ -58,6 +58,19 @@ class Channel(models.TextChoices):
     POSTAL = "postal", "Bưu chính"
 
 
+# DVCQG statuses of dossiers that never entered processing or left it without a result: 1
+# registered online but not yet received, 3 refused at the counter (Mẫu 03), 7 withdrawn at
+# the citizen's request, 8 processing stopped (Mẫu 05). Biểu II.06a counts none of them
+# (neither received, resolved nor in progress) and none is owed an apology letter.
+NOT_COUNTED_STATUSES: dict[int, str] = {
+    1: "Mới đăng ký, chưa được tiếp nhận",
+    3: "Không được tiếp nhận",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+}
+COUNTED = models.Q(status__isnull=True) | ~models.Q(status__in=list(NOT_COUNTED_STATUSES))
+
+
 class Verdict(models.TextChoices):
     EARLY = "early", "Trước hạn"
     ON_TIME = "on_time", "Đúng hạn"

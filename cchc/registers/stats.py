@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cchc.registers.models import Channel, Dossier, Verdict
+from cchc.registers.models import COUNTED, Channel, Dossier, Verdict
 
 KEYS = [
     "received",
@@ -101,7 +101,8 @@ def window_filters(start: datetime.date, end: datetime.date) -> tuple[dict[str, 
     # over, in progress and (with valid data) new and resolved; the other two terms keep the
     # counts exact for a result dated before its receipt.
     in_play = (Q(received_at__lt=window_closes) & not_finished_before) | resolved | received_within
-    return filters, in_play
+    # Refused, withdrawn, stopped or not yet received dossiers count in no figure.
+    return {key: q & COUNTED for key, q in filters.items()}, in_play & COUNTED
 
 
 def _counts(start: datetime.date, end: datetime.date) -> tuple[dict[str, Count], Q]:

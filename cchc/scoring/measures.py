@@ -26,7 +26,7 @@ from cchc.records.models import (
     TaskKind,
 )
 from cchc.records.sources import reporting_year, year_start
-from cchc.registers.models import Channel, Dossier, OnlineLevel, Procedure
+from cchc.registers.models import COUNTED, Channel, Dossier, OnlineLevel, Procedure
 from cchc.registers.stats import received_within, window_filters
 
 # Fee texts of the catalogue that mean "no fee" (the column is free text).
@@ -70,7 +70,7 @@ def _dossiers(build: Callable[[dict[str, Q], Q], Q]) -> Callable[[datetime.date,
 
     def where(start: datetime.date, end: datetime.date) -> Q:
         filters, _ = window_filters(start, end)
-        return build(filters, received_within(start, end))
+        return build(filters, received_within(start, end) & COUNTED)
 
     return where
 
