@@ -90,7 +90,7 @@ def test_demo_report_drafts_in_the_seed_phrasing(demo):
     assert "đạt 85,71%" in texts["1.1.4."]
     assert "12 tin, bài trên Chuyên mục CCHC" in texts["1.1.4."]
     assert texts["1.1.5."] == (
-        "Trong kỳ, UBND tỉnh giao 10 nhiệm vụ, đã hoàn thành đúng hạn 09 nhiệm vụ, "
+        "Từ đầu năm đến nay, UBND tỉnh giao 10 nhiệm vụ, đã hoàn thành đúng hạn 09 nhiệm vụ, "
         "hoàn thành nhưng quá hạn 01 nhiệm vụ."
     )
     assert "chưa ghi nhận sáng kiến, giải pháp mới về CCHC" in texts["1.1.6."]
