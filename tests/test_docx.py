@@ -242,3 +242,18 @@ def test_the_appendix_title_follows_the_period(province, reporter, template):
     assert appendix_title_lines(quarterly)[1] == (
         "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH ĐỊNH KỲ"  # as seed 004
     )
+
+
+def test_the_paragraph_ending_the_portrait_section_takes_no_room(document):
+    """Else a signature block ending at the foot of a page pushes it onto a blank page of its
+    own before the appendix (seen in a phường's annual report)."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    breaker = next(
+        p for p in body.iter(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    )
+    mark = breaker.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    assert mark is not None and mark.find(qn("w:vanish")) is not None
+    assert mark.find(qn("w:sz")).get(qn("w:val")) == "2"
+    assert not "".join(breaker.itertext()).strip()

@@ -14,7 +14,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt, RGBColor
@@ -440,9 +440,32 @@ HINT_COLOR = RGBColor(0x59, 0x59, 0x59)
 SPLIT_SHARE = 0.5
 
 
+def _shrink_section_break(document) -> None:
+    """The empty paragraph python-docx adds to end the portrait section, hidden and 1 pt high:
+    as a 14 pt line it spilled onto a page of its own whenever the signature block ended at
+    the foot of a page, leaving a blank page before the appendix (its mark hidden, LibreOffice
+    lays nothing out for it; Word keeps the section break it carries)."""
+    breaker = Paragraph(document.element.body.findall(qn("w:p"))[-1], document._body)
+    breaker.paragraph_format.space_before = breaker.paragraph_format.space_after = Pt(0)
+    breaker.paragraph_format.line_spacing = Pt(1)
+    breaker.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    # The paragraph mark's own size: w:pPr/w:rPr/w:sz (half-points), before the w:sectPr.
+    properties = breaker._p.get_or_add_pPr()
+    mark, hidden, size = OxmlElement("w:rPr"), OxmlElement("w:vanish"), OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(hidden)
+    mark.append(size)
+    section_properties = properties.find(qn("w:sectPr"))
+    if section_properties is not None:
+        section_properties.addprevious(mark)
+    else:
+        properties.append(mark)
+
+
 def landscape_section(document):
     """A new section on a new page, A4 landscape, page numbers on every page."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
+    _shrink_section_break(document)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
