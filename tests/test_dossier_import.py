@@ -150,7 +150,7 @@ B6,1.004567,Trực tuyến,01/07/2022 09:00,,0,,,,,4
         in messages
     )
     assert (
-        "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không phải ngày dd/mm/yyyy HH:MM"
+        "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không có trong lịch: tháng 2/2022 chỉ có 28 ngày"
         in messages
     )
     assert "Dòng 4, cột «Ngày có kết quả»: ngày có kết quả trước ngày tiếp nhận" in messages
@@ -508,3 +508,12 @@ def test_refused_withdrawn_and_stopped_dossiers_count_in_no_figure(unit):
     assert (
         "Trạng thái 3 (Không được tiếp nhận): hồ sơ không được tính vào số liệu Biểu II.06a" in text
     )
+
+
+def test_a_receipt_without_a_time_is_explained_as_such(unit):
+    rows = "Mã hồ sơ,Mã TTHC,Kênh,Ngày tiếp nhận\nD1,1.004567,Trực tiếp,15/09/2022\n"
+    import_dossiers(rows.encode(), "hs.csv", unit)
+    dossier = Dossier.objects.get(unit=unit, code="D1")
+    lines = explain(dossier, None, working_calendar())
+    assert "Tiếp nhận thứ Năm 15/09/2022 (tệp không ghi giờ): tính từ chính ngày này." in lines
+    assert not any("00:00" in line for line in lines)

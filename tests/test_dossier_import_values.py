@@ -223,7 +223,7 @@ def test_dates_as_dd_mm_yy_iso_with_or_without_a_time(unit):
     with pytest.raises(ImportRejected) as rejected:
         import_dossiers(text.encode(), "hs.csv", unit)
     assert [str(error) for error in rejected.value.errors] == [
-        "Dòng 6, cột «Ngày tiếp nhận»: '31/02/22' không phải ngày dd/mm/yyyy HH:MM"
+        "Dòng 6, cột «Ngày tiếp nhận»: '31/02/22' không có trong lịch: tháng 2/2022 chỉ có 28 ngày"
     ]
     import_dossiers(text.encode(), "hs.csv", unit, good_rows_only=True)
     got = {
@@ -366,3 +366,18 @@ def test_a_result_before_the_receipt_names_the_exports_column(unit):
     assert [str(error) for error in rejected.value.errors] == [
         "Dòng 2, cột «Ngày hoàn thành»: ngày có kết quả trước ngày tiếp nhận"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("31/09/22", "'31/09/22' không có trong lịch: tháng 9/2022 chỉ có 30 ngày"),
+        ("29/02/2023 08:00", "'29/02/2023 08:00' không có trong lịch: tháng 2/2023 chỉ có 28 ngày"),
+        ("12/13/2022", "'12/13/2022' có tháng 13, không có trong lịch"),
+        ("hôm qua", "'hôm qua' không phải ngày dd/mm/yyyy"),
+    ],
+)
+def test_a_day_not_in_the_calendar_is_named_as_such(cell, message):
+    from cchc.base.dates import not_a_date
+
+    assert not_a_date(cell) == message

@@ -276,7 +276,7 @@ def test_bad_cells_are_named_with_their_stripped_text(unit):
         "Dòng 2, cột «Trạng thái»: trạng thái '11' không hợp lệ: ghi mã từ 1 đến 10 hoặc tên "
         "trạng thái của Cổng DVCQG (ví dụ Đang xử lý, Đã trả kết quả)",
         "Dòng 2, cột «Đã số hóa»: 'Chưa' phải là Có hoặc Không",
-        "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không phải ngày dd/mm/yyyy HH:MM",
+        "Dòng 3, cột «Ngày tiếp nhận»: '31/02/2022 09:00' không có trong lịch: tháng 2/2022 chỉ có 28 ngày",
         "Dòng 4, cột «Ngày tiếp nhận»: thiếu ngày tiếp nhận",
     ]
     assert not Dossier.objects.exists()

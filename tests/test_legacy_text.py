@@ -312,7 +312,7 @@ def test_a_refused_legacy_file_says_it_was_converted(unit):
         "lại tên cột và nội dung."
     )
     assert [str(e) for e in rejected.value.errors] == [
-        "Dòng 3, cột «Hạn hoàn thành»: '31/02/2022' không phải ngày dd/mm/yyyy"
+        "Dòng 3, cột «Hạn hoàn thành»: '31/02/2022' không có trong lịch: tháng 2/2022 chỉ có 28 ngày"
     ]
     catalogue = corpus.tcvn3_utf8_csv().replace("Toµn tr×nh".encode(), "Møc 9".encode())
     with pytest.raises(ImportRejected) as rejected:

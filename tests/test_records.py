@@ -189,7 +189,7 @@ def test_bad_rows_are_named_and_nothing_is_written(province):
         "Nhiệm vụ trong Kế hoạch CCHC của đơn vị, Nhiệm vụ UBND tỉnh giao"
     )
     assert "Dòng 8, cột «Nội dung nhiệm vụ»: thiếu nội dung nhiệm vụ" in messages
-    assert "Dòng 8, cột «Hạn hoàn thành»: '32/13/2022' không phải ngày dd/mm/yyyy" in messages
+    assert "Dòng 8, cột «Hạn hoàn thành»: '32/13/2022' có tháng 13, không có trong lịch" in messages
     assert "Dòng 9, cột «Hạn hoàn thành»: hạn hoàn thành trước ngày giao" in messages
     assert (
         "Dòng 10, cột «Nội dung nhiệm vụ»: trùng với dòng 2 (Nội dung nhiệm vụ, Loại nhiệm vụ, "
@@ -211,7 +211,7 @@ def test_good_rows_mode_writes_the_good_rows_and_lists_the_bad(province, reporte
     )
     assert result.created == 5
     assert [str(e) for e in result.skipped] == [
-        "Dòng 7, cột «Hạn hoàn thành»: '31/02/2022' không phải ngày dd/mm/yyyy"
+        "Dòng 7, cột «Hạn hoàn thành»: '31/02/2022' không có trong lịch: tháng 2/2022 chỉ có 28 ngày"
     ]
     assert "bỏ qua 1 dòng lỗi" in result.summary
     entry = AuditEntry.objects.get(action="records.import")
@@ -423,7 +423,7 @@ def test_row_numbers_count_blank_lines(province):
     with pytest.raises(ImportRejected) as error:
         import_records(spec, data.encode(), "nv.csv", province["ST-STTTT"])
     assert [str(e) for e in error.value.errors] == [
-        "Dòng 10, cột «Hạn hoàn thành»: '31/02/2022' không phải ngày dd/mm/yyyy"
+        "Dòng 10, cột «Hạn hoàn thành»: '31/02/2022' không có trong lịch: tháng 2/2022 chỉ có 28 ngày"
     ]
     result = import_records(
         spec, data.encode(), "nv.csv", province["ST-STTTT"], good_rows_only=True

@@ -4,6 +4,9 @@ column left unformatted). Shared by the dossier import and the work registers' i
 
 from __future__ import annotations
 
+import calendar
+import re
+
 import numpy
 import pandas
 
@@ -103,3 +106,24 @@ def fixed_width_dates(text: numpy.ndarray) -> numpy.ndarray:
         (day - 1) * 1440 + numpy.where(with_time, hour * 60 + minute, 0)
     ).astype("timedelta64[m]")
     return numpy.where(ok, stamps, numpy.datetime64("NaT", "ns"))
+
+
+_DAY_MONTH_YEAR = re.compile(
+    r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
+
+
+def not_a_date(value: str, expected: str = "dd/mm/yyyy") -> str:
+    """Why a cell is not a date, in the user's words: a day that is not in the calendar
+    ('31/09/22': tháng 9 chỉ có 30 ngày) rather than a format it already follows."""
+    text = value.strip()
+    found = _DAY_MONTH_YEAR.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        year += 2000 if year < 100 else 0
+        if not 1 <= month <= 12:
+            return f"'{text}' có tháng {month}, không có trong lịch"
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return f"'{text}' không có trong lịch: tháng {month}/{year} chỉ có {last} ngày"
+    return f"'{text}' không phải ngày {expected}"

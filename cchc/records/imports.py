@@ -28,7 +28,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from cchc.base import tables as dossier_imports
-from cchc.base.dates import parse_dates
+from cchc.base.dates import not_a_date, parse_dates
 from cchc.base.rowgroups import grouped
 from cchc.base.tables import ImportRejected, ImportResult, RowError, file_warnings
 from cchc.org.models import Unit
@@ -72,7 +72,7 @@ def _parse_column(
         fail(blank, f"thiếu {column.header.lower()}")
     if column.kind == DATE:
         parsed = _dates(raw)
-        fail(parsed.isna() & ~blank, lambda v: f"'{v}' không phải ngày dd/mm/yyyy")
+        fail(parsed.isna() & ~blank, not_a_date)
         outside = parsed.notna() & (
             (parsed < pandas.Timestamp(EPOCH)) | (parsed > pandas.Timestamp(LAST_DAY))
         )

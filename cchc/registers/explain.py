@@ -28,19 +28,18 @@ def _start(
     minutes = local.hour * 60 + local.minute
     limit = f"{cut_off // 60:02d}:{cut_off % 60:02d}"
     reason = calendar.day_off_reason(day)
+    # A file that gives the day only stores midnight: say so rather than "lúc 00:00".
+    said = (
+        f"{what} {_day(day)} (tệp không ghi giờ)"
+        if minutes == 0
+        else f"{what} lúc {local:%H:%M} {_day(day)}"
+    )
     if reason is None and minutes < cut_off:
-        return (
-            day,
-            f"{what} lúc {local:%H:%M} {_day(day)}, trước {limit} của ngày làm việc: "
-            f"tính từ chính ngày này.",
-        )
+        before = "" if minutes == 0 else f", trước {limit} của ngày làm việc"
+        return day, f"{said}{before}: tính từ chính ngày này."
     start = calendar.next_working_day(day)
     why = f"là ngày nghỉ ({reason})" if reason else f"sau {limit}"
-    return (
-        start,
-        f"{what} lúc {local:%H:%M} {_day(day)}, {why}: tính từ ngày làm việc tiếp "
-        f"theo, {_day(start)}.",
-    )
+    return start, f"{said}, {why}: tính từ ngày làm việc tiếp theo, {_day(start)}."
 
 
 def _skipped(calendar: WorkingCalendar, start: datetime.date, end: datetime.date) -> str:

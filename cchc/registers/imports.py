@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cchc.base import legacy_text
-from cchc.base.dates import parse_dates
+from cchc.base.dates import not_a_date, parse_dates
 from cchc.base.tables import (
     MAX_UPLOAD_BYTES,
     ImportRejected,
@@ -110,7 +110,7 @@ class _Errors:
 
 
 def _not_a_date(value: str, suffix: str) -> str:
-    return f"'{value.strip()}' không phải ngày dd/mm/yyyy{suffix}"
+    return not_a_date(value, f"dd/mm/yyyy{suffix}")
 
 
 # Shared with the work registers' imports (cchc.base.dates); the name stays for callers.
