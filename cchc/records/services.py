@@ -98,6 +98,8 @@ def import_register(
 ) -> ImportResult:
     if spec.importer is not None:  # it audits and recomputes itself
         return spec.importer(source, filename, unit, good_rows_only=good_rows_only, user=user)
+    # One import into a unit's registers at a time: a second waits for the first to commit.
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
     result = import_records(spec, source, filename, unit, good_rows_only=good_rows_only)
     log_action(
         user,

@@ -491,6 +491,9 @@ def _import_parsed(
     )
     del parsed
     with transaction.atomic():
+        # One import of a unit's dossiers at a time: a second waits here for the first to
+        # commit, then updates what it wrote instead of inserting the same codes again.
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()
         result.created = upsert_dossiers(unit.pk, columns)
     result.updated = len(columns["code"]) - result.created
     return result
