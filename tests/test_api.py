@@ -352,3 +352,11 @@ def test_documents_are_downloaded_as_on_the_page(report, reporter, other_reporte
         == 404
     )
     assert client.get(f"/api/v1/reports/{report.pk}/documents/odt/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/tokens/null,null/", "/api/v1/reports/abc/", "/api/v1/templates/1.5/"]
+)
+def test_an_id_that_is_not_a_number_is_not_found(reporter, url):
+    # Schemathesis found /tokens/null,null/ answering 500 (int() of the id).
+    assert _client(reporter).get(url).status_code == 404

@@ -8,8 +8,8 @@ import datetime
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,7 +42,9 @@ class OpenDataViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="Các bộ dữ liệu đang công bố",
-        responses=OpenApiTypes.OBJECT,
+        responses=inline_serializer(
+            "PublishedDataset", {"identifier": serializers.CharField()}, many=True
+        ),
         operation_id="opendata_list",
     )
     def list(self, request: Request) -> Response:

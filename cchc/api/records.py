@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -103,7 +103,16 @@ class RegisterViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="Các sổ theo dõi và cột của chúng",
-        responses=OpenApiTypes.OBJECT,
+        responses=inline_serializer(
+            "Register",
+            {
+                "register": serializers.CharField(),
+                "title": serializers.CharField(),
+                "columns": serializers.ListField(child=serializers.DictField()),
+                "key": serializers.ListField(child=serializers.CharField()),
+            },
+            many=True,
+        ),
         operation_id="units_registers_list",
     )
     def list(self, request: Request, unit_code: str) -> Response:

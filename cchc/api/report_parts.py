@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -44,8 +44,21 @@ class ReportPartsMixin:
         ]
         return Response({"blocking": len(sheet.blocking), "issues": issues})
 
-    @extend_schema(summary="Các mục nội dung (đề cương)", responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        summary="Các mục nội dung (đề cương)",
+        responses=inline_serializer(
+            "NarrativeSection",
+            {
+                "section": serializers.IntegerField(),
+                "number": serializers.CharField(),
+                "title": serializers.CharField(),
+                "text": serializers.CharField(),
+                "version": serializers.CharField(),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
     def narrative(self, request: Request, pk=None) -> Response:
         report = self.get_object()
         texts = {item.section_id: item.text for item in report.narrative.all()}
@@ -98,7 +111,12 @@ class ReportPartsMixin:
         request=api.EvidenceWriteSerializer,
         responses={201: api.EvidenceSerializer},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, MultiPartParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[JSONParser, MultiPartParser],
+        pagination_class=None,
+    )
     def evidence(self, request: Request, pk=None) -> Response:
         report = self.get_object()
         if request.method == "GET":

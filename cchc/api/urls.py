@@ -6,7 +6,6 @@ from rest_framework.routers import DefaultRouter
 from cchc.api import province, public, records, registers, views
 
 router = DefaultRouter()
-router.register("me", views.MeViewSet, basename="me")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("periods", views.PeriodViewSet, basename="period")
 router.register("templates", views.TemplateViewSet, basename="template")
@@ -26,6 +25,7 @@ registers_list = records.RegisterViewSet.as_view({"get": "list"})
 register_rows = records.RegisterViewSet.as_view({"get": "retrieve", "post": "upsert"})
 
 urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
     path("units/<str:unit_code>/registers/", registers_list, name="register-list"),
     path("units/<str:unit_code>/registers/<slug:register>/", register_rows, name="register-rows"),
     path("rankings/<str:scheme>/<str:period>/", ranking, name="ranking-detail"),

@@ -18,6 +18,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cchc.api import serializers as api
 from cchc.api import tokens
@@ -43,7 +44,7 @@ NEEDS_REASON = {"return", "reopen"}
 
 
 @extend_schema(tags=["Người dùng"])
-class MeViewSet(viewsets.ViewSet):
+class MeView(APIView):
     @extend_schema(
         summary="Người dùng hiện tại và vai trò",
         responses=inline_serializer(
@@ -56,7 +57,7 @@ class MeViewSet(viewsets.ViewSet):
             },
         ),
     )
-    def list(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response:
         roles = RoleAssignment.objects.filter(user=request.user).select_related("unit")
         token = request.auth if isinstance(request.auth, ApiToken) else None
         return Response(
@@ -118,6 +119,7 @@ class PeriodViewSet(viewsets.ViewSet):
 
 @extend_schema(tags=["Biểu mẫu"])
 class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # any other id is a 404, never a failed int()
     queryset = ReportTemplate.objects.order_by("code", "-version")
 
     def get_serializer_class(self):
@@ -133,6 +135,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(tags=["Báo cáo"])
 class ReportViewSet(ReportPartsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
     serializer_class = api.ReportSerializer
 
     @extend_schema(
@@ -186,7 +189,7 @@ class ReportViewSet(ReportPartsMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         return Response(api.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Các chỉ tiêu của báo cáo", responses=api.ValueSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def values(self, request: Request, pk=None) -> Response:
         sheet = ReportSheet(self.get_object())
         rows = [row for _, section_rows in sheet.rows() for row in section_rows]
@@ -270,6 +273,7 @@ class TokenViewSet(
     its key once; deleting revokes it (kept, for the audit trail)."""
 
     serializer_class = api.TokenSerializer
+    lookup_value_regex = r"\d+"
     queryset = ApiToken.objects.none()  # for the schema; get_queryset gives the caller's
 
     def get_queryset(self):
