@@ -450,3 +450,19 @@ def test_compare_without_both_figures_or_for_codings_says_nothing():
     assert compare(integer, None, None, LABEL) == ""
     assert compare(_indicator(ValueType.YES_NO), Decimal(1), Decimal(0), LABEL) == ""
     assert compare(_indicator(ValueType.CHOICE), Decimal(2), Decimal(0), LABEL) == ""
+
+
+def test_a_centrally_run_city_and_its_units_say_thanh_pho(db):
+    from cchc.org.models import Unit, UnitKind
+    from cchc.reports.drafting import province_word
+
+    city = Unit.objects.create(code="CT", name="UBND thành phố Cần Thơ", kind=UnitKind.PROVINCE)
+    ward = Unit.objects.create(
+        code="CT-P", name="UBND phường Ninh Kiều", kind=UnitKind.COMMUNE, parent=city
+    )
+    province = Unit.objects.create(code="ST", name="UBND tỉnh Sóc Trăng", kind=UnitKind.PROVINCE)
+    assert (province_word(city), province_word(ward), province_word(province)) == (
+        "thành phố",
+        "thành phố",
+        "tỉnh",
+    )

@@ -202,6 +202,7 @@ class DraftContext:
             **extra,
             "unit": report.unit,
             "subject": subject(report.unit),
+            "province_word": province_word(report.unit),
             "unit_level": LEVELS.get(report.unit.kind, "của đơn vị"),
             "period": report.period.label,
             # "trong kỳ", or "trong năm" in a year's report: what happened in the period.
@@ -231,6 +232,15 @@ def subject(unit) -> str:
     if unit.kind == UnitKind.PROVINCE:
         return "UBND Thành phố" if "thành phố" in unit.name.lower() else "UBND Tỉnh"
     return SUBJECTS.get(unit.kind, "Đơn vị")
+
+
+def province_word(unit) -> str:
+    """'thành phố' for a centrally run city (Thành phố Cần Thơ), else 'tỉnh': "UBND thành phố
+    giao", "trên địa bàn thành phố" in the city's own report."""
+    root = unit
+    while root.kind != UnitKind.PROVINCE and root.parent is not None:
+        root = root.parent
+    return "thành phố" if "thành phố" in root.name.lower() else "tỉnh"
 
 
 def people(report: Report) -> list[dict[str, str]]:
