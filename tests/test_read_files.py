@@ -108,7 +108,7 @@ def test_utf16_tasks_register_with_a_title_row(province):
         import_records(spec, path, path.name, province["ST-STTTT"])
     assert _rows(error) == [(5, "Hạn hoàn thành")]
     assert str(error.value.errors[0]) == (
-        "Dòng 5, cột «Hạn hoàn thành»: '30/02/2022' không phải ngày dd/mm/yyyy"
+        "Dòng 5, cột «Hạn hoàn thành»: '30/02/2022' không có trong lịch: tháng 2/2022 chỉ có 28 ngày"
     )
     result = import_records(spec, path, path.name, province["ST-STTTT"], good_rows_only=True)
     assert result.created == 2
