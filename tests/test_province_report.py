@@ -180,3 +180,22 @@ def test_the_consolidated_workbook_download(client, consolidator, reporter, year
     units = list(workbook["Các đơn vị"].iter_rows(values_only=True))
     header = next(row for row in units if row[1] == "Chỉ tiêu")
     assert header[4:] == ("Sở Tư pháp", "Sở Thông tin và Truyền thông", "UBND huyện Châu Thành")
+
+
+def test_only_units_past_their_deadline_are_said_to_break_the_reporting_rule(year, province_report):
+    """Y-2022 is due 16/12/2022 (2 working days after 14/12). Before then, a unit without a
+    report is not yet late; after it, Sở Nội vụ and the commune (never sent) are, and the draft says so."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    overdue = "đơn vị đã quá hạn mà chưa gửi báo cáo"
+    before = timezone.make_aware(datetime.datetime(2022, 12, 15, 9, 0))
+    with time_machine.travel(before, tick=False):
+        text = "\n".join(draft_report(province_report).values())
+    assert overdue not in text
+    after = timezone.make_aware(datetime.datetime(2023, 1, 10, 9, 0))
+    with time_machine.travel(after, tick=False):
+        text = "\n".join(draft_report(province_report).values())
+    assert f"2 {overdue}" in text  # Sở Nội vụ and the commune; the district has sent

@@ -11,6 +11,7 @@ from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import ValueType
 from cchc.catalog.values import format_number
 from cchc.consolidation.engine import APPROVED, Across, consolidate_all
+from cchc.consolidation.overview import period_overview
 from cchc.org.models import Unit, UnitKind
 from cchc.reports.drafting import CONTEXT_PROVIDERS, compare
 from cchc.reports.models import Report, read_deadlines
@@ -64,6 +65,10 @@ def units_context(report: Report, numbers: dict[str, Decimal | None]) -> dict[st
     read_deadlines(sent)
     late = [r for r in sent if r.is_late]
     missing = result.missing
+    # Of those, the ones past their deadline (extensions counted) without having sent: only
+    # they failed the reporting rule; a report still due, or sent and awaiting approval, did not.
+    tracked = period_overview(report.period, Unit.objects.filter(pk__in=[u.pk for u in missing]))
+    overdue = [row.unit for row in tracked.rows if row.days_overdue is not None]
     best, worst = _ranked(result)
     context: dict[str, Any] = {
         "expected": len(result.parts),
@@ -73,6 +78,8 @@ def units_context(report: Report, numbers: dict[str, Decimal | None]) -> dict[st
         "late_names": "; ".join(_name(r.unit) for r in late),
         "missing": len(missing),
         "missing_names": "; ".join(_name(unit) for unit in missing),
+        "overdue": len(overdue),
+        "overdue_names": "; ".join(_name(unit) for unit in overdue),
         "best": best,
         "worst": worst,
         "cmp": {},
