@@ -257,3 +257,8 @@ def test_the_paragraph_ending_the_portrait_section_takes_no_room(document):
     assert mark is not None and mark.find(qn("w:vanish")) is not None
     assert mark.find(qn("w:sz")).get(qn("w:val")) == "2"
     assert not "".join(breaker.itertext()).strip()
+
+
+def test_the_closing_paragraph_keeps_with_the_signature_block(document):
+    closing = next(p for p in document.paragraphs if p.text.startswith("Trên đây là báo cáo"))
+    assert closing.paragraph_format.keep_with_next

@@ -50,6 +50,8 @@ class ReportDocx(Exporter[Report]):
             if chart:
                 layout.picture(document, chart)
         layout.body(document, words.closing(report))
+        # "Trên đây là báo cáo…" stays on the page of the signature block below it.
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
         layout.signature_block(
             document,
             recipients=words.recipients(report),
