@@ -466,3 +466,21 @@ def test_a_centrally_run_city_and_its_units_say_thanh_pho(db):
         "thành phố",
         "tỉnh",
     )
+
+
+def test_a_heading_names_the_city_where_it_names_the_province(db, template, reporter):
+    from cchc.org.models import Role, RoleAssignment, Unit, UnitKind
+    from cchc.periods.models import Period
+    from cchc.reports import services
+    from cchc.reports.words import outline_title
+
+    city = Unit.objects.create(code="CT", name="UBND thành phố Cần Thơ", kind=UnitKind.PROVINCE)
+    department = Unit.objects.create(
+        code="CT-SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=city, must_report=True
+    )
+    RoleAssignment.objects.create(user=reporter, unit=department, role=Role.REPORTER)
+    report = services.start_report(
+        reporter, department, Period.objects.for_code("Q3-2026"), template
+    )
+    title = "Thực hiện nhiệm vụ UBND {province_word} giao"
+    assert outline_title(title, report) == "Thực hiện nhiệm vụ UBND thành phố giao"

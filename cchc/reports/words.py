@@ -150,10 +150,12 @@ def outline_title(title: str, report: Report) -> str:
     """An outline heading with its period and unit filled in: 'Tình hình … CCHC {period}' →
     'Tình hình … CCHC quý III năm 2022'; 'Về cơ cấu tổ chức bộ máy của {subject}' → '… của
     Sở' in a department's report, '… của UBND huyện' in a district's."""
-    from cchc.reports.drafting import subject  # drafting reads the headings through here
+    from cchc.reports.drafting import province_word, subject  # drafting reads headings here
 
     text = title.replace("{period}", report.period.label)
     text = text.replace("{next_year}", str(report.period.end.year + 1))
+    if "{province_word}" in text:  # "Thực hiện nhiệm vụ UBND thành phố giao" in Cần Thơ
+        text = text.replace("{province_word}", province_word(report.unit))
     return text.replace("{subject}", subject(report.unit)) if "{subject}" in text else text
 
 
