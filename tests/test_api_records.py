@@ -89,3 +89,21 @@ def test_only_the_units_reporters_write(reporter, other_reporter, consolidator):
     )
     assert _client(consolidator).get(URL + "tasks/", {"period": "Q3-2022"}).status_code == 200
     assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("2022-03-31", "31/03/2022"),
+        ("2022-07-01T09:00:00+07:00", "01/07/2022 09:00"),
+        ("2022-07-01T02:00:00Z", "01/07/2022 09:00"),  # in local time (UTC+7)
+        ("31/03/2022", "31/03/2022"),
+        (True, "Có"),
+        (None, ""),
+        ("2022-02-30", "2022-02-30"),  # left for the importer to name
+    ],
+)
+def test_json_values_become_the_cells_an_official_types(value, cell):
+    from cchc.api.rows import cell as as_cell
+
+    assert as_cell(value) == cell

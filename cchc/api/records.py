@@ -4,9 +4,7 @@ register's own import, all-or-nothing unless asked, audited as on the page."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
 from django.db import models
@@ -18,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cchc.api import rows as json_rows
 from cchc.api.registers import _rejected, _result
 from cchc.base.tables import ImportRejected
 from cchc.org import access
@@ -47,39 +46,15 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    text = str(value).strip()
-    try:
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        return text
-    return f"{day:%d/%m/%Y}"
-
-
-def rows_as_csv(spec: RegisterSpec, rows: list[dict[str, Any]]) -> bytes:
-    """JSON rows as the register's import file; an unknown key is refused, naming the row."""
-    by_field = {column.field: column.header for column in spec.columns}
-    headers = spec.headers
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    problems = []
-    for number, row in enumerate(rows, start=1):
-        named = {}
-        for key, value in row.items():
-            header = key if key in headers else by_field.get(key)
-            if header is None:
-                problems.append(f"Dòng thứ {number}: sổ {spec.title} không có cột «{key}».")
-                continue
-            named[header] = _cell(value)
-        writer.writerow([named.get(header, "") for header in headers])
-    if problems:
-        raise exceptions.ValidationError({"rows": problems[:50]})
-    return out.getvalue().encode()
+def rows_as_csv(spec: RegisterSpec, given: list[dict[str, Any]]) -> bytes:
+    """JSON rows as the register's import file."""
+    return json_rows.rows_as_csv(
+        spec.headers,
+        {column.field: column.header for column in spec.columns},
+        given,
+        "rows",
+        lambda number, key: f"Dòng thứ {number}: sổ {spec.title} không có cột «{key}».",
+    )
 
 
 @extend_schema(tags=["Sổ theo dõi"])

@@ -4,14 +4,10 @@ page's; reading a unit's dossiers, one dossier with its explanation, and Biểu 
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
@@ -19,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cchc.api import rows as json_rows
 from cchc.api.errors import error_body
 from cchc.base.tables import ImportRejected, ImportResult, RowError
 from cchc.org import access
@@ -86,44 +83,15 @@ class UpsertSerializer(serializers.Serializer):
     )
 
 
-def _cell(value: Any) -> str:
-    """A JSON value as the import file would hold it: ISO 8601 date-times in local time."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    text = str(value).strip()
-    if "T" in text and text[:4].isdigit():
-        try:
-            moment = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            return text  # the importer names the row and column
-        if timezone.is_aware(moment):
-            moment = timezone.localtime(moment)
-        return f"{moment:%d/%m/%Y %H:%M}"
-    return text
-
-
 def rows_as_csv(rows: list[dict[str, Any]]) -> bytes:
-    """The rows as a CSV with cchc's standard header, for the one importer. An unknown key
-    is refused naming the row: silently dropping a column would lose its values."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    columns = list(DOSSIER_COLUMNS)
-    writer.writerow(columns)
-    problems = []
-    for number, row in enumerate(rows, start=1):
-        named = {}
-        for key, value in row.items():
-            column = key if key in DOSSIER_COLUMNS else FIELD_TO_COLUMN.get(key)
-            if column is None:
-                problems.append(f"Hồ sơ thứ {number}: không có cột «{key}».")
-                continue
-            named[column] = _cell(value)
-        writer.writerow([named.get(column, "") for column in columns])
-    if problems:
-        raise exceptions.ValidationError({"dossiers": problems[:50]})
-    return out.getvalue().encode()
+    """The rows as a CSV with cchc's standard dossier header, for the one importer."""
+    return json_rows.rows_as_csv(
+        list(DOSSIER_COLUMNS),
+        FIELD_TO_COLUMN,
+        rows,
+        "dossiers",
+        lambda number, key: f"Hồ sơ thứ {number}: không có cột «{key}».",
+    )
 
 
 def _result(result: ImportResult) -> dict[str, Any]:
