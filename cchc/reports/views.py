@@ -32,7 +32,9 @@ from cchc.reports.words import outline_title
 def visible_report(request: HttpRequest, report_id: int) -> Report:
     """The report if the user may see it; 404 otherwise, so others cannot probe ids."""
     report = get_object_or_404(
-        Report.objects.select_related("unit", "period", "template"), pk=report_id
+        # The unit's parents too: drafts name the province ("UBND thành phố giao").
+        Report.objects.select_related("unit__parent__parent", "period", "template"),
+        pk=report_id,
     )
     if not access.can_view_report(request.user, report):
         raise Http404("Không tìm thấy báo cáo")
