@@ -14,13 +14,13 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cchc.api import lookups
 from cchc.consolidation.choice import consolidation_choice
 from cchc.consolidation.engine import ConsolidationError, consolidate
 from cchc.consolidation.overview import COUNT_LABELS, period_overview
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
-from cchc.periods.windows import PeriodCodeError
 from cchc.scoring.models import Scheme
 from cchc.scoring.rankings import rank_units
 
@@ -36,10 +36,7 @@ CHOICE_PARAMETERS = [
 
 
 def _period(code: str) -> Period:
-    try:
-        return Period.objects.lookup(code)
-    except PeriodCodeError as exc:
-        raise Http404(str(exc)) from exc
+    return lookups.period(code)
 
 
 def _number(value: Decimal | None) -> str | None:

@@ -16,13 +16,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cchc.api import lookups
 from cchc.api import rows as json_rows
 from cchc.api.registers import _rejected, _result
 from cchc.base.tables import ImportRejected
 from cchc.org import access
 from cchc.org.models import Unit
-from cchc.periods.models import Period
-from cchc.periods.windows import PeriodCodeError
 from cchc.records.registry import REGISTERS, RegisterSpec
 from cchc.records.services import import_register
 from cchc.registers.imports import MAX_UPLOAD_BYTES
@@ -62,12 +61,7 @@ class RegisterViewSet(viewsets.ViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _unit(self) -> Unit:
-        unit = (
-            Unit.objects.visible_to(self.request.user).filter(code=self.kwargs["unit_code"]).first()
-        )
-        if unit is None:
-            raise Http404(f"Không tìm thấy đơn vị {self.kwargs['unit_code']}.")
-        return unit
+        return lookups.visible_unit(self.request.user, self.kwargs["unit_code"])
 
     @staticmethod
     def _spec(register: str) -> RegisterSpec:
@@ -122,10 +116,7 @@ class RegisterViewSet(viewsets.ViewSet):
         code = request.query_params.get("period")
         if not code:
             raise exceptions.ValidationError({"period": ["Cần mã kỳ, ví dụ ?period=Q3-2022."]})
-        try:
-            period = Period.objects.lookup(code)
-        except PeriodCodeError as exc:
-            raise exceptions.ValidationError({"period": [str(exc)]}) from exc
+        period = lookups.period(code, "period")
         records = spec.in_period(
             spec.model._default_manager.filter(unit=unit), period.start, period.end
         ).order_by("pk")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
@@ -15,13 +14,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cchc.api import lookups
 from cchc.api import rows as json_rows
 from cchc.api.errors import error_body
 from cchc.base.tables import ImportRejected, ImportResult, RowError
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period, working_calendar
-from cchc.periods.windows import PeriodCodeError
 from cchc.registers.explain import explain
 from cchc.registers.imports import DOSSIER_COLUMNS, MAX_UPLOAD_BYTES
 from cchc.registers.mapping import import_file, is_standard, read_headers, saved_mapping_for_file
@@ -124,21 +123,13 @@ class DossierViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
 
     def _unit(self) -> Unit:
-        unit = (
-            Unit.objects.visible_to(self.request.user).filter(code=self.kwargs["unit_code"]).first()
-        )
-        if unit is None:
-            raise Http404(f"Không tìm thấy đơn vị {self.kwargs['unit_code']}.")
-        return unit
+        return lookups.visible_unit(self.request.user, self.kwargs["unit_code"])
 
     def _period(self) -> Period | None:
         code = self.request.query_params.get("period")
         if not code:
             return None
-        try:
-            return Period.objects.lookup(code)
-        except PeriodCodeError as exc:
-            raise exceptions.ValidationError({"period": [str(exc)]}) from exc
+        return lookups.period(code, "period")
 
     @extend_schema(
         summary="Hồ sơ của đơn vị",

@@ -20,16 +20,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cchc.api import lookups, tokens
 from cchc.api import serializers as api
-from cchc.api import tokens
 from cchc.api.errors import etag, if_match
 from cchc.api.models import ApiToken
 from cchc.api.report_parts import ReportPartsMixin
 from cchc.catalog.models import ReportTemplate
 from cchc.org import access
 from cchc.org.models import Role, RoleAssignment, Unit
-from cchc.periods.models import Period
-from cchc.periods.windows import PeriodCodeError
 from cchc.reports import services
 from cchc.reports.models import Report, Status
 from cchc.reports.sheet import ReportSheet, Row
@@ -110,11 +108,7 @@ class PeriodViewSet(viewsets.ViewSet):
         responses=api.PeriodSerializer,
     )
     def retrieve(self, request: Request, code: str) -> Response:
-        try:
-            period = Period.objects.lookup(code)
-        except PeriodCodeError as exc:
-            raise Http404(str(exc)) from exc
-        return Response(api.PeriodSerializer(period).data)
+        return Response(api.PeriodSerializer(lookups.period(code)).data)
 
 
 @extend_schema(tags=["Biểu mẫu"])
@@ -170,13 +164,8 @@ class ReportViewSet(ReportPartsMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         given = api.StartReportSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        unit = Unit.objects.visible_to(request.user).filter(code=data["unit"]).first()
-        if unit is None:
-            raise Http404(f"Không tìm thấy đơn vị {data['unit']}.")
-        try:
-            period = Period.objects.lookup(data["period"])
-        except PeriodCodeError as exc:
-            raise serializers.ValidationError({"period": [str(exc)]}) from exc
+        unit = lookups.visible_unit(request.user, data["unit"])
+        period = lookups.period(data["period"], "period")
         template = None
         if data.get("template"):
             offered = services.templates_for(unit.kind, period.kind)
