@@ -5,6 +5,7 @@ from django.urls import include, path
 from cchc.consolidation import consolidated, province, tracking
 from cchc.consolidation import views as consolidation
 from cchc.documents import views as documents
+from cchc.registers import upload_views as uploads
 from cchc.registers import views as registers
 from cchc.reports import draft_views as drafts
 from cchc.reports import views as reports
@@ -53,21 +54,21 @@ urlpatterns = [
     path("units/<str:unit_code>/history/", history.unit_history, name="unit_history"),
     path("units/<str:unit_code>/dossiers/", registers.dossiers, name="dossiers"),
     path(
-        "units/<str:unit_code>/dossiers/import/", registers.upload_dossiers, name="upload_dossiers"
+        "units/<str:unit_code>/dossiers/import/", uploads.upload_dossiers, name="upload_dossiers"
     ),
     path(
-        "units/<str:unit_code>/dossiers/import/<str:token>/",
-        registers.map_upload,
+        "units/<str:unit_code>/imports/<str:token>/",
+        uploads.map_upload,
         name="map_upload",
     ),
     path(
-        "units/<str:unit_code>/dossiers/import/<str:token>/rejected.xlsx",
-        registers.rejected_rows,
+        "units/<str:unit_code>/imports/<str:token>/rejected.xlsx",
+        uploads.rejected_rows,
         name="rejected_rows",
     ),
     path(
         "units/<str:unit_code>/procedures/import/",
-        registers.upload_procedures,
+        uploads.upload_procedures,
         name="upload_procedures",
     ),
     path(

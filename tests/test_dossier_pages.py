@@ -14,10 +14,10 @@ from cchc.audit.models import AuditEntry
 from cchc.registers.catalogue import import_procedures
 from cchc.registers.figures import NOT_IN_CATALOGUE, field_stats, rates
 from cchc.registers.imports import import_dossiers
-from cchc.registers.mapping import uploads_dir
 from cchc.registers.models import ColumnMapping, Dossier, Procedure
 from cchc.registers.sources import register_value
 from cchc.registers.stats import KEYS, window_stats
+from cchc.registers.uploads import uploads_dir
 from tests.conftest import PASSWORD
 from tests.test_dossier_import import CATALOGUE, DOSSIERS, PAYMENT, PAYMENT_HEADER, Q3_2022
 from tests.test_dossier_mapping import EXPORT, EXPORT_MAPPING
@@ -53,9 +53,9 @@ def _upload(client, text: str, url_name: str = "upload_dossiers"):
 def test_mapping_flow_saves_the_mapping_and_the_next_file_imports_directly(client, unit, reporter):
     _login(client, reporter)
     response = _upload(client, EXPORT)
-    assert response.status_code == 302 and "/dossiers/import/" in response.url
+    assert response.status_code == 302 and "/imports/" in response.url
     assert not Dossier.objects.exists()
-    token = response.url.split("/import/")[1].split("/")[0]
+    token = response.url.split("/imports/")[1].split("/")[0]
     assert (uploads_dir() / f"{token}.bin").exists()
     page = client.get(response.url)
     assert page.status_code == 200
@@ -410,21 +410,21 @@ def test_standard_names_plus_a_synonym_go_through_the_mapping_step(client, unit,
         "S001,1.004567,Trực tuyến,01/07/2022 09:00,12/07/2022\n"
     )
     response = _upload(client, text)
-    assert "/dossiers/import/" in response.url
+    assert "/imports/" in response.url
     assert not Dossier.objects.exists()
     _map_and_import(client, response.url, "Một cửa huyện")
     assert Dossier.objects.get(code="S001").result_on == datetime.date(2022, 7, 12)
 
 
 def test_token_must_be_the_whole_name(unit):
-    from cchc.registers.mapping import pending_upload
+    from cchc.registers.uploads import pending_upload
 
     assert pending_upload("a" * 40 + "\n", unit, None) is None
     assert pending_upload("../" + "a" * 40, unit, None) is None
 
 
 def test_oversized_upload_is_refused_before_it_is_read(client, unit, reporter, monkeypatch):
-    monkeypatch.setattr("cchc.registers.views.MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr("cchc.registers.upload_views.MAX_UPLOAD_BYTES", 100)
     _login(client, reporter)
     response = client.post(
         reverse("upload_dossiers", args=["ST-STTTT"]),

@@ -22,10 +22,10 @@ from cchc.registers.mapping import (
     save_mapping,
     saved_mapping_for,
     saved_mapping_for_file,
-    uploads_dir,
 )
 from cchc.registers.models import ColumnMapping, Dossier, ImportKind
 from cchc.registers.rejected import rejected_rows_xlsx
+from cchc.registers.uploads import uploads_dir
 from cchc.registers.valuemap import apply_values, clean_value_map, coded_columns, field_name
 from tests.conftest import PASSWORD
 from tests.test_dossier_import import CATALOGUE
@@ -536,7 +536,7 @@ def test_a_value_left_unmapped_refuses_the_import_with_a_download_of_its_rows(
     text = response.content.decode()
     assert "Cột «Tình trạng», 10 dòng (dòng 193, 194, 195, 196, 197… và 5 dòng khác)" in text
     assert not Dossier.objects.exists() and not ColumnMapping.objects.exists()
-    token = url.split("/import/")[1].split("/")[0]
+    token = url.split("/imports/")[1].split("/")[0]
     link = reverse("rejected_rows", args=["ST-STTTT", token])
     assert f'<a href="{link}" class="rejected-rows">Tải các dòng bị từ chối (XLSX)</a>' in text
     download = client.get(link)
@@ -575,7 +575,7 @@ def test_good_rows_import_keeps_the_skipped_rows_to_download(client, unit, repor
     messages = [str(m) for m in done.context["messages"]]
     assert "Hồ sơ TTHC: Đã nhập 190 mới, cập nhật 0; bỏ qua 10 dòng lỗi." in messages
     assert any("Tải các dòng bị từ chối (XLSX)" in m and "10 dòng" in m for m in messages)
-    token = url.split("/import/")[1].split("/")[0]
+    token = url.split("/imports/")[1].split("/")[0]
     assert not (uploads_dir() / f"{token}.bin").exists()  # the upload itself is spent
     download = client.get(reverse("rejected_rows", args=["ST-STTTT", token]))
     rows = list(_sheet(b"".join(download.streaming_content)).iter_rows(values_only=True))

@@ -214,7 +214,25 @@ def import_records(
     of its own (the TTHC catalogue) is imported by it."""
     if spec.importer is not None:
         return spec.importer(source, filename, unit, good_rows_only=good_rows_only)
-    frame = read_rows(source, filename, spec.headers)
+    return import_record_frame(
+        spec,
+        read_rows(source, filename, spec.headers),
+        filename,
+        unit,
+        good_rows_only=good_rows_only,
+    )
+
+
+def import_record_frame(
+    spec: RegisterSpec,
+    frame: pandas.DataFrame,
+    filename: str,
+    unit: Unit,
+    *,
+    good_rows_only: bool = False,
+) -> ImportResult:
+    """import_records of a table read_rows read (or the mapping page's, renamed to the
+    spec's headers and re-indexed by row number)."""
     records, errors, doubtful = _parse_records(spec, frame, filename, unit)
     if errors and not good_rows_only:
         _reject(filename, errors, file_warnings(frame))

@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import numpy
+import pandas
 from django.db import models, transaction
 
 from cchc.audit.services import log_action
@@ -14,7 +15,7 @@ from cchc.org.models import Unit
 from cchc.periods.models import workday_table, working_calendar
 from cchc.periods.workdays import EPOCH, WorkdayTable, WorkingCalendar
 from cchc.records.forms import RecordForm
-from cchc.records.imports import import_records
+from cchc.records.imports import import_record_frame, import_records
 from cchc.records.models import DeadlineRecord
 from cchc.records.registry import REGISTERS, RegisterSpec
 
@@ -101,6 +102,49 @@ def import_register(
     # One import into a unit's registers at a time: a second waits for the first to commit.
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     result = import_records(spec, source, filename, unit, good_rows_only=good_rows_only)
+    _log_import(user, spec, unit, filename, result)
+    return result
+
+
+@transaction.atomic
+def import_register_frame(
+    user,
+    spec: RegisterSpec,
+    unit: Unit,
+    frame: pandas.DataFrame,
+    filename: str,
+    *,
+    good_rows_only: bool = False,
+    mapping: dict[str, str] | None = None,
+    header_row: int | None = None,
+    values: dict | None = None,
+) -> ImportResult:
+    """import_register of a file the mapping page read: `frame` as read_table gives it, with
+    the spec's headers (the columns renamed by `mapping`, the values of coded columns by
+    `values`); both are kept in the audit entry."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    frame = frame.copy()
+    frame.index = frame.index + 2  # read_table's index is the row number less 2
+    result = import_record_frame(spec, frame, filename, unit, good_rows_only=good_rows_only)
+    _log_import(
+        user,
+        spec,
+        unit,
+        filename,
+        result,
+        {"mapping": mapping, "header_row": header_row, "values": values or {}},
+    )
+    return result
+
+
+def _log_import(
+    user,
+    spec: RegisterSpec,
+    unit: Unit,
+    filename: str,
+    result: ImportResult,
+    how: dict | None = None,
+) -> None:
     log_action(
         user,
         "records.import",
@@ -113,11 +157,11 @@ def import_register(
             "created": result.created,
             "updated": result.updated,
             "skipped": [str(error) for error in result.skipped],
+            **(how or {}),
         },
         unit=unit,
     )
     _changed(spec, unit)
-    return result
 
 
 @transaction.atomic

@@ -11,12 +11,12 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.audit.services import trail_of
 from cchc.base import tables as dossier_imports
 from cchc.base.exporters import Rendered
-from cchc.base.rowgroups import grouped
 from cchc.base.sources import SOURCES, register_values
 from cchc.base.tables import ImportRejected
 from cchc.org import access
@@ -29,6 +29,9 @@ from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
 from cchc.records.models import DeadlineRecord, Progress
 from cchc.records.registry import BOOL, CHOICE, DATE, INT, REGISTERS, Column, RegisterSpec
+from cchc.registers.mapping import import_file, is_standard, read_headers, saved_mapping_for_file
+from cchc.registers.upload_views import offer_fixes, report_rejection, report_result
+from cchc.registers.uploads import keep_upload
 
 STATUS_BADGE = {
     Progress.ON_TIME: "v-early",
@@ -37,7 +40,6 @@ STATUS_BADGE = {
     Progress.OVERDUE: "v-late",
 }
 CELL_CLASS = {DATE: "nowrap", INT: "number"}
-MAX_SHOWN_ERRORS = 30
 
 
 def _rows_visible(spec: RegisterSpec, request: HttpRequest) -> QuerySet:
@@ -216,9 +218,12 @@ def delete(request: HttpRequest, unit_code: str, register: str, pk: int) -> Http
 @login_required
 @require_POST
 def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
+    """Import at once when the header row is the register's own (or a saved mapping fits the
+    file); otherwise keep the file and ask for the mapping (cchc.registers.upload_views)."""
     unit = register_unit(request, unit_code)
     spec = _spec(register)
-    back = redirect(_list_url(spec, unit, _period(request)))
+    period = _period(request)
+    back = redirect(_list_url(spec, unit, period))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Chưa chọn tệp để nhập.")
@@ -232,31 +237,39 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
             f"{limit // (1024 * 1024)} MB; hãy chia nhỏ tệp rồi nhập từng phần.",
         )
         return back
+    data, good_rows_only = upload.read(), request.POST.get("mode") == "good_rows"
+    kind, saved = spec.slug, None
     try:
-        result = services.import_register(
-            request.user,
-            spec,
-            unit,
-            upload.read(),
-            name,
-            good_rows_only=request.POST.get("mode") == "good_rows",
-        )
+        if spec.importer is None and not is_standard(read_headers(data, name, kind), kind):
+            saved = saved_mapping_for_file(data, name, kind, read_headers(data, name, kind))
+            if saved is None:
+                pending = keep_upload(data, name, unit, kind, request.user, good_rows_only)
+                url = reverse("map_upload", args=[unit.code, pending.token])
+                return redirect(f"{url}?period={period.code}")
+            messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
+            result = import_file(
+                data,
+                name,
+                unit,
+                kind,
+                saved.columns,
+                good_rows_only=good_rows_only,
+                user=request.user,
+                header_row=saved.header_row,
+                values=saved.values,
+            )
+        else:
+            result = services.import_register(
+                request.user, spec, unit, data, name, good_rows_only=good_rows_only
+            )
     except ImportRejected as exc:
-        messages.error(request, str(exc))
-        lines = grouped(exc.errors)  # one line for the rows sharing a column and reason
-        for line in lines[:MAX_SHOWN_ERRORS]:
-            messages.error(request, line)
-        if len(lines) > MAX_SHOWN_ERRORS:
-            messages.error(request, f"… và {len(lines) - MAX_SHOWN_ERRORS} lỗi khác.")
+        report_rejection(request, exc)
+        if spec.importer is None:
+            offer_fixes(request, unit, data, name, kind, saved, exc.errors, good_rows_only)
         return back
-    messages.success(request, result.summary)
-    for warning in result.warnings:
-        messages.warning(request, f"Lưu ý — {warning}")
-    lines = grouped(result.skipped)
-    for line in lines[:MAX_SHOWN_ERRORS]:
-        messages.warning(request, f"Bỏ qua — {line}")
-    if len(lines) > MAX_SHOWN_ERRORS:
-        messages.warning(request, f"… và {len(lines) - MAX_SHOWN_ERRORS} lỗi khác.")
+    report_result(request, result, spec.title)
+    if spec.importer is None:
+        offer_fixes(request, unit, data, name, kind, saved, result.skipped, good_rows_only)
     return back
 
 

@@ -3,26 +3,21 @@ ones: guess which source column is which, check a mapping, apply it, and remembe
 source (ColumnMapping) so the next file from the same system imports straight away.
 
 The page also lets the user choose the header row (when title rows fooled the search for it)
-and map the values of coded columns (valuemap.py); both are saved with the mapping.
+and map the values of coded columns (valuemap.py); both are saved with the mapping. Between
+the upload and the mapping page the file waits in uploads.py.
 
-Between the upload and the mapping page the file waits in DATA_DIR/uploads under a random
-token; the client only ever sends the token back, never a path."""
+Dossiers and the TTHC catalogue are this app's kinds; an app above adds its own (the work
+registers) with add_kind."""
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import itertools
-import json
-import re
-import secrets
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas
-from django.conf import settings
 from django.db import transaction
 
 from cchc.audit.services import log_action
@@ -44,7 +39,7 @@ from cchc.registers.imports import (
 )
 from cchc.registers.models import ColumnMapping, ImportKind
 from cchc.registers.services import cut_off_minutes
-from cchc.registers.valuemap import ValueMap, apply_values, clean_value_map
+from cchc.registers.valuemap import CODED, Coding, ValueMap, apply_values, clean_value_map
 
 Mapping = dict[str, str]  # standard column -> source column
 
@@ -143,6 +138,37 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
 }
 
 
+@dataclass(frozen=True)
+class FrameKind:
+    """A kind of file imported through the mapping page by an app above this one (a work
+    register): its importer takes the table with cchc's own column names, checks, writes and
+    audits it; `back` is the page the mapping page returns to, given the period code."""
+
+    what: str  # "nhiệm vụ CCHC", as the page says "Tệp {what}"
+    back: Callable[[Unit, str], str]
+    back_label: str  # "Nhiệm vụ CCHC"
+    # importer(frame, filename, unit, *, good_rows_only, user, mapping) -> ImportResult
+    importer: Callable[..., ImportResult]
+
+
+FRAME_KINDS: dict[str, FrameKind] = {}
+
+
+def add_kind(
+    kind: str,
+    *,
+    standard: list[str],
+    required: list[str],
+    synonyms: dict[str, list[str]],
+    coded: dict[str, Coding],
+    frame_kind: FrameKind,
+) -> None:
+    """Make `kind` (an ImportKind) importable through the mapping page."""
+    STANDARD[kind], REQUIRED[kind], SYNONYMS[kind] = standard, required, synonyms
+    CODED[kind] = coded
+    FRAME_KINDS[kind] = frame_kind
+
+
 def _compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
@@ -212,7 +238,7 @@ def import_file(
     values: ValueMap | None = None,
 ) -> ImportResult:
     """A whole file: straight to the importer when no mapping is needed. Audited."""
-    if mapping is not None:
+    if mapping is not None or kind in FRAME_KINDS:
         return import_frame(
             read_table(data, filename, known_names(kind), header_row=header_row),
             filename,
@@ -394,6 +420,17 @@ def import_frame(
             result = catalogue.import_procedure_frame(
                 frame, filename, unit, good_rows_only=good_rows_only, user=user, mapping=mapping
             )
+        elif kind in FRAME_KINDS:  # audited by its importer
+            result = FRAME_KINDS[kind].importer(
+                frame,
+                filename,
+                unit,
+                good_rows_only=good_rows_only,
+                user=user,
+                mapping=mapping,
+                header_row=header_row,
+                values=values,
+            )
         else:
             result = import_dossier_frame(
                 frame, filename, unit, good_rows_only=good_rows_only, cut_off=cut_off_minutes()
@@ -463,110 +500,3 @@ def save_mapping(
         obj=saved,
     )
     return saved
-
-
-# The file waiting between the upload and the mapping page.
-
-UPLOAD_LIFETIME = datetime.timedelta(days=1)
-TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
-REJECTED_SUFFIX = ".rejected.xlsx"  # the rejected rows of the upload (rejected.py)
-
-
-@dataclass(frozen=True)
-class PendingUpload:
-    token: str
-    filename: str
-    unit_code: str
-    kind: str
-    user_id: int
-    good_rows_only: bool
-
-    @property
-    def path(self) -> Path:
-        return uploads_dir() / f"{self.token}.bin"
-
-    def read(self) -> bytes:
-        return self.path.read_bytes()
-
-
-def uploads_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def keep_upload(
-    data: bytes, filename: str, unit: Unit, kind: str, user, good_rows_only: bool = False
-) -> PendingUpload:
-    pending = new_upload(filename, unit, kind, user, good_rows_only)
-    pending.path.write_bytes(data)
-    return pending
-
-
-def new_upload(
-    filename: str, unit: Unit, kind: str, user, good_rows_only: bool = False
-) -> PendingUpload:
-    """A token and what it is for, without the file (the rejected rows of a file imported
-    straight away are kept under one)."""
-    purge_uploads()
-    pending = PendingUpload(
-        token=secrets.token_urlsafe(32),
-        filename=Path(filename).name,
-        unit_code=unit.code,
-        kind=kind,
-        user_id=user.pk,
-        good_rows_only=good_rows_only,
-    )
-    (uploads_dir() / f"{pending.token}.json").write_text(
-        json.dumps(
-            {
-                "filename": pending.filename,
-                "unit_code": pending.unit_code,
-                "kind": kind,
-                "user_id": pending.user_id,
-                "good_rows_only": good_rows_only,
-            }
-        ),
-        encoding="utf-8",
-    )
-    return pending
-
-
-def upload_info(token: str, unit: Unit, user) -> dict | None:
-    """What keep_upload wrote about the upload `token`, when this user kept it for this unit
-    within the day (the file itself may already be imported and gone)."""
-    if not TOKEN.fullmatch(token or "") or user is None:
-        return None
-    meta = uploads_dir() / f"{token}.json"
-    if not meta.exists() or time.time() - meta.stat().st_mtime > UPLOAD_LIFETIME.total_seconds():
-        return None
-    info = json.loads(meta.read_text(encoding="utf-8"))
-    if info["unit_code"] != unit.code or info["user_id"] != user.pk:
-        return None
-    return info
-
-
-def pending_upload(token: str, unit: Unit, user) -> PendingUpload | None:
-    """The upload kept under `token` by this user for this unit, if it is still there."""
-    info = upload_info(token, unit, user)
-    if info is None:
-        return None
-    pending = PendingUpload(token=token, **info)
-    return pending if pending.path.exists() else None
-
-
-def discard_upload(token: str, keep_rejected: bool = False) -> None:
-    """Forget the upload; with `keep_rejected`, its rejected rows (rejected.py) stay for the
-    day."""
-    if TOKEN.fullmatch(token or ""):
-        suffixes = [".bin"] if keep_rejected else [".bin", ".json", REJECTED_SUFFIX]
-        for suffix in suffixes:
-            (uploads_dir() / f"{token}{suffix}").unlink(missing_ok=True)
-
-
-def purge_uploads() -> None:
-    """Forget the uploads nobody came back to within a day."""
-    limit = time.time() - UPLOAD_LIFETIME.total_seconds()
-    for path in uploads_dir().iterdir():
-        if path.suffix in (".bin", ".json", ".xlsx") and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)

@@ -139,6 +139,15 @@ class Dossier(models.Model):
 class ImportKind(models.TextChoices):
     DOSSIERS = "dossiers", "Hồ sơ TTHC"
     PROCEDURES = "procedures", "Danh mục TTHC"
+    # The work registers (cchc.records.registry, by slug), imported through the same mapping
+    # page (cchc.records.mapping).
+    TASKS = "tasks", "Nhiệm vụ CCHC"
+    FEEDBACK = "feedback", "Phản ánh, kiến nghị"
+    POSTS = "posts", "Tuyên truyền CCHC"
+    DOCUMENTS = "documents", "Văn bản đi"
+    INSPECTIONS = "inspections", "Kiểm tra CCHC"
+    TRAININGS = "trainings", "Đào tạo, bồi dưỡng"
+    STAFFING = "staffing", "Biên chế"
 
 
 class ColumnMapping(models.Model):

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from cchc.base.tables import RowError
 from cchc.base.xlsx import FONT_NAME, FORMULA_STARTS
 from cchc.org.models import Unit
-from cchc.registers.mapping import REJECTED_SUFFIX, new_upload, upload_info, uploads_dir
+from cchc.registers.uploads import REJECTED_SUFFIX, new_upload, upload_info, uploads_dir
 
 LINE = "Dòng trong tệp"
 REASONS = "Lý do"
