@@ -3,7 +3,7 @@
     {"error": {"status": 422, "code": "invalid", "message": "…", "fields": {"value": ["…"]}}}
 
 with Vietnamese messages; the services' own refusals (PermissionDenied, WorkflowError,
-InvalidValue, a stale write) are mapped here, so views simply call the services."""
+InvalidValue, AssessmentError, a stale write) are mapped here, so views simply call the services."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler
 
 from cchc.catalog.values import InvalidValue
 from cchc.reports.services import StaleText, StaleValue, WorkflowError
+from cchc.scoring.assessments import AssessmentError
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -141,7 +142,7 @@ def handle(exc, context):
             status=412,
             headers={"ETag": f'"{exc.version}"'},
         )
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, WorkflowError | AssessmentError):
         return Response(error_body(409, "refused", str(exc)), status=409)
     if isinstance(exc, PermissionDenied) and str(exc):
         return Response(error_body(403, "permission_denied", str(exc)), status=403)
