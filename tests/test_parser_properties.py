@@ -12,9 +12,10 @@ converter has its own properties in test_legacy_text.py."""
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import re
-import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 import numpy
 import pandas
@@ -36,6 +37,14 @@ from cchc.registers.catalogue import parse_catalogue
 from cchc.registers.imports import DOSSIER_COLUMNS, parse_dossiers
 from cchc.reports.citations import parse_citation
 from cchc.reports.services import WorkflowError
+
+_corpus = importlib.util.spec_from_file_location(
+    "make_corpus", Path(__file__).parent / "data" / "imports" / "make_corpus.py"
+)
+assert _corpus is not None and _corpus.loader is not None
+make_corpus = importlib.util.module_from_spec(_corpus)
+_corpus.loader.exec_module(make_corpus)
+to_cp1258 = make_corpus.to_cp1258  # Windows-1258 as Excel writes it
 
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text as a cell may hold it: any printable character, Vietnamese letters included.
@@ -204,20 +213,6 @@ DATA_CELL = (
 )
 
 
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def windows_1258(text: str) -> bytes:
-    """`text` as Excel saves it in Windows-1258: a letter with its tone mark is the letter
-    (â, ơ… are precomposed in that code page) followed by the combining tone mark."""
-    out = []
-    for letter in text:
-        parts = unicodedata.normalize("NFD", letter)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-        out.append(base + "".join(c for c in parts if c in TONE_MARKS))
-    return "".join(out).encode("cp1258")
-
-
 @FEW
 @given(
     st.lists(HEADER_CELL, min_size=2, max_size=5, unique_by=lambda h: h.strip().lower()),
@@ -236,7 +231,7 @@ def test_csv_text_reads_back_in_any_encoding_and_separator(headers, data, separa
         )
     )
     text = "\r\n".join(separator.join(row) for row in [headers, *rows]) + "\r\n"
-    raw = windows_1258(text) if encoding == "cp1258" else text.encode(encoding)
+    raw = to_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
     frame = read_table(raw, "tep.csv", headers)
     assert list(frame.columns) == headers
     assert frame.to_numpy().tolist() == rows

@@ -4,6 +4,7 @@ columns), saved per source so the next file imports at once; the rejected rows o
 import can be downloaded as an XLSX with their reasons."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +23,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 BASE = "/units/ST-STTTT/records"
+CORPUS = Path(__file__).parent / "data" / "imports"
 # A department's own task list: a title row, its own headers, its own words for the kind.
 TASK_ROWS = [
     ["DANH MỤC NHIỆM VỤ CCHC NĂM 2022", "", "", "", "", ""],
@@ -193,18 +195,20 @@ def test_a_standard_file_with_bad_rows_offers_its_rejected_rows(reporting):
     assert not OutgoingDocument.objects.exists()
 
 
-def test_yes_no_words_of_a_document_register_are_mapped(reporting):
-    rows = [
-        ["Số ký hiệu", "Ngày ký", "Trích yếu nội dung", "Hình thức phát hành", "Chữ ký số"],
-        ["174/BC-STTTT", "15/09/2022", "Báo cáo CCHC quý III", "Hoàn toàn điện tử", "Đã ký"],
-        ["175/BC-STTTT", "16/09/2022", "Báo cáo tháng 9", "Bản giấy", "Chưa ký"],
-    ]
-    url = _upload(reporting, "documents", _xlsx(rows), "vb.xlsx").url
-    form = reporting.get(url).context["form"]
+def test_the_document_systems_export_maps_its_yes_no_words(reporting):
+    data = (CORPUS / "van_ban_di_cot_khac.xlsx").read_bytes()
+    url = _upload(reporting, "documents", data, "van_ban_di_cot_khac.xlsx").url
+    page = reporting.get(url)
+    assert page.context["header_row"] == 2  # the merged title row is skipped
+    form = page.context["form"]
     columns = {name: form[name].value() or "" for name, _ in form.columns}
+    guessed = {standard: columns[name] for name, standard in form.columns}
+    assert guessed["Số, ký hiệu"] == "Số ký hiệu" and guessed["Ký số"] == "Chữ ký số"
+    assert guessed["Ngày ban hành"] == "Ngày ký" and guessed["Trích yếu"] == "Trích yếu nội dung"
     step = reporting.post(url, {**columns, "step": "columns", "period": "Q3-2022"})
     coded = {column.standard: column for column, _ in step.context["coded"]}
     assert sorted(v.text for v in coded["Ký số"].unknown) == ["Chưa ký", "Đã ký"]
+    assert {v.text for v in coded["Hình thức gửi"].understood} == {"Hoàn toàn điện tử", "Bản giấy"}
     reporting.post(
         url,
         {
@@ -216,8 +220,36 @@ def test_yes_no_words_of_a_document_register_are_mapped(reporting):
             field_name("Ký số", "chua ky"): "khong",
         },
     )
-    signed = dict(OutgoingDocument.objects.values_list("number", "digitally_signed"))
-    assert signed == {"174/BC-STTTT": True, "175/BC-STTTT": False}
+    documents = {d.number: d for d in OutgoingDocument.objects.all()}
+    assert {n: d.digitally_signed for n, d in documents.items()} == {
+        "174/BC-STTTT": True,
+        "175/BC-STTTT": False,
+    }
+    assert str(documents["174/BC-STTTT"].issued_on) == "2022-09-15"
+
+
+def test_a_windows_1258_task_list_with_semicolons_and_its_own_headers(reporting):
+    data = (CORPUS / "nhiem_vu_cot_khac.csv").read_bytes()
+    url = _upload(reporting, "tasks", data, "nhiem_vu_cot_khac.csv").url
+    page = reporting.get(url)
+    assert page.context["header_row"] == 2 and page.context["row_count"] == 3
+    form = page.context["form"]
+    columns = {name: form[name].value() or "" for name, _ in form.columns}
+    done = reporting.post(
+        url,
+        {
+            **columns,
+            "step": "import",
+            "period": "Q3-2022",
+            "source_name": "Bảng tính của phòng",
+            field_name("Loại nhiệm vụ", "tinh giao"): TaskKind.PPC,
+        },
+        follow=True,
+    )
+    assert "Nhiệm vụ CCHC: Đã nhập 3 mới, cập nhật 0." in _messages(done)
+    first = Task.objects.get(content="Ban hành Kế hoạch kiểm tra CCHC năm 2022")
+    assert (str(first.deadline), str(first.completed_on)) == ("2022-03-31", "2022-03-08")
+    assert Task.objects.filter(kind=TaskKind.PPC).count() == 2
 
 
 def test_another_user_cannot_use_the_kept_file(reporting, client, approver, reporter):

@@ -191,6 +191,30 @@ FEEDBACK_XLSX_ROWS: list[list[object]] = [
 ]
 
 
+# A department's own task list, saved from Excel as CSV in Windows-1258 with semicolons: a
+# title row, its own column names, its own words for the kind of task ("Tỉnh giao").
+OWN_HEADER_TASK_ROWS = [
+    ["KẾ HOẠCH CCHC NĂM 2022 - DANH MỤC NHIỆM VỤ", "", "", "", "", ""],
+    ["STT", "Nhiệm vụ", "Phân loại nhiệm vụ", "Căn cứ", "Thời hạn", "Ngày xong"],
+    ["1", "Ban hành Kế hoạch kiểm tra CCHC năm 2022", "Kế hoạch", "KH 02/KH-STTTT", "31/03/22"]
+    + ["08/03/22"],
+    ["2", "Triển khai Kế hoạch ứng dụng CNTT", "Tỉnh giao", "KH 182/KH-UBND", "30/06/2022", ""],
+    ["3", "Rà soát TTHC lĩnh vực bưu chính", "Tỉnh giao", "CV 15/UBND", "30/09/2022"]
+    + ["20/09/2022"],
+]
+# The document-management system's export of outgoing documents: a title row above the
+# header, its own column names, "Đã ký" / "Chưa ký" for the digital signature, dates as Excel
+# keeps them.
+OWN_HEADER_DOCUMENT_ROWS: list[list[object]] = [
+    ["SỔ VĂN BẢN ĐI - XUẤT TỪ HỆ THỐNG QUẢN LÝ VĂN BẢN", "", "", "", ""],
+    ["Số ký hiệu", "Ngày ký", "Trích yếu nội dung", "Hình thức phát hành", "Chữ ký số"],
+    ["174/BC-STTTT", datetime.datetime(2022, 9, 15), "Báo cáo CCHC quý III năm 2022"]
+    + ["Hoàn toàn điện tử", "Đã ký"],
+    ["175/BC-STTTT", datetime.datetime(2022, 9, 16), "Báo cáo kết quả tháng 9"]
+    + ["Bản giấy", "Chưa ký"],
+]
+
+
 def to_cp1258(text: str) -> bytes:
     """As Windows writes Vietnamese in its code page 1258: letters it has whole (â, ơ, đ, à)
     as one byte, other toned letters as the letter and a combining tone mark."""
@@ -247,6 +271,14 @@ def tcvn3_utf8_csv() -> bytes:
 
 def bad_dates_csv() -> bytes:
     return _lines(BAD_DATE_TASK_ROWS, ",").encode("utf-8")
+
+
+def own_header_tasks_csv() -> bytes:
+    return to_cp1258(_lines(OWN_HEADER_TASK_ROWS, ";"))
+
+
+def own_header_documents_xlsx() -> bytes:
+    return _workbook("Văn bản đi", OWN_HEADER_DOCUMENT_ROWS, ["A1:E1"])
 
 
 def title_rows_xlsx() -> bytes:
@@ -311,6 +343,8 @@ FILES: dict[str, Callable[[], bytes]] = {
     "tthc_tcvn3.xlsx": tcvn3_xlsx,
     "nhiem_vu_loi_ngay.csv": bad_dates_csv,
     "phan_anh_ngay.xlsx": feedback_xlsx,
+    "nhiem_vu_cot_khac.csv": own_header_tasks_csv,
+    "van_ban_di_cot_khac.xlsx": own_header_documents_xlsx,
 }
 
 
