@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -53,6 +54,16 @@ def migration_state() -> dict[str, list[str]]:
     return state
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (Django's cuts them to
+    milliseconds, and the restored rows would then differ from the dumped ones)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 class _HashingWriter:
     """A text stream for the serializer that writes UTF-8 into a zip member, hashing it."""
 
@@ -78,8 +89,9 @@ def _counted(rows: Iterable[models.Model], counter: list[int]) -> Iterator[model
         yield row
 
 
-def _write_model(archive: zipfile.ZipFile, index: int, model: type[models.Model],
-                 selection: Selection) -> dict[str, Any]:
+def _write_model(
+    archive: zipfile.ZipFile, index: int, model: type[models.Model], selection: Selection
+) -> dict[str, Any]:
     name = f"data/{index:03d}-{label(model)}.jsonl"
     counter = [0]
     with archive.open(name, "w", force_zip64=True) as raw:
@@ -90,6 +102,7 @@ def _write_model(archive: zipfile.ZipFile, index: int, model: type[models.Model]
             stream=writer,
             use_natural_foreign_keys=True,
             use_natural_primary_keys=False,
+            cls=ExactJSONEncoder,
         )
     return {
         "name": name,
@@ -121,8 +134,12 @@ def _write_file(archive: zipfile.ZipFile, relative: str) -> dict[str, Any] | Non
             sha.update(chunk)
             size += len(chunk)
             target.write(chunk)
-    return {"name": FILES_PREFIX + relative, "path": relative, "bytes": size,
-            "sha256": sha.hexdigest()}
+    return {
+        "name": FILES_PREFIX + relative,
+        "path": relative,
+        "bytes": size,
+        "sha256": sha.hexdigest(),
+    }
 
 
 def write_dump(output: Path, province: str | None = None) -> dict[str, Any]:

@@ -60,7 +60,9 @@ class Archive:
         try:
             manifest = json.loads(self._read(MANIFEST))
         except ValueError:
-            raise ExchangeError(f"Thành phần {MANIFEST} không đọc được (không phải JSON).") from None
+            raise ExchangeError(
+                f"Thành phần {MANIFEST} không đọc được (không phải JSON)."
+            ) from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise ExchangeError(f"Tệp {self.path.name} không phải bản sao lưu của cchc.")
         if manifest.get("format_version") != FORMAT_VERSION:

@@ -153,18 +153,16 @@ def province(code: str) -> Selection:
         elif name in UNIT_PATHS:
             owned[model] = model._base_manager.filter(**{f"{UNIT_PATHS[name]}__in": units})
         elif name == AUDIT:
-            owned[model] = model._base_manager.filter(
-                Q(unit__in=units) | Q(report__unit__in=units)
-            )
+            owned[model] = model._base_manager.filter(Q(unit__in=units) | Q(report__unit__in=units))
     # The people: those holding a role in the tree, and those its rows name (the admin who
     # approved a report, the author of an audit entry) so that no row loses its author.
-    people = set(
-        RoleAssignment.objects.filter(unit__in=units).values_list("user_id", flat=True)
-    )
+    people = set(RoleAssignment.objects.filter(unit__in=units).values_list("user_id", flat=True))
     for model, queryset in owned.items():
         for fk in model._meta.concrete_fields:
             if fk.is_relation and fk.related_model is User:
-                people |= set(queryset.exclude(**{fk.attname: None}).values_list(fk.attname, flat=True))
+                people |= set(
+                    queryset.exclude(**{fk.attname: None}).values_list(fk.attname, flat=True)
+                )
     for model in models_:
         if label(model) in USER_PATHS:
             owned[model] = model._base_manager.filter(**{f"{USER_PATHS[label(model)]}__in": people})
