@@ -131,8 +131,15 @@ def _flush() -> None:
     tables = connection.introspection.django_table_names(only_existing=True)
     statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=False)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with foreign-key checks still pending in this
+            # transaction (rows written earlier in it): run those checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            # Checked at commit again: the rows load in any order within the transaction.
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     ContentType.objects.clear_cache()
 
 
