@@ -44,11 +44,11 @@ def demo_dumps(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str
     from django.conf import settings
     from django.contrib.auth.models import Group, Permission, User
     from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
     from django.db import transaction
 
     from cchc.api.tokens import create_token
     from cchc.demo.loader import load_demo
-    from cchc.exchange.dump import write_dump
     from cchc.org.models import RoleAssignment, Unit
     from cchc.reports import services
     from cchc.reports.models import Report
@@ -91,8 +91,8 @@ def demo_dumps(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str
                 evidence.file_path: PDF,
                 cited.file_path: png_bytes(),
             }
-            write_dump(folder / "full.zip")
-            write_dump(folder / "st.zip", province="ST")
+            call_command("dump", "-o", str(folder / "full.zip"))
+            call_command("dump", "-o", str(folder / "st.zip"), "--province", "ST")
             facts = {
                 "st_units": st_units,
                 "ct_units": set(Unit.objects.exclude(pk__in=st_units).values_list("pk", flat=True)),

@@ -21,7 +21,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from cchc.exchange.dump import FORMAT, FORMAT_VERSION, MANIFEST, migration_state
 from cchc.exchange.errors import ExchangeError
@@ -143,20 +143,48 @@ def _flush() -> None:
     ContentType.objects.clear_cache()
 
 
+BATCH = 500
+
+
+def _insert(rows: list[models.Model]) -> None:
+    """Insert rows of one model as they are, keys and stored times included, in one
+    statement per batch: what a raw save (loaddata's) writes, without a query per row."""
+    if not rows:
+        return
+    model = type(rows[0])
+    fields = list(model._meta.local_concrete_fields)
+    size = connection.ops.bulk_batch_size(fields, rows) or BATCH
+    for start in range(0, len(rows), min(size, BATCH)):
+        model._base_manager._insert(  # type: ignore[attr-defined]
+            rows[start : start + min(size, BATCH)], fields=fields, raw=True, using=connection.alias
+        )
+    rows.clear()
+
+
 def _load(archive: Archive, member: dict[str, Any]) -> None:
     count = 0
     deferred = []
+    pending: list[models.Model] = []
     with archive.zip.open(member["name"]) as raw:
         lines = io.TextIOWrapper(raw, encoding="utf-8")
         try:
             for item in serializers.deserialize(
                 "jsonl", lines, handle_forward_references=True, ignorenonexistent=False
             ):
-                # Keys are kept and the table was emptied: a plain INSERT, no UPDATE first.
-                item.save(force_insert=True)
-                if item.deferred_fields:
-                    deferred.append(item)
                 count += 1
+                if item.object._meta.many_to_many or item.deferred_fields:
+                    # Rows with many-to-many values (users, groups) or references still to
+                    # come are saved one by one, as loaddata does (a plain INSERT: the table
+                    # was emptied and the keys are kept).
+                    _insert(pending)
+                    item.save(force_insert=True)
+                    if item.deferred_fields:
+                        deferred.append(item)
+                    continue
+                pending.append(item.object)
+                if len(pending) >= BATCH:
+                    _insert(pending)
+            _insert(pending)
         except serializers.base.DeserializationError as exc:
             raise ExchangeError(f"Không nạp được {member['name']}: {exc}") from None
     for item in deferred:
