@@ -223,6 +223,27 @@ def test_a_truncated_zip_is_refused(demo_dumps, data_dir, tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_damaged_member_is_refused_by_name(demo_dumps, data_dir, tmp_path):
+    """Bytes flipped inside one member's compressed data: the zip still opens, the member
+    does not read back."""
+    whole = bytearray((demo_dumps["folder"] / "full.zip").read_bytes())
+    with zipfile.ZipFile(demo_dumps["folder"] / "full.zip") as archive:
+        (info,) = [i for i in archive.infolist() if i.filename.endswith("audit.auditentry.jsonl")]
+    # The local header: 30 bytes, the name, the extra field (read from the header itself).
+    name_length = int.from_bytes(whole[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_length = int.from_bytes(
+        whole[info.header_offset + 28 : info.header_offset + 30], "little"
+    )
+    start = info.header_offset + 30 + name_length + extra_length
+    for offset in range(start + 100, start + 110):
+        whole[offset] ^= 0xFF
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(whole))
+    message = _refused(damaged)
+    assert info.filename in message
+
+
+@pytest.mark.django_db
 def test_an_altered_member_is_refused_by_name(demo_dumps, data_dir, tmp_path):
     altered = tmp_path / "altered.zip"
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import uuid
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class Archive:
             return self.zip.read(name)
         except KeyError:
             raise ExchangeError(f"Bản sao lưu thiếu thành phần {name}.") from None
-        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
             raise ExchangeError(f"Thành phần {name} của bản sao lưu bị hỏng ({exc}).") from None
 
     def _manifest(self) -> dict[str, Any]:
@@ -70,6 +71,9 @@ class Archive:
                 f"Bản sao lưu có định dạng phiên bản {manifest.get('format_version')}; "
                 f"phiên bản cchc này chỉ đọc định dạng {FORMAT_VERSION}."
             )
+        missing = [key for key in ("migrations", "members", "files") if key not in manifest]
+        if missing:
+            raise ExchangeError(f"{MANIFEST} thiếu mục {', '.join(missing)}: bản sao lưu hỏng.")
         return manifest
 
     def _check_members(self) -> None:
@@ -83,7 +87,7 @@ class Archive:
                         sha.update(chunk)
             except KeyError:
                 raise ExchangeError(f"Bản sao lưu thiếu thành phần {member['name']}.") from None
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
                 raise ExchangeError(
                     f"Thành phần {member['name']} của bản sao lưu bị hỏng ({exc})."
                 ) from None

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.exchange.dump import cchc_version
 from cchc.exchange.errors import ExchangeError
 from cchc.exchange.restore import restore
 
@@ -31,3 +32,8 @@ class Command(BaseCommand):
             f"Đã khôi phục {file}{scope}: {rows} dòng của {len(manifest['members'])} bảng, "
             f"{len(manifest['files'])} tệp minh chứng."
         )
+        if manifest.get("cchc_version") != cchc_version():
+            self.stderr.write(
+                f"Lưu ý: bản sao lưu do cchc {manifest.get('cchc_version')} tạo, đang chạy "
+                f"cchc {cchc_version()} (cùng trạng thái migration nên vẫn khôi phục được)."
+            )
