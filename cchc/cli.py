@@ -8,6 +8,9 @@ cchc records recompute         recompute task and feedback due dates after a cal
 cchc remind [--period CODE] [--date YYYY-MM-DD] [--dry-run]   reminders due today (cron)
 cchc consolidate --unit CODE --period Y-2026 [--template CODE] [--include approved|submitted] --json
 cchc export --unit CODE --period Q3-2022 --format docx|xlsx|pdf -o FILE
+cchc dump -o FILE.zip [--province CODE]   all data (or one province's) with the evidence files
+cchc restore FILE.zip [--replace]         load a dump into an empty, migrated database
+cchc backup -o FILE            the database's own backup (SQLite online backup, pg_dump)
 cchc runserver 127.0.0.1:8000  serve the web interface
 """
 

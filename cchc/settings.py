@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "cchc.opendata",
     "cchc.web",
     "cchc.api",
+    "cchc.exchange",
 ]
 
 MIDDLEWARE = [
