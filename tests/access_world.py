@@ -17,8 +17,12 @@ from cchc.api.tokens import create_token
 from cchc.catalog.models import OutlineSection
 from cchc.notices.models import Notice
 from cchc.org.models import Role, Unit, UnitKind
+from cchc.periods.models import Period
 from cchc.records.models import Task, TaskKind
+from cchc.registers.models import Procedure
 from cchc.reports import services
+from cchc.scoring import assessments
+from cchc.scoring.loader import load_scheme
 from tests.conftest import _user
 from tests.scoring_fixtures import dossier
 
@@ -36,6 +40,26 @@ ROLES = (
 )
 # Tables a request may write without changing data: the session and the sign-in log.
 UNTRACKED = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+# A scheme with a criterion computed from the dossiers, whose rows the "behind" page lists.
+DOSSIER_SCHEME = """
+code: chi-so-ho-so
+version: 1
+name: "Chỉ số hồ sơ thử"
+unit_kinds: [department]
+period_kinds: [year]
+rescale: proportional
+bands: [{label: "Tốt", from: 0}]
+criteria:
+  - code: "1"
+    title: "Giải quyết TTHC"
+    children:
+      - code: "1.1"
+        title: "Hồ sơ đúng hạn"
+        points: 10
+        method: rule
+        threshold: 100
+        rule: {numerator: dossiers.on_track, denominator: dossiers.in_period}
+"""
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -95,6 +119,9 @@ def world(
         {"doc_type": "Kế hoạch", "number_symbol": "02/KH-STTTT", "summary": "CCHC năm 2022"},
         ("ke-hoach.pdf", PDF),
     )
+    Procedure.objects.create(
+        unit=unit, code="P1", name="Cấp giấy phép", field="Viễn thông", processing_time=10
+    )
     dossier(unit, "H001", "2022-07-01", due="2022-07-15", result="2022-07-10")
     task = Task.objects.create(
         unit=unit,
@@ -115,6 +142,14 @@ def world(
         trigger="reporter",
         key="matrix",
     )
+    assessment = assessments.start_assessment(
+        reporter, unit, index_scheme, Period.objects.for_code("Y-2026")
+    )
+    assessment_file = assessments.add_evidence(
+        reporter, assessment, "1.1", {"doc_type": "Kế hoạch"}, ("ke-hoach.pdf", PDF)
+    )
+    (tmp_path / "ho-so.yaml").write_text(DOSSIER_SCHEME, encoding="utf-8")
+    load_scheme(tmp_path / "ho-so.yaml")
     world = World(users, keys)
     world.kwargs = {
         "unit_code": unit.code,
@@ -138,6 +173,7 @@ def world(
         "token": "khong-co",
         "report": report,
         "template_pk": report.template_id,
+        "assessment_file": assessment_file.pk,
         "reporter_token_pk": reporter.api_tokens.get().pk,
     }
     return world

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cchc.opendata.services import Details, publish
 from cchc.reports import services
 from tests.access_world import ROLES, UNTRACKED, World, fingerprint
 from tests.conftest import COMPLETE_VALUES
@@ -111,7 +112,7 @@ opendata_manage             GET       L  403  403  403  200  403  403  200    L
 opendata_publish            POST      L  403  403  403  200  403  403  200    L
 opendata_ranking            GET       L  403  403  403  200  403  403  200    L
 opendata_ranking_publish    POST      L  403  403  403  200  403  403  200    L
-opendata_withdraw           POST      L  404  404  404  404  404  404  404    L
+opendata_withdraw           POST      L  403  403  403    R  403  403    R    L
 scoring                     GET       L  403  403  403  200  200  403  200    L
 ranking                     GET       L  403  403  403  200  403  403  200    L
 scoring_dashboard           GET       L  403  403  403  200  403  403  200    L
@@ -122,9 +123,9 @@ import_entered@post         POST      L  403  403  403  200  403  403  200    L
 unit_score                  GET       L  200  404  200  200  404  200  200    L
 assessment                  GET       L  200  404  200  200  404  200  200    L
 assessment@post             POST      L    R  404    R  403  404  403  403    L
-assessment_file             GET       L  404  404  404  404  404  404  404    L
+assessment_file             GET       L  200  404  200  200  404  200  200    L
 enter_figure                POST      L  403  404  403    R  404  403    R    L
-score_behind                GET       L  404  404  404  404  404  404  404    L
+score_behind                GET       L  200  404  200  200  404  200  200    L
 api-root                    GET     401  200  200  200  200  200  200  200  200
 api-schema                  GET     401  200  200  200  200  200  200  200  200
 api-docs                    GET     401  200  200  200  200  200  200  200  200
@@ -244,7 +245,11 @@ EXTRAS: dict[str, Extra] = {
     "opendata_publish": Extra(data={"unit": "ST"}),
     "opendata_ranking": Extra(kwargs=YEAR, query=ST),
     "opendata_ranking_publish": Extra(kwargs=YEAR, data={"unit": "ST"}),
-    "opendata_withdraw": Extra(kwargs={"publication_id": 999}),
+    "opendata_withdraw": Extra(
+        kwargs={"publication_id": W("publication")},
+        data={"reason": "Sai số liệu"},
+        setup="published",
+    ),
     "ranking": Extra(kwargs=YEAR, query=ST),
     "scoring_dashboard": Extra(kwargs=YEAR, query=ST),
     "ranking_xlsx": Extra(kwargs=YEAR, query=ST),
@@ -254,9 +259,11 @@ EXTRAS: dict[str, Extra] = {
     "unit_score": Extra(kwargs=YEAR),
     "assessment": Extra(kwargs=YEAR),
     "assessment@post": Extra(kwargs=YEAR, data={"action": "start"}),
-    "assessment_file": Extra(kwargs={"evidence_id": 999}),
+    "assessment_file": Extra(kwargs={"evidence_id": W("assessment_file")}),
     "enter_figure": Extra(kwargs=YEAR, data={"criterion": "3.1"}),
-    "score_behind": Extra(kwargs={**YEAR, "code": "1.2", "part": "numerator"}),
+    "score_behind": Extra(
+        kwargs={**YEAR, "scheme_code": "chi-so-ho-so", "code": "1.1", "part": "numerator"}
+    ),
     "unit-detail": Extra(kwargs={"code": "ST-STTTT"}),
     "period-detail": Extra(kwargs={"code": "Q3-2022"}),
     "template-detail": Extra(kwargs={"pk": W("template_pk")}),
@@ -369,13 +376,19 @@ def outcome(response) -> str:
 
 def prepare(setup: str, world: World) -> None:
     report = world.kwargs["report"]
-    if setup in ("complete", "submitted", "approved"):
+    if setup in ("complete", "submitted", "approved", "published"):
         for key, raw in COMPLETE_VALUES.items():
             services.save_value(world.users["reporter"], report, key, raw)
-    if setup in ("submitted", "approved"):
+    if setup in ("submitted", "approved", "published"):
         services.submit_report(world.users["reporter"], report)
-    if setup == "approved":
+    if setup in ("approved", "published"):
         services.approve_report(world.users["approver"], report)
+    if setup == "published":
+        consolidator = world.users["consolidator"]
+        root = consolidator.roles.get().unit
+        details = Details("Số liệu CCHC", "Tổng hợp", "Sở Nội vụ", "Sở Nội vụ", "snv@st.gov.vn")
+        published = publish(consolidator, root, "Q3-2022", None, "approved", details)
+        world.kwargs["publication"] = published.pk
 
 
 def request(row: Row, role: str, world: World, client=None) -> str:
@@ -497,7 +510,10 @@ def test_anonymous_users_reach_only_sign_in_and_open_data(world: World) -> None:
         if name.startswith("admin:"):
             continue
         for row in (r for r in ROWS if r.name == name):
-            got = request(row, "anon", world)
+            with transaction.atomic():
+                prepare(row.extra.setup, world)
+                got = request(row, "anon", world)
+                transaction.set_rollback(True)
             if name in PUBLIC:
                 assert got not in ("L", "401", "403"), name
             elif name == "logout":
