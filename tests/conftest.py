@@ -25,7 +25,11 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "mat-khau-thu"
 # Reports in every state for the consolidation tests (staff, make_report, quarter).
-pytest_plugins = ["tests.consolidation_fixtures", "tests.scoring_fixtures"]
+pytest_plugins = [
+    "tests.consolidation_fixtures",
+    "tests.scoring_fixtures",
+    "tests.access_world",
+]
 
 
 def _postgres_problem() -> str | None:

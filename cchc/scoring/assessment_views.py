@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.org import access
 from cchc.org.shortcuts import visible_unit
-from cchc.periods.models import Period
 from cchc.reports import evidence_files
 from cchc.reports.citations import parse_citation
 from cchc.scoring import assessments as steps
@@ -118,9 +117,7 @@ def assessment_page(
     if request.method == "POST":
         try:
             if request.POST.get("action") == "start":
-                steps.start_assessment(
-                    request.user, unit, scheme, Period.objects.for_code(period.code)
-                )
+                steps.start_assessment(request.user, unit, scheme, period)
                 messages.success(request, "Đã lập hồ sơ tự chấm điểm.")
             elif assessment is None:
                 raise Http404("Đơn vị chưa lập hồ sơ tự chấm điểm kỳ này.")

@@ -77,6 +77,9 @@ def start_assessment(user, unit: Unit, scheme: Scheme, period: Period) -> Assess
         raise AssessmentError(f"Bộ tiêu chí {scheme.name} không chấm kỳ {period.code}.")
     if scheme.unit_kinds and unit.kind not in scheme.unit_kinds:
         raise AssessmentError(f"Bộ tiêu chí {scheme.name} không chấm {unit.get_kind_display()}.")
+    # The period is stored only now, for someone allowed to start: a refused request writes
+    # nothing (the page passes the period it looked up, perhaps unsaved).
+    period = Period.objects.for_code(period.code)
     assessment, created = Assessment.objects.get_or_create(unit=unit, scheme=scheme, period=period)
     if created:
         criteria = scored_criteria(list(scheme.criteria.order_by("order")))
