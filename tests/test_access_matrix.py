@@ -171,6 +171,15 @@ dossier-list                GET     401  200  404  200  200  404  200  200  404
 dossier-list@post           POST    401  422  404  403  403  404  403  403  404
 dossier-stats               GET     401  200  404  200  200  404  200  200  404
 dossier-detail              GET     401  200  404  200  200  404  200  200  404
+assessment-list             GET     401  200  404  200  200  404  200  200  404
+assessment-detail           GET     401  200  404  200  200  404  200  200  404
+assessment-detail@post      POST    401  200  404  200  403  404  403  403  404
+assessment-step             POST    401  200  404  200  403  404  403  403  404
+notice-list                 GET     401  200  200  200  200  200  200  200  200
+notice-read                 POST    401  200  404  404  404  404  404  404  404
+notice-read-all             POST    401  200  200  200  200  200  200  200  200
+period-notices              GET     401  403  403  403  200  200  403  200  403
+period-remind               POST    401  403  403  403  200  200  403  200  403
 """
 
 
@@ -298,6 +307,15 @@ EXTRAS: dict[str, Extra] = {
         data={"dossiers": [{"code": "H002", "procedure_code": "P1"}]}, json=True
     ),
     "dossier-stats": Extra(query=Q3),
+    "assessment-detail": Extra(kwargs={"period": "Y-2026"}),
+    "assessment-detail@post": Extra(kwargs={"period": "Y-2026"}),
+    "assessment-step": Extra(
+        kwargs={"period": "Y-2026", "verb": "self-score"},
+        data={"code": "1.1", "points": "5"},
+        json=True,
+        headers=ANY,
+    ),
+    "notice-read": Extra(kwargs={"pk": W("notice_id")}),
 }
 
 
