@@ -23,8 +23,13 @@ def staff(django_user_model, province):
 @pytest.fixture
 def make_report(staff, province, template):
     def make(unit: str, period: str, values: dict[str, str], status: str, tpl=None):
+        # Without `tpl`: so-nganh for a department, else the best fit (huyen for a district).
+        fits = province[unit].kind in template.unit_kinds
         report = services.start_report(
-            staff[Role.REPORTER], province[unit], Period.objects.for_code(period), tpl or template
+            staff[Role.REPORTER],
+            province[unit],
+            Period.objects.for_code(period),
+            tpl or (template if fits else None),
         )
         for key, raw in {**COMPLETE_VALUES, **values}.items():
             services.save_value(staff[Role.REPORTER], report, key, raw)

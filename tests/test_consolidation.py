@@ -33,9 +33,9 @@ def codes(units) -> list[str]:
 def test_approved_only_counts_the_approved_report(province, quarter):
     result = consolidate(province["ST"], "Q3-2022", "so-nganh")
     assert codes(result.counted) == ["ST-STTTT"]
-    # Expected: the departments and the district that must report; the commune is not of
-    # the template's kinds; the division does not report.
-    assert codes(result.missing) == ["ST-SNV", "ST-STP", "ST-HCT"]
+    # Expected: the departments that must report; the district and the commune report on
+    # their own templates (huyen, xa); the division does not report.
+    assert codes(result.missing) == ["ST-SNV", "ST-STP"]
     assert result.values["plan_tasks_total"] == 46
     assert result.values["plan_completion_rate"] == Decimal("86.96")
 
@@ -43,7 +43,10 @@ def test_approved_only_counts_the_approved_report(province, quarter):
 def test_submitted_and_approved_sums_averages_and_recomputed_rates(province, quarter):
     result = consolidate(province["ST"], "Q3-2022", "so-nganh", include=SUBMITTED)
     assert codes(result.counted) == ["ST-STP", "ST-STTTT"]
-    assert codes(result.missing) == ["ST-SNV", "ST-HCT"]  # the draft's 500 never counts
+    assert codes(result.missing) == ["ST-SNV"]
+    district = consolidate(province["ST"], "Q3-2022", "huyen", include=SUBMITTED)
+    assert codes(district.missing) == ["ST-HCT"]  # the draft's 500 never counts
+    assert district.values["plan_tasks_total"] is None
     assert result.values["plan_tasks_total"] == 78
     assert result.values["plan_tasks_done"] == 67
     # 67 / 78, not the average of 86.96 and 84.38 (85.67).
@@ -185,7 +188,7 @@ def test_the_command_prints_values_counted_and_missing_as_json(province, quarter
     data = json.loads(out.getvalue())
     assert set(data) == {"values", "counted", "missing"}
     assert data["counted"] == ["ST-STP", "ST-STTTT"]
-    assert data["missing"] == ["ST-SNV", "ST-HCT"]
+    assert data["missing"] == ["ST-SNV"]
     assert data["values"]["plan_tasks_total"] == 78
     assert data["values"]["plan_completion_rate"] == 85.9
     assert data["values"]["legal_docs_reviewed"] is None
@@ -238,7 +241,11 @@ def test_hand_checked_on_the_demo_province(django_db_blocker):
     assert approved.values["plan_completion_rate"] == Decimal("86.96")
     result = consolidate(root, "Q3-2022", "so-nganh", include=SUBMITTED)
     assert codes(result.counted) == ["ST-SGDDT", "ST-STP", "ST-STTTT"]
-    assert codes(result.missing) == ["ST-SNV", "ST-STC", "ST-SYT", "ST-HCT", "ST-HMT", "ST-TXNN"]
+    assert codes(result.missing) == ["ST-SNV", "ST-STC", "ST-SYT"]
+    # The districts report on their own template: Châu Thành's returned report and the two
+    # not started are missing there.
+    districts = consolidate(root, "Q3-2022", "huyen", include=SUBMITTED)
+    assert codes(districts.missing) == ["ST-HCT", "ST-HMT", "ST-TXNN"]
     assert result.values["plan_tasks_total"] == 46 + 32 + 28
     assert result.values["plan_tasks_done"] == 40 + 27 + 25
     assert result.values["plan_completion_rate"] == Decimal("86.79")  # 92 / 106

@@ -52,15 +52,15 @@ def test_the_province_dashboard_counts_and_figures(client, consolidator, quarter
     html = get(client, consolidator, "dashboard", "Q3-2022", include="submitted").content.decode()
     totals = html.split('id="completeness"')[1].split("<tfoot>")[1].split("</tfoot>")[0]
     cells = dict(re.findall(r'data-key="(\w+)">(\d+)<', totals))
-    # Sở Nội vụ, Sở TT&TT, Sở Tư pháp and UBND huyện must report; two have sent (after the
-    # deadline: the tests submit today), one is in draft, one has not started.
+    # Sở Nội vụ, Sở TT&TT and Sở Tư pháp must report with so-nganh (UBND huyện with huyen);
+    # two have sent (after the deadline: the tests submit today), one has not started.
     assert cells == {
-        "expected": "4",
+        "expected": "3",
         "received": "2",
         "on_time": "0",
         "late": "2",
         "returned": "0",
-        "draft": "1",
+        "draft": "0",
         "not_started": "1",
     }
     rows = dict(re.findall(r'<tr data-period="([^"]+)">(.*?)</tr>', html, re.S))

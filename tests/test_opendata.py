@@ -97,7 +97,9 @@ def test_anonymous_sees_the_published_page_in_vietnamese_format(
     assert listing.status_code == 200
     html = listing.content.decode()
     assert DETAILS.title in html and f'data-dataset="{SLUG}"' in html
-    assert "1/4" in html  # Sở TT&TT approved, of the four units that must report
+    # Sở TT&TT approved, of the three departments that must report with so-nganh (the
+    # district reports with huyen).
+    assert "1/3" in html
 
     page = client.get(f"/du-lieu-mo/{SLUG}/")
     assert page.status_code == 200
@@ -193,7 +195,7 @@ def test_json_has_the_same_rows_with_typed_numbers(
         "start": "2022-06-15",
         "end": "2022-09-14",
     }
-    assert dataset["unitsCounted"] == 2 and dataset["unitsExpected"] == 4
+    assert dataset["unitsCounted"] == 2 and dataset["unitsExpected"] == 3
     assert dataset["reportsCounted"]["code"] == "submitted"
     assert dataset["license"]["url"] == "https://creativecommons.org/licenses/by/4.0/"
     assert dataset["identifier"] == f"http://testserver/du-lieu-mo/{SLUG}/"

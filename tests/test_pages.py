@@ -345,7 +345,7 @@ def test_overview_states(
     stp = services.start_report(other_reporter, province["ST-STP"], period, template)
     hct_reporter = django_user_model.objects.create_user("hct", password=PASSWORD)
     RoleAssignment.objects.create(user=hct_reporter, unit=province["ST-HCT"], role=Role.REPORTER)
-    hct = services.start_report(hct_reporter, province["ST-HCT"], period, template)
+    hct = services.start_report(hct_reporter, province["ST-HCT"], period)
     from tests.conftest import COMPLETE_VALUES
 
     for key, raw in COMPLETE_VALUES.items():

@@ -68,7 +68,7 @@ def test_the_consolidator_starts_it_filled_from_the_approved_reports(year, provi
     assert numbers["dossiers_received"] == 125  # the district's 9000 is not approved
     # Weighted by the dossiers resolved: (90 × 80 + 50 × 20) / 100, not (90 + 50) / 2.
     assert numbers["dossiers_on_time_rate"] == Decimal("82.00")
-    # Sở Nội vụ, Sở TT&TT, Sở Tư pháp, UBND huyện (so-nganh-nam or so-nganh) and the commune
+    # Sở Nội vụ, Sở TT&TT, Sở Tư pháp (so-nganh-nam or so-nganh), UBND huyện (huyen), the commune
     # (the xã template): every unit that must report, whatever template it reports with.
     assert numbers["reports_expected"] == 5
     assert numbers["reports_counted"] == 2
@@ -175,11 +175,19 @@ def test_the_consolidated_workbook_download(client, consolidator, reporter, year
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Tổng hợp", "Các đơn vị"]
     summary = {row[1]: row for row in workbook["Tổng hợp"].iter_rows(values_only=True)}
-    assert summary["Số lượng hồ sơ TTHC do cơ quan, đơn vị tiếp nhận"][3] == 9125
-    assert summary["Số nhiệm vụ đề ra trong kế hoạch"][5] == 3  # units with a value
+    assert summary["Số lượng hồ sơ TTHC do cơ quan, đơn vị tiếp nhận"][3] == 125
+    assert summary["Số nhiệm vụ đề ra trong kế hoạch"][5] == 2  # units with a value
     units = list(workbook["Các đơn vị"].iter_rows(values_only=True))
     header = next(row for row in units if row[1] == "Chỉ tiêu")
-    assert header[4:] == ("Sở Tư pháp", "Sở Thông tin và Truyền thông", "UBND huyện Châu Thành")
+    assert header[4:] == ("Sở Tư pháp", "Sở Thông tin và Truyền thông")
+    # The district's report, on its own template, has its own workbook.
+    response = client.get(url, {"template": "huyen", "include": "submitted"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    summary = {row[1]: row for row in workbook["Tổng hợp"].iter_rows(values_only=True)}
+    assert summary["Số hồ sơ TTHC tiếp nhận (kể cả kỳ trước chuyển sang)"][3] == 9000
+    units = list(workbook["Các đơn vị"].iter_rows(values_only=True))
+    header = next(row for row in units if row[1] == "Chỉ tiêu")
+    assert header[4:] == ("UBND huyện Châu Thành",)
 
 
 def test_only_units_past_their_deadline_are_said_to_break_the_reporting_rule(year, province_report):

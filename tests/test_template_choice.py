@@ -47,7 +47,8 @@ def test_the_templates_offered_fit_the_unit_kind_and_the_period(template):
     assert codes(UnitKind.DEPARTMENT, "half") == ["so-nganh"]
     # A year: the annual form first, the periodic one still offered.
     assert codes(UnitKind.DEPARTMENT, "year") == ["so-nganh-nam", "so-nganh"]
-    assert codes(UnitKind.DISTRICT, "quarter") == ["so-nganh"]
+    assert codes(UnitKind.DISTRICT, "quarter") == ["huyen"]
+    assert codes(UnitKind.DISTRICT, "year") == ["huyen"]
     assert codes(UnitKind.COMMUNE, "quarter") == ["xa"]
     assert codes(UnitKind.COMMUNE, "year") == ["xa"]
     assert codes(UnitKind.PROVINCE, "year") == ["tinh"]
@@ -78,8 +79,10 @@ def test_only_the_newest_active_version_is_offered_and_a_template_for_every_kind
     assert codes(UnitKind.COMMUNE, "year") == ["chung"]
 
 
-def test_default_template_picks_by_kind_and_period_and_keeps_the_old_default(template):
-    assert services.default_template().code == "so-nganh"
+def test_default_template_picks_by_kind_and_period(template):
+    # Without a kind: the first active template by code (only its deadline rule is used).
+    assert services.default_template().code == "huyen"
+    assert services.default_template(UnitKind.DISTRICT, "year").code == "huyen"
     assert services.default_template(UnitKind.DEPARTMENT, "year").code == "so-nganh-nam"
     assert services.default_template(UnitKind.COMMUNE, "quarter").code == "xa"
     assert services.default_template(None, "year").code == "so-nganh-nam"
@@ -115,8 +118,8 @@ def test_start_report_refuses_a_template_made_for_other_kinds_of_unit(
     with pytest.raises(services.WorkflowError) as refused:
         services.start_report(commune_reporter, province["ST-HCT-XAH"], quarter, template)
     assert str(refused.value) == (
-        "Biểu mẫu «Báo cáo CCHC định kỳ của sở, ban, ngành» dùng cho Sở, ban, ngành, UBND "
-        "huyện; UBND xã An Hiệp là UBND xã, không lập báo cáo theo biểu mẫu này."
+        "Biểu mẫu «Báo cáo CCHC định kỳ của sở, ban, ngành» dùng cho Sở, ban, ngành; UBND xã "
+        "An Hiệp là UBND xã, không lập báo cáo theo biểu mẫu này."
     )
     with pytest.raises(services.WorkflowError, match="dùng cho UBND xã"):
         services.start_report(reporter, province["ST-STTTT"], quarter, xa)

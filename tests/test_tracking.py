@@ -96,7 +96,8 @@ def tracked(
     services.approve_report(approver, sttt, at=_at(2022, 9, 15, 15, 0))
     stp = _sent(other_reporter, province["ST-STP"], period, template, _at(2022, 9, 21, 14, 30))
     hct_user = _user(django_user_model, "bc-huyen", Role.REPORTER, province["ST-HCT"])
-    hct = _sent(hct_user, province["ST-HCT"], period, template, _at(2022, 9, 16, 8, 0))
+    district_template = ReportTemplate.objects.get(code="huyen")  # the district template
+    hct = _sent(hct_user, province["ST-HCT"], period, district_template, _at(2022, 9, 16, 8, 0))
     services.return_report(consolidator, hct, "Thiếu số liệu biên chế")
     xah_user = _user(django_user_model, "bc-xa", Role.REPORTER, province["ST-HCT-XAH"])
     commune_template = ReportTemplate.objects.get(code="xa")  # the xã template

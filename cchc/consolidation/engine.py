@@ -34,6 +34,7 @@ from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period
 from cchc.periods.windows import Window, parse_period
 from cchc.reports.models import Report, Status, Value
+from cchc.reports.services import templates_for
 
 APPROVED = "approved"
 SUBMITTED = "submitted"
@@ -149,13 +150,24 @@ def shorter_periods(window: Window) -> list[Window]:
 
 
 def default_template_code(below: set[int], window: Window) -> str:
-    """The template most of the units `below` used for the period, else the first active
-    one."""
+    """The template most of the units `below` used for the period; before any report, the
+    one most of the units that must report would start theirs with (templates_for: a
+    district's is not a department's), else the first active one."""
     used = Counter(
         Report.objects.filter(unit_id__in=below, period__code=window.code).values_list(
             "template__code", flat=True
         )
     )
+    if not used:
+        kinds = Counter(
+            Unit.objects.filter(pk__in=below, must_report=True, valid_from__lte=window.end)
+            .exclude(valid_to__lt=window.start)
+            .values_list("kind", flat=True)
+        )
+        for kind, count in kinds.items():
+            fitting = templates_for(kind, window.kind)
+            if fitting:
+                used[fitting[0].code] += count
     if used:
         return used.most_common(1)[0][0]
     template = ReportTemplate.objects.filter(is_active=True).order_by("code", "-version").first()

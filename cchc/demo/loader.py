@@ -210,13 +210,13 @@ def _seed_report(template: ReportTemplate) -> None:
     services.start_report(reporter, unit, Period.objects.for_code("Q4-2022"), template)
 
 
-def _other_reports(template: ReportTemplate) -> None:
+def _other_reports() -> None:
+    """The other units' Q3-2022 reports, each started with the template fitting its unit
+    (so-nganh for a department's quarter, huyen for UBND huyện Châu Thành)."""
     period = Period.objects.for_code("Q3-2022")
     for spec in OTHER_REPORTS:
         reporter = User.objects.get(username=spec["reporter"])
-        report = services.start_report(
-            reporter, Unit.objects.get(code=spec["unit"]), period, template
-        )
+        report = services.start_report(reporter, Unit.objects.get(code=spec["unit"]), period)
         _enter(reporter, report, spec["values"])
         if "submit_at" in spec:
             report = services.submit_report(reporter, report, at=_at(spec["submit_at"]))
@@ -295,7 +295,7 @@ def load_demo() -> bool:
     _registers()
     load_records()
     _seed_report(template)
-    _other_reports(template)
+    _other_reports()
     _ct_reports()
     # Sở Nội vụ Cần Thơ starts the city's own 2026 report: filled from the units' approved
     # reports and the city's registers, the rest to type, the narrative to draft.
