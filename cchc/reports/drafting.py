@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -20,7 +21,7 @@ from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
 from cchc.catalog.values import display_value, format_number, padded_count
 from cchc.org.models import Role, RoleAssignment, UnitKind
 from cchc.records.sources import year_start
-from cchc.reports.models import Evidence, Report
+from cchc.reports.models import Evidence, Report, Status
 from cchc.reports.narrative_basis import basis_for, blocking_errors, heading, refusal
 from cchc.reports.sheet import ReportSheet
 
@@ -379,9 +380,46 @@ def empty_sections_issue(sheet: ReportSheet) -> Issue | None:
     )
 
 
+def drafts_live(report: Report) -> bool:
+    """Whether the document drafts the sections nobody saved as it is rendered: only while it
+    is marked DỰ THẢO. An approved report prints what was stored when it was approved
+    (approve_report stores the drafts the approver was shown), never a draft made anew."""
+    return report.status != Status.APPROVED
+
+
 def section_texts(report: Report) -> dict[int, str]:
-    """The text of each outline section for the document: what the user saved, or the
-    draft where nothing was saved."""
+    """The text of each outline section for the document: what was saved, and while the
+    report is not approved, the draft where nothing was saved."""
     saved = {item.section_id: item.text for item in report.narrative.all() if item.text.strip()}
+    if not drafts_live(report):
+        return saved
     drafted = draft_report(report)
     return {**drafted, **saved}
+
+
+PendingDraft = tuple[OutlineSection, str, dict[str, str]]
+
+
+def unsaved_drafts(report: Report) -> list[PendingDraft]:
+    """The sections nobody saved that a draft fills, each with its drafted text and the
+    figures it is drafted from: what approval stores, and what the approval page shows.
+    Raises DraftError when a figure such a section prints has an error."""
+    saved = {item.section_id for item in report.narrative.all() if item.text.strip()}
+    context = DraftContext(report)
+    found = []
+    for section in report.template.outline.all():
+        if section.pk in saved or not section.draft.strip():
+            continue
+        text, basis = draft_checked(context, section)
+        if text:
+            found.append((section, text, basis))
+    return found
+
+
+def drafts_version(drafts: list[PendingDraft]) -> str:
+    """A short fingerprint of the drafts shown, so approval stores exactly what was read (the
+    comparisons with other reports may change between reading and confirming)."""
+    digest = hashlib.sha256()
+    for section, text, _ in drafts:
+        digest.update(f"{section.pk}\0{text}\0".encode())
+    return digest.hexdigest()[:16]
