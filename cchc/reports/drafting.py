@@ -18,14 +18,18 @@ from django.template import Context, Engine, Template, TemplateSyntaxError
 
 from cchc.catalog.checks import Issue
 from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
-from cchc.catalog.values import display_value, format_number, padded_count
+from cchc.catalog.values import display_value, format_number, padded_count, rate_words
 from cchc.org.models import Role, RoleAssignment, UnitKind
 from cchc.records.sources import year_start
 from cchc.reports.models import Evidence, Report, Status
 from cchc.reports.narrative_basis import basis_for, blocking_errors, heading, refusal
 from cchc.reports.sheet import ReportSheet
 
-ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
+ENGINE = Engine(
+    autoescape=False,
+    libraries={},
+    builtins=["django.template.defaultfilters", "cchc.reports.draft_filters"],
+)
 
 SUBJECTS: dict[str, str] = {
     UnitKind.PROVINCE: "UBND tỉnh",
@@ -50,6 +54,10 @@ LEVELS: dict[str, str] = {
 # figures of the units below a province): provider(report, its numbers) -> names.
 ContextProvider = Callable[[Report, dict[str, Decimal | None]], dict[str, Any]]
 CONTEXT_PROVIDERS: list[ContextProvider] = []
+
+
+# After a document cited for a figure that was issued before the period (`cited.KEY`).
+EARLIER_MARK = ", ban hành trước kỳ báo cáo"
 
 
 class DraftError(ValueError):
@@ -116,8 +124,8 @@ def compare(indicator: Indicator, now: Decimal | None, before: Decimal | None, l
     if indicator.value_type == ValueType.PERCENT:
         return f"{verb} {amount} điểm phần trăm so với {label}"
     if before > 0:
-        share = format_number(abs(difference) / before * 100, 2)
-        return f"{verb} {amount} ({share}%) so với {label}"
+        share = rate_words(abs(difference) / before * 100)
+        return f"{verb} {amount} ({share}) so với {label}"
     return f"{verb} {amount} so với {label}"
 
 
@@ -139,6 +147,7 @@ class DraftContext:
         self.when: dict[str, str] = {}
         self.in_span: dict[str, str] = {}
         self.earlier: dict[str, str] = {}
+        self.cited: dict[str, str] = {}
         self.acts: dict[str, str] = {}
         window = report.period.window
         for indicator in self.sheet.indicators:
@@ -168,6 +177,12 @@ class DraftContext:
             inside, before = _split_by_date(evidence, start)
             self.in_span[indicator.key] = "; ".join(_short_citation(item) for item in inside)
             self.earlier[indicator.key] = "; ".join(_short_citation(item) for item in before)
+            # Each document once, an older one said to be older: a figure whose document
+            # predates the period is that document, not one more of the period's.
+            self.cited[indicator.key] = "; ".join(
+                _short_citation(item) + (EARLIER_MARK if item in before else "")
+                for item in evidence
+            )
             self.acts[indicator.key] = act_of(indicator, self.notes[indicator.key], evidence)
         self.numbers = numbers
         self.previous: dict[str, str] = {}
@@ -218,6 +233,7 @@ class DraftContext:
             "doc": self.docs,
             "doc_in": self.in_span,
             "earlier": self.earlier,
+            "cited": self.cited,
             "when": self.when,
             "act": self.acts,
             "evidence": self.evidence,
