@@ -127,7 +127,9 @@ def text_lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
-def cell_lines(text: str, column: int, bold: bool = False, italic: bool = False, indent: int = 0):
+def cell_lines(
+    text: str, column: int, bold: bool = False, italic: bool = False, indent: int = 0
+) -> int:
     """The lines `text` takes in a column of the appendix (indented by `indent` levels)."""
     room = column_text_width(COLUMN_WIDTHS[column] - indent * CHARS_PER_INDENT)
     return wrapped_lines(text, room, FONT_SIZE, bold=bold, italic=italic)
@@ -170,7 +172,8 @@ def note_pieces(text: str, italic: bool) -> list[str]:
 def _paragraph_parts(paragraph: str, italic: bool, most: int) -> list[str]:
     if cell_lines(paragraph, NOTE, italic=italic) <= most:
         return [paragraph]
-    parts, words = [], []
+    parts: list[str] = []
+    words: list[str] = []
     for word in paragraph.split(" "):
         if words and cell_lines(" ".join([*words, word]), NOTE, italic=italic) > most:
             parts.append(" ".join(words))
