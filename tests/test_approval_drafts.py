@@ -98,10 +98,33 @@ def test_drafts_changed_since_they_were_read_refuse_approval(submitted, approver
     assert not submitted.narrative.exists()
 
 
-def test_editing_a_system_draft_after_reopening_makes_it_the_units(submitted, approver, reporter):
+def test_reopening_drafts_the_systems_sections_live_again(submitted, approver, reporter):
+    report = services.approve_report(approver, submitted)
+    section = _plan_section(report)
+    kept = report.narrative.filter(drafted_at_approval=True).exclude(section=section).first()
+    services.reopen_report(approver, report, "Sửa số nhiệm vụ")
+    report.refresh_from_db()
+    assert not report.narrative.filter(drafted_at_approval=True).exists()
+    entry = AuditEntry.objects.get(report=report, action="narrative.approval_draft_release")
+    assert section.number in entry.summary and entry.user == approver
+    # The figure changes; its section is drafted from it, nothing stale blocks the resubmission.
+    services.save_value(reporter, report, "plan_tasks_done", "46")
+    assert "100%" in section_texts(report)[section.pk]
+    services.save_narrative(reporter, report, kept.section, "Đơn vị viết lại.")
+    report = services.approve_report(approver, services.submit_report(reporter, report))
+    stored = {item.section_id: item for item in report.narrative.all()}
+    assert "100%" in stored[section.pk].text and stored[section.pk].drafted_at_approval
+    assert stored[kept.section_id].text == "Đơn vị viết lại."
+    assert not stored[kept.section_id].drafted_at_approval
+
+
+def test_editing_a_system_draft_clears_its_mark(submitted, approver, reporter):
     report = services.approve_report(approver, submitted)
     item = report.narrative.filter(drafted_at_approval=True).first()
-    report = services.reopen_report(approver, report, "Sửa lời văn")
+    # Reopening releases the marked sections; made editable directly, save_narrative's rule
+    # is tested on its own.
+    report.status = Status.RETURNED
+    report.save(update_fields=["status"])
     services.save_narrative(reporter, report, item.section, "Đơn vị viết lại.")
     item.refresh_from_db()
     assert item.text == "Đơn vị viết lại." and not item.drafted_at_approval

@@ -636,6 +636,30 @@ def _store_approval_drafts(user, report: Report, drafts: list[PendingDraft]) -> 
         )
 
 
+def _release_approval_drafts(user, report: Report, at: datetime.datetime | None) -> None:
+    """A reopened report is no longer what was approved: the sections the system drafted at
+    approval, untouched since, go back to being drafted from the figures (the unit corrects
+    them), and the next approval stores them anew. The audit trail keeps what was approved."""
+    items = list(
+        NarrativeText.objects.filter(report=report, drafted_at_approval=True).select_related(
+            "section"
+        )
+    )
+    if not items:
+        return
+    numbers = [item.section.number for item in items]
+    NarrativeText.objects.filter(pk__in=[item.pk for item in items]).delete()
+    log_action(
+        user,
+        "narrative.approval_draft_release",
+        f"Các mục hệ thống soạn khi phê duyệt ({', '.join(numbers)}) trở lại được soạn từ số "
+        "liệu vì báo cáo được mở khóa",
+        report=report,
+        data={"sections": numbers},
+        at=at,
+    )
+
+
 @transaction.atomic
 def return_report(user, report: Report, reason: str, at: datetime.datetime | None = None) -> Report:
     """Send a submitted report back to its unit for correction (reason mandatory)."""
@@ -665,6 +689,8 @@ def _back_to_unit(
     if not reason:
         raise WorkflowError("Phải ghi lý do khi trả lại hoặc mở khóa báo cáo.")
     before = report.status
+    if before == Status.APPROVED:
+        _release_approval_drafts(user, report, at)
     report.status = Status.RETURNED
     report.return_reason = reason
     report.approved_at = None
