@@ -127,6 +127,7 @@ urlpatterns = [
         name="section_draft",
     ),
     path("reports/<int:report_id>/receipt/", tracking.acknowledge, name="acknowledge"),
+    path("reports/<int:report_id>/approval/", drafts.approval, name="approval"),
     path("reports/<int:report_id>/<str:action>/", reports.workflow, name="workflow"),
     path("overview/", consolidation.overview_lookup, name="overview_lookup"),
     path("overview/<str:period_code>/", consolidation.overview, name="overview"),

@@ -96,12 +96,13 @@ def test_demo_report_drafts_in_the_seed_phrasing(demo):
     assert "chưa ghi nhận sáng kiến, giải pháp mới về CCHC" in texts["1.1.6."]
     assert "01 VBQPPL (Quyết định số 16/2022/QĐ-UBND ngày 03/08/2022)" in texts["1.2."]
     assert "tuyên truyền, phổ biến 35 văn bản" in texts["1.2."]
-    # The decision is of 08/06/2022, before the quarter (from 15/06): earlier work.
-    assert "đã tham mưu công bố 01 TTHC mới." in texts["1.3.1."]
+    # The decision is of 08/06/2022, before the quarter (from 15/06): the one TTHC is that
+    # decision's, said once and as earlier work, not one more of the quarter's.
     assert (
-        "Trước kỳ báo cáo, Sở đã tham mưu công bố TTHC mới tại Quyết định số 1547/QĐ-UBND "
-        "ngày 08/06/2022."
+        "- Về công bố TTHC: Sở đã tham mưu công bố 01 TTHC mới (Quyết định số 1547/QĐ-UBND "
+        "ngày 08/06/2022, ban hành trước kỳ báo cáo)."
     ) in texts["1.3.1."]
+    assert texts["1.3.1."].count("1547") == 1
     assert "43 thủ tục" in texts["1.3.1."]
     assert "mức độ 4 đối với 43/43 TTHC đủ điều kiện" in texts["1.3.2."]
     assert "06/06 TTHC có yêu cầu nghĩa vụ tài chính" in texts["1.3.2."]

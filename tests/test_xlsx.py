@@ -61,6 +61,18 @@ def body_rows(sheet: Worksheet) -> list[tuple[Cell, ...]]:
     ]
 
 
+def note_of(sheet: Worksheet, row: tuple[Cell, ...]) -> str | None:
+    """The row's Ghi chú whole: a long note is cut into pieces, a row each, beside the row's
+    other cells merged down (see test_demo_long_notes_are_cut_into_rows_of_their_own)."""
+    first = row[4].row
+    last = max(
+        (r.max_row for r in sheet.merged_cells.ranges if r.min_row == first and r.min_col == 2),
+        default=first,
+    )
+    pieces = [sheet.cell(row=r, column=5).value for r in range(first, last + 1)]
+    return "\n".join(p for p in pieces if p) or None
+
+
 def is_section_row(row: tuple[Cell, ...]) -> bool:
     return isinstance(row[2], MergedCell)
 
@@ -374,7 +386,7 @@ def test_demo_has_every_value_and_note_of_the_seed(demo, demo_data):
         if isinstance(expected, int | float) and row[3].number_format == "@":
             expected = format_number(Decimal(str(expected)))  # a rate, as its text: 86,96
         assert row[3].value == expected, key
-        assert row[4].value == (item.get("note") or demo.hints[key] or None), key
+        assert note_of(demo.sheet, row) == (item.get("note") or demo.hints[key] or None), key
     assert demo.row("plan_completion_rate")[3].value == "86,96"
     assert demo.row("plan_tasks_total")[3].value == 46
 
@@ -389,14 +401,21 @@ def test_demo_rows_without_seed_figures_stay_empty(demo, demo_data):
             assert note.value is None or note.font.italic, key  # at most the template's hint
 
 
-def test_demo_long_notes_are_spread_over_merged_rows(demo, demo_data):
+def test_demo_long_notes_are_cut_into_rows_of_their_own(demo, demo_data):
+    """A note taller than Excel's 409-point row is cut at its line breaks into rows of its
+    own, the other cells merged beside them, so a page break falls between two pieces and
+    never through a line of text."""
     row = demo.row("communication_meetings")
     spans = [r for r in demo.sheet.merged_cells.ranges if r.min_row == row[4].row]
+    note = demo_data["values"]["communication_meetings"]["note"]
 
-    assert row[4].value == demo_data["values"]["communication_meetings"]["note"]
-    assert {(r.min_col, r.max_col) for r in spans} == {(c, c) for c in range(1, 6)}
+    assert {(r.min_col, r.max_col) for r in spans} == {(c, c) for c in range(1, 5)}
     last = spans[0].max_row
-    assert last > row[4].row
+    pieces = [demo.sheet.cell(row=r, column=5).value for r in range(row[4].row, last + 1)]
+    assert len(pieces) > 1 and all(pieces)
+    assert "\n".join(pieces) == note
+    paragraphs = note.split("\n")
+    assert all(piece.split("\n")[0] in paragraphs for piece in pieces)  # cut at line breaks
     assert all(demo.sheet.row_dimensions[r].height <= 409 for r in range(row[4].row, last + 1))
 
 

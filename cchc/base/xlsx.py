@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from openpyxl.styles import Font
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -38,6 +40,15 @@ def print_landscape_a4(
     sheet.oddFooter.center.text = "Trang &P/&N"
     sheet.oddFooter.center.font = f"{FONT_NAME},Regular"
     sheet.oddFooter.center.size = 11
+
+
+def set_default_font(workbook: Any, name: str, size: int) -> None:
+    """Make `name` at `size` the workbook's default font (its Normal style's and its first),
+    before any cell is styled: column widths count that font's digits, so with it a width
+    means the same room in Excel and in LibreOffice whatever fonts the reader has."""
+    default = Font(name=name, size=size)
+    workbook._fonts = IndexedList([default])  # openpyxl has no public setter for font 0
+    workbook._named_styles["Normal"].font = default
 
 
 def defuse_formulas(workbook: Any) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from cchc.catalog.formulas import evaluate, expression_names
 from cchc.catalog.models import Indicator, Rule, Severity, ValueType
-from cchc.catalog.values import format_number
+from cchc.catalog.values import rate_words
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def check_values(
             issues.append(
                 Issue(
                     Severity.ERROR,
-                    f"Tỷ lệ {indicator.quoted_label} là {format_number(value)}%, "
+                    f"Tỷ lệ {indicator.quoted_label} là {rate_words(value)}, "
                     "phải nằm trong khoảng từ 0 đến 100.",
                     (key,),
                 )

@@ -37,6 +37,27 @@ def format_number(value: Decimal | int | float | None, decimals: int = 2) -> str
     return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
 
 
+# A rate in words, as the seeds write it: at most two decimals after a comma, none for a whole
+# number ("86,96%", "23,6%", "100%"). Every rate a draft, a footnote or a message writes goes
+# through rate_words, so a report never prints "56%" beside "86,96%" for a 56,15 rate.
+RATE_PLACES = 2
+
+
+def rate_words(value: Decimal | int | float | None) -> str:
+    """'86,96%' for 86.9565…; '' when there is no rate."""
+    if value is None:
+        return ""
+    return f"{format_number(value, RATE_PLACES)}%"
+
+
+def percent_of(part: Decimal | int | float | None, whole: Decimal | int | float | None) -> str:
+    """`part` as a rate of `whole` in words ('56,15%' for 73 of 130); '' without both or with
+    a whole of zero."""
+    if part is None or whole is None or not whole:
+        return ""
+    return rate_words(Decimal(part) * 100 / Decimal(whole))
+
+
 def parse_value(indicator: Indicator, raw: str) -> Decimal | str | datetime.date | None:
     """The stored form of `raw` for `indicator`; None for an empty field."""
     text = (raw or "").strip()

@@ -9,7 +9,7 @@ from typing import Any
 
 from cchc.catalog.formulas import compute_derived
 from cchc.catalog.models import ValueType
-from cchc.catalog.values import format_number
+from cchc.catalog.values import rate_words
 from cchc.consolidation.engine import APPROVED, Across, consolidate_all
 from cchc.consolidation.overview import period_overview
 from cchc.org.models import Unit, UnitKind
@@ -39,7 +39,7 @@ def _ranked(result: Across) -> tuple[dict[str, str], dict[str, str]]:
         for target, pick in ((best, max), (worst, min)):
             value = pick(given.values())
             names = ", ".join(sorted(_name(units[uid]) for uid, v in given.items() if v == value))
-            target[key] = f"{names} ({format_number(value, indicator.decimals)}%)"
+            target[key] = f"{names} ({rate_words(value)})"
     return best, worst
 
 

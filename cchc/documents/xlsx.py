@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.base.exporters import Exporter, Rendered
-from cchc.base.xlsx import APPENDIX_SHEETS, defuse_formulas, print_landscape_a4
+from cchc.base.text_metrics import column_text_width, line_height, wrapped_lines
+from cchc.base.xlsx import APPENDIX_SHEETS, defuse_formulas, print_landscape_a4, set_default_font
 from cchc.catalog.models import Section, ValueType
 from cchc.catalog.values import padded_count
 from cchc.reports.models import Report, Status
@@ -28,15 +29,19 @@ SHEET_TITLE = "Phụ lục"
 FONT_NAME = "Times New Roman"
 FONT_SIZE = 12
 INDENT_PER_LEVEL = 2
-# Neither LibreOffice nor Excel fits merged or imported rows reliably, so heights are estimated:
-# a column of width w holds about 1.3 w characters of 12 pt Times New Roman (or its metric twin
-# Liberation Serif) a line, as measured on the rendered appendix; 1.25 leaves a margin.
+# The rankings' rough estimate of a line (ranking_xlsx.py); the appendix measures its text.
 CHARS_PER_WIDTH = 1.25
 LINE_HEIGHT = 15.75
 ROW_PADDING = 4
+# Neither LibreOffice nor Excel fits merged or imported rows reliably, so the appendix sets each
+# row's height: its cells' text wrapped by the widths of Times New Roman's letters (its metric
+# twin Liberation Serif's, cchc/base/text_metrics.py) in the columns' widths, a line each at the
+# font's line height, and a little padding. The workbook's default font is Times New Roman 12,
+# so that a column width means the same room in Excel and in LibreOffice (with Calibri, whose
+# stand-in differs from one machine to another, a width-50 column held 52 or 63 letters).
+CELL_PADDING = 2
 MAX_ROW_HEIGHT = 409
 CHARS_PER_INDENT = 2
-BOLD_WIDTH = 0.9
 
 STT, LABEL, UNIT, VALUE, NOTE = range(1, 6)
 COLUMN_WIDTHS = {STT: 6, LABEL: 60, UNIT: 14, VALUE: 12, NOTE: 50}
@@ -117,19 +122,64 @@ def shown_note(row: Row) -> str:
 
 
 def text_lines(text: str, width: float) -> int:
+    """The rankings' estimate: about CHARS_PER_WIDTH letters a line per unit of width."""
     per_line = max(int(width * CHARS_PER_WIDTH), 1)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
+def cell_lines(
+    text: str, column: int, bold: bool = False, italic: bool = False, indent: int = 0
+) -> int:
+    """The lines `text` takes in a column of the appendix (indented by `indent` levels)."""
+    room = column_text_width(COLUMN_WIDTHS[column] - indent * CHARS_PER_INDENT)
+    return wrapped_lines(text, room, FONT_SIZE, bold=bold, italic=italic)
+
+
 def line_count(row: Row, content: CellValue, bold: bool) -> int:
     indicator = row.indicator
-    label_width = COLUMN_WIDTHS[LABEL] - indicator.level * INDENT_PER_LEVEL * CHARS_PER_INDENT
+    hint = not row.appendix_note and bool(indicator.note_hint)
     return max(
-        text_lines(indicator.label, label_width * (BOLD_WIDTH if bold else 1)),
-        text_lines(indicator.unit, COLUMN_WIDTHS[UNIT]),
-        text_lines(content, COLUMN_WIDTHS[VALUE]) if isinstance(content, str) else 1,
-        text_lines(shown_note(row), COLUMN_WIDTHS[NOTE]),
+        cell_lines(indicator.label, LABEL, bold, indent=indicator.level * INDENT_PER_LEVEL),
+        cell_lines(indicator.unit, UNIT),
+        cell_lines(content, VALUE) if isinstance(content, str) else 1,
+        cell_lines(shown_note(row), NOTE, italic=hint),
     )
+
+
+def row_height(lines: int, size: float = FONT_SIZE) -> float:
+    return lines * line_height(size) + CELL_PADDING
+
+
+def note_pieces(text: str, italic: bool) -> list[str]:
+    """`text` cut into pieces that a row each can hold, at its line breaks (a paragraph too
+    long for one row at its words)."""
+    most = int((MAX_ROW_HEIGHT - CELL_PADDING) // line_height(FONT_SIZE))
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+    for paragraph in text.split("\n"):
+        for part in _paragraph_parts(paragraph, italic, most):
+            lines = cell_lines(part, NOTE, italic=italic)
+            if current and used + lines > most:
+                pieces.append("\n".join(current))
+                current, used = [], 0
+            current.append(part)
+            used += lines
+    pieces.append("\n".join(current))
+    return pieces
+
+
+def _paragraph_parts(paragraph: str, italic: bool, most: int) -> list[str]:
+    if cell_lines(paragraph, NOTE, italic=italic) <= most:
+        return [paragraph]
+    parts: list[str] = []
+    words: list[str] = []
+    for word in paragraph.split(" "):
+        if words and cell_lines(" ".join([*words, word]), NOTE, italic=italic) > most:
+            parts.append(" ".join(words))
+            words = []
+        words.append(word)
+    return [*parts, " ".join(words)]
 
 
 def is_heading(row: Row) -> bool:
@@ -151,6 +201,7 @@ class AppendixXlsx(Exporter[Report]):
 
 def build_workbook(report: Report) -> Workbook:
     workbook = Workbook()
+    set_default_font(workbook, FONT_NAME, FONT_SIZE)
     sheet = workbook.active
     sheet.title = SHEET_TITLE
     titles = appendix_title_lines(report)
@@ -223,11 +274,10 @@ class AppendixSheet:
         cell.font = title_font
         cell.alignment = align("center", "center")
         self.merge(self.row, STT, self.row, LAST_COLUMN)
-        scale = FONT_SIZE / title_font.size * (BOLD_WIDTH if title_font.bold else 1)
-        lines = text_lines(text, TABLE_WIDTH * scale)
-        self.sheet.row_dimensions[self.row].height = (
-            lines * LINE_HEIGHT * title_font.size / FONT_SIZE
-        )
+        size = float(title_font.size or FONT_SIZE)
+        room = column_text_width(TABLE_WIDTH)
+        lines = wrapped_lines(text, room, size, bool(title_font.bold), bool(title_font.italic))
+        self.sheet.row_dimensions[self.row].height = row_height(lines, size)
         self.row += 1
 
     def write_header(self) -> None:
@@ -270,25 +320,42 @@ class AppendixSheet:
         is_figure = indicator.value_type in DECIMAL_TYPES or not is_text
         value = self.put(VALUE, content, alignment=align("center") if is_figure else align())
         value.number_format = value_format(row, content)
-        note = self.put(NOTE, shown_note(row))
-        if not row.appendix_note and indicator.note_hint:
-            note.font = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color=HINT_FONT_COLOR)
-        self.fit_height(line_count(row, content, bold))
-
-    def fit_height(self, lines: int) -> None:
-        """Give the row room for its text. Text taller than one row can hold is spread over
-        several rows merged together, since Excel caps a row at 409 points."""
-        if lines <= 1:
+        hint = not row.appendix_note and bool(indicator.note_hint)
+        lines = line_count(row, content, bold)
+        if row_height(lines) <= MAX_ROW_HEIGHT:
+            self.put_note(self.row, shown_note(row), hint)
+            if lines > 1:
+                self.sheet.row_dimensions[self.row].height = row_height(lines)
             self.row += 1
             return
-        height = lines * LINE_HEIGHT + ROW_PADDING
-        span = math.ceil(height / MAX_ROW_HEIGHT)
-        for offset in range(span):
-            self.sheet.row_dimensions[self.row + offset].height = math.ceil(height / span)
-        if span > 1:
-            for column in range(STT, LAST_COLUMN + 1):
-                self.merge(self.row, column, self.row + span - 1, column)
-        self.row += span
+        self.write_long_note(shown_note(row), hint)
+
+    def put_note(self, row: int, text: str, hint: bool, border: Border = BORDER) -> None:
+        cell = self.sheet.cell(row=row, column=NOTE, value=text or None)
+        italic = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color=HINT_FONT_COLOR)
+        cell.font = italic if hint else font()
+        cell.alignment = align()
+        cell.border = border
+
+    def write_long_note(self, text: str, hint: bool) -> None:
+        """A note taller than a row can be (Excel caps a row at 409 points) goes into rows of
+        its own, a piece each, the row's other cells merged beside them: a page break then
+        falls between two pieces rather than through a line of a merged cell."""
+        pieces = note_pieces(text, hint)
+        last = len(pieces) - 1
+        for offset, piece in enumerate(pieces):
+            edges = Border(
+                left=THIN,
+                right=THIN,
+                top=THIN if offset == 0 else Side(),
+                bottom=THIN if offset == last else Side(),
+            )
+            self.put_note(self.row + offset, piece, hint, edges)
+            height = row_height(cell_lines(piece, NOTE, italic=hint))
+            self.sheet.row_dimensions[self.row + offset].height = height
+        for column in range(STT, NOTE):
+            self.merge(self.row, column, self.row + last, column)
+        self.row += last + 1
 
     def set_columns(self) -> None:
         for column, width in COLUMN_WIDTHS.items():

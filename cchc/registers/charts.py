@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable
 
 from cchc.base.charts import new_figure, png
-from cchc.catalog.values import format_number
+from cchc.catalog.values import format_number, rate_words
 from cchc.org.models import Unit
 from cchc.registers.figures import field_stats, percent, unit_figures
 
@@ -75,11 +75,11 @@ def channels_chart(unit: Unit, start: datetime.date, end: datetime.date) -> byte
     amounts = [figures[key] for key, _, _ in CHANNELS]
     bars = axes.barh(labels[::-1], amounts[::-1], color=[c for _, _, c in CHANNELS][::-1])
     for bar, amount in zip(bars, amounts[::-1], strict=True):
-        share = format_number(percent(amount, total), 2)
+        share = rate_words(percent(amount, total))
         axes.text(
             bar.get_width(),
             bar.get_y() + bar.get_height() / 2,
-            f"  {format_number(amount, 0)} ({share}%)",
+            f"  {format_number(amount, 0)} ({share})",
             va="center",
             fontsize=9,
         )

@@ -1,19 +1,26 @@
-"""Drafts of a report's narrative: one section's draft for the editor, or every empty
-section filled at once."""
+"""Drafts of a report's narrative: one section's draft for the editor, every empty section
+filled at once, and the drafts an approver reads before approving."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.org import access
-from cchc.reports.drafting import DraftContext, DraftError, draft_checked
+from cchc.reports.drafting import (
+    DraftContext,
+    DraftError,
+    draft_checked,
+    drafts_version,
+    unsaved_drafts,
+)
 from cchc.reports.drafts import fill_empty_sections
-from cchc.reports.models import Report
-from cchc.reports.narrative_basis import sign_basis
+from cchc.reports.models import Report, Status
+from cchc.reports.narrative_basis import heading, sign_basis
 from cchc.reports.views import visible_report
 
 
@@ -45,3 +52,33 @@ def fill_drafts(request: HttpRequest, report_id: int) -> HttpResponse:
     for refusal in skipped:
         messages.warning(request, refusal)
     return redirect(f"/reports/{report.pk}/#narrative")
+
+
+@login_required
+@require_GET
+def approval(request: HttpRequest, report_id: int) -> HttpResponse:
+    """What approving stores: the drafts of the sections nobody saved, shown to the approver
+    before they confirm; the form posts their fingerprint so exactly these are stored."""
+    report: Report = visible_report(request, report_id)
+    if not access.can_approve_report(request.user, report):
+        raise PermissionDenied("Bạn không có quyền phê duyệt báo cáo này.")
+    if report.status != Status.SUBMITTED:
+        messages.info(request, "Chỉ phê duyệt được báo cáo đã gửi.")
+        return redirect("report", report_id=report.pk)
+    refusal = ""
+    drafts: list = []
+    try:
+        drafts = unsaved_drafts(report)
+    except DraftError as exc:
+        refusal = str(exc)
+    shown = [(section, heading(section, report), text) for section, text, _ in drafts]
+    return render(
+        request,
+        "reports/approve.html",
+        {
+            "report": report,
+            "drafts": shown,
+            "version": drafts_version(drafts),
+            "refusal": refusal,
+        },
+    )

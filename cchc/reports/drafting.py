@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,14 +18,18 @@ from django.template import Context, Engine, Template, TemplateSyntaxError
 
 from cchc.catalog.checks import Issue
 from cchc.catalog.models import Indicator, OutlineSection, Severity, ValueType
-from cchc.catalog.values import display_value, format_number, padded_count
+from cchc.catalog.values import display_value, format_number, padded_count, rate_words
 from cchc.org.models import Role, RoleAssignment, UnitKind
 from cchc.records.sources import year_start
-from cchc.reports.models import Evidence, Report
+from cchc.reports.models import Evidence, Report, Status
 from cchc.reports.narrative_basis import basis_for, blocking_errors, heading, refusal
 from cchc.reports.sheet import ReportSheet
 
-ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
+ENGINE = Engine(
+    autoescape=False,
+    libraries={},
+    builtins=["django.template.defaultfilters", "cchc.reports.draft_filters"],
+)
 
 SUBJECTS: dict[str, str] = {
     UnitKind.PROVINCE: "UBND tỉnh",
@@ -49,6 +54,10 @@ LEVELS: dict[str, str] = {
 # figures of the units below a province): provider(report, its numbers) -> names.
 ContextProvider = Callable[[Report, dict[str, Decimal | None]], dict[str, Any]]
 CONTEXT_PROVIDERS: list[ContextProvider] = []
+
+
+# After a document cited for a figure that was issued before the period (`cited.KEY`).
+EARLIER_MARK = ", ban hành trước kỳ báo cáo"
 
 
 class DraftError(ValueError):
@@ -115,8 +124,8 @@ def compare(indicator: Indicator, now: Decimal | None, before: Decimal | None, l
     if indicator.value_type == ValueType.PERCENT:
         return f"{verb} {amount} điểm phần trăm so với {label}"
     if before > 0:
-        share = format_number(abs(difference) / before * 100, 2)
-        return f"{verb} {amount} ({share}%) so với {label}"
+        share = rate_words(abs(difference) / before * 100)
+        return f"{verb} {amount} ({share}) so với {label}"
     return f"{verb} {amount} so với {label}"
 
 
@@ -138,6 +147,7 @@ class DraftContext:
         self.when: dict[str, str] = {}
         self.in_span: dict[str, str] = {}
         self.earlier: dict[str, str] = {}
+        self.cited: dict[str, str] = {}
         self.acts: dict[str, str] = {}
         window = report.period.window
         for indicator in self.sheet.indicators:
@@ -167,6 +177,12 @@ class DraftContext:
             inside, before = _split_by_date(evidence, start)
             self.in_span[indicator.key] = "; ".join(_short_citation(item) for item in inside)
             self.earlier[indicator.key] = "; ".join(_short_citation(item) for item in before)
+            # Each document once, an older one said to be older: a figure whose document
+            # predates the period is that document, not one more of the period's.
+            self.cited[indicator.key] = "; ".join(
+                _short_citation(item) + (EARLIER_MARK if item in before else "")
+                for item in evidence
+            )
             self.acts[indicator.key] = act_of(indicator, self.notes[indicator.key], evidence)
         self.numbers = numbers
         self.previous: dict[str, str] = {}
@@ -217,6 +233,7 @@ class DraftContext:
             "doc": self.docs,
             "doc_in": self.in_span,
             "earlier": self.earlier,
+            "cited": self.cited,
             "when": self.when,
             "act": self.acts,
             "evidence": self.evidence,
@@ -379,9 +396,46 @@ def empty_sections_issue(sheet: ReportSheet) -> Issue | None:
     )
 
 
+def drafts_live(report: Report) -> bool:
+    """Whether the document drafts the sections nobody saved as it is rendered: only while it
+    is marked DỰ THẢO. An approved report prints what was stored when it was approved
+    (approve_report stores the drafts the approver was shown), never a draft made anew."""
+    return report.status != Status.APPROVED
+
+
 def section_texts(report: Report) -> dict[int, str]:
-    """The text of each outline section for the document: what the user saved, or the
-    draft where nothing was saved."""
+    """The text of each outline section for the document: what was saved, and while the
+    report is not approved, the draft where nothing was saved."""
     saved = {item.section_id: item.text for item in report.narrative.all() if item.text.strip()}
+    if not drafts_live(report):
+        return saved
     drafted = draft_report(report)
     return {**drafted, **saved}
+
+
+PendingDraft = tuple[OutlineSection, str, dict[str, str]]
+
+
+def unsaved_drafts(report: Report) -> list[PendingDraft]:
+    """The sections nobody saved that a draft fills, each with its drafted text and the
+    figures it is drafted from: what approval stores, and what the approval page shows.
+    Raises DraftError when a figure such a section prints has an error."""
+    saved = {item.section_id for item in report.narrative.all() if item.text.strip()}
+    context = DraftContext(report)
+    found = []
+    for section in report.template.outline.all():
+        if section.pk in saved or not section.draft.strip():
+            continue
+        text, basis = draft_checked(context, section)
+        if text:
+            found.append((section, text, basis))
+    return found
+
+
+def drafts_version(drafts: list[PendingDraft]) -> str:
+    """A short fingerprint of the drafts shown, so approval stores exactly what was read (the
+    comparisons with other reports may change between reading and confirming)."""
+    digest = hashlib.sha256()
+    for section, text, _ in drafts:
+        digest.update(f"{section.pk}\0{text}\0".encode())
+    return digest.hexdigest()[:16]

@@ -361,6 +361,9 @@ class NarrativeText(models.Model):
     # The figures the text was drafted from, as printed then ({indicator key: "46"}); empty
     # for text written by hand. A figure that no longer prints so makes the section stale.
     basis = models.JSONField("số liệu dùng để soạn", default=dict, blank=True)
+    # Stored by approval for a section nobody saved: the draft the approver was shown, so the
+    # approved document prints it and never a draft made anew. Cleared when someone edits it.
+    drafted_at_approval = models.BooleanField("hệ thống soạn khi phê duyệt", default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

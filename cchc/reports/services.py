@@ -19,6 +19,7 @@ from cchc.org.models import Unit, UnitKind
 from cchc.periods.models import Period, working_calendar
 from cchc.reports import evidence_files, signals
 from cchc.reports.citations import parse_citation
+from cchc.reports.drafting import DraftError, PendingDraft, drafts_version, unsaved_drafts
 from cchc.reports.models import (
     DeadlineExtension,
     Evidence,
@@ -374,6 +375,9 @@ def save_narrative(
         before = item.text
         item.text = text
         fields.append("text")
+        if item.drafted_at_approval:  # someone's own words now, no longer the system's draft
+            item.drafted_at_approval = False
+            fields.append("drafted_at_approval")
         log_action(
             user,
             "narrative.edit",
@@ -578,14 +582,30 @@ def submit_report(user, report: Report, at: datetime.datetime | None = None) -> 
 
 
 @transaction.atomic
-def approve_report(user, report: Report, at: datetime.datetime | None = None) -> Report:
+def approve_report(
+    user, report: Report, at: datetime.datetime | None = None, drafts_seen: str | None = None
+) -> Report:
+    """Approve and lock a submitted report. The sections nobody saved are drafted now and
+    stored as its text, marked as drafted by the system at approval, so the approved document
+    prints what the approver approved. `drafts_seen` (drafts_version of the drafts the
+    approval page showed) refuses an approval whose drafts changed since they were read."""
     report = _lock(report)
     _require(access.can_approve_report(user, report))
     if report.status != Status.SUBMITTED:
         raise WorkflowError("Chỉ phê duyệt được báo cáo đã gửi.")
+    try:
+        drafts = unsaved_drafts(report)
+    except DraftError as exc:
+        raise WorkflowError(f"Chưa phê duyệt được: {exc}") from exc
+    if drafts_seen is not None and drafts_seen != drafts_version(drafts):
+        raise WorkflowError(
+            "Nội dung soạn tự động của báo cáo đã thay đổi từ khi bạn xem; hãy xem lại trước "
+            "khi phê duyệt."
+        )
     report.status = Status.APPROVED
     report.approved_at = at or timezone.now()
     report.approved_by = user
+    _store_approval_drafts(user, report, drafts)
     report.save(update_fields=["status", "approved_at", "approved_by"])
     log_action(
         user,
@@ -596,6 +616,48 @@ def approve_report(user, report: Report, at: datetime.datetime | None = None) ->
         at=report.approved_at,
     )
     return report
+
+
+def _store_approval_drafts(user, report: Report, drafts: list[PendingDraft]) -> None:
+    for section, text, basis in drafts:
+        item, _ = NarrativeText.objects.select_for_update().get_or_create(
+            report=report, section=section
+        )
+        item.text, item.basis, item.drafted_at_approval = text, basis, True
+        item.save(update_fields=["text", "basis", "drafted_at_approval", "updated_at"])
+        log_action(
+            user,
+            "narrative.approval_draft",
+            f"Hệ thống soạn nội dung mục {heading(section, report)} khi phê duyệt (mục chưa ai "
+            "lưu; người phê duyệt đã xem nội dung này)",
+            report=report,
+            data={"section": section.number, "after": text, "basis": basis},
+            at=report.approved_at,
+        )
+
+
+def _release_approval_drafts(user, report: Report, at: datetime.datetime | None) -> None:
+    """A reopened report is no longer what was approved: the sections the system drafted at
+    approval, untouched since, go back to being drafted from the figures (the unit corrects
+    them), and the next approval stores them anew. The audit trail keeps what was approved."""
+    items = list(
+        NarrativeText.objects.filter(report=report, drafted_at_approval=True).select_related(
+            "section"
+        )
+    )
+    if not items:
+        return
+    numbers = [item.section.number for item in items]
+    NarrativeText.objects.filter(pk__in=[item.pk for item in items]).delete()
+    log_action(
+        user,
+        "narrative.approval_draft_release",
+        f"Các mục hệ thống soạn khi phê duyệt ({', '.join(numbers)}) trở lại được soạn từ số "
+        "liệu vì báo cáo được mở khóa",
+        report=report,
+        data={"sections": numbers},
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -627,6 +689,8 @@ def _back_to_unit(
     if not reason:
         raise WorkflowError("Phải ghi lý do khi trả lại hoặc mở khóa báo cáo.")
     before = report.status
+    if before == Status.APPROVED:
+        _release_approval_drafts(user, report, at)
     report.status = Status.RETURNED
     report.return_reason = reason
     report.approved_at = None

@@ -97,7 +97,9 @@ def unit_period(request: HttpRequest, unit_code: str, period_code: str) -> HttpR
 def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     report = visible_report(request, report_id)
     sheet = ReportSheet(report)
-    texts = {t.section_id: t.text for t in report.narrative.all()}
+    narrative = list(report.narrative.all())
+    texts = {t.section_id: t.text for t in narrative}
+    system = {t.section_id for t in narrative if t.drafted_at_approval}
     sections = sheet.outline
     stale = sheet.stale_sections
     outline = [
@@ -106,6 +108,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
             outline_title(section.title, report),
             texts.get(section.pk, ""),
             stale.get(section.pk),
+            section.pk in system,
         )
         for section in sections
     ]
@@ -349,6 +352,8 @@ def workflow(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
     try:
         if action in ("return", "reopen"):
             verb(request.user, report, request.POST.get("reason", ""))
+        elif action == "approve":  # the drafts the approval page showed, by fingerprint
+            verb(request.user, report, drafts_seen=request.POST.get("drafts") or None)
         else:
             verb(request.user, report)
         messages.success(request, done)

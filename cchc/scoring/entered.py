@@ -11,7 +11,7 @@ from django.db import transaction
 
 from cchc.audit.services import log_action
 from cchc.base.tables import ImportRejected, ImportResult, RowError, file_warnings, read_table
-from cchc.catalog.values import format_number, parse_number
+from cchc.catalog.values import format_number, parse_number, rate_words
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
@@ -66,10 +66,7 @@ def _checked(
     if ratio is not None and numerator is not None and denominator:
         computed = numerator / denominator * 100
         if abs(computed - ratio) > Decimal("0.5"):
-            return (
-                f"tỷ lệ {format_number(ratio, 2)}% khác tử số ÷ mẫu số "
-                f"({format_number(computed, 2)}%)"
-            )
+            return f"tỷ lệ {rate_words(ratio)} khác tử số ÷ mẫu số ({rate_words(computed)})"
     return None
 
 
@@ -90,7 +87,7 @@ def _save(
         defaults={**values, "entered_by": user},
     )
     shown = (
-        f"{format_number(figure.ratio, 2)}%"
+        rate_words(figure.ratio)
         if figure.ratio is not None
         else f"{format_number(figure.numerator, 2)}/{format_number(figure.denominator, 2)}"
     )

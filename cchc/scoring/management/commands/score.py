@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cchc.catalog.values import format_number
+from cchc.catalog.values import format_number, rate_words
 from cchc.scoring.engine import score_unit
 from cchc.scoring.management.commands._common import dumps, scheme_of, unit_of, window_of
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             + (f" ({score.band})" if score.band else "")
         )
         for item in score.items:
-            ratio = f"{format_number(item.ratio, 2)}%" if item.ratio is not None else "—"
+            ratio = rate_words(item.ratio) if item.ratio is not None else "—"
             points = format_number(item.points, 2) if item.points is not None else "—"
             self.stdout.write(
                 f"  {item.code:6} {points:>6}/{format_number(item.max_points, 2):<3} "
