@@ -69,6 +69,7 @@ fill_drafts                 POST      L    R  404  403  403  404  403  403    L
 prefill                     POST      L    R  404  403  403  404  403  403    L
 section_draft               GET       L  200  404  403  403  404  403  403    L
 acknowledge                 POST      L  403  404  403    R  404  403  403    L
+approval                    GET       L  403  404  200  403  404  403  403    L
 workflow@submit             POST      L    R  404  403  403  404  403  403    L
 workflow@approve            POST      L  403  404    R  403  404  403  403    L
 workflow@return             POST      L  403  404    R    R  404  403  403    L
@@ -221,6 +222,7 @@ EXTRAS: dict[str, Extra] = {
     "update_header": Extra(data={"number": "12/BC-STTTT"}),
     "chart": Extra(kwargs={"key": "tasks"}, setup="complete"),
     "acknowledge": Extra(setup="submitted"),
+    "approval": Extra(setup="submitted"),
     "workflow@submit": Extra(kwargs={"action": "submit"}, setup="complete"),
     "workflow@approve": Extra(kwargs={"action": "approve"}, setup="submitted"),
     "workflow@return": Extra(
