@@ -85,7 +85,8 @@ SELECT unit_id, 'HS' || g, 'T' || lpad(procedure::text, 2, '0'), channel, receiv
        CASE WHEN result_on IS NULL THEN ''
             WHEN result_on < due_on THEN 'early'
             WHEN result_on = due_on THEN 'on_time' ELSE 'late' END,
-       false, digitised, fee_due, fee_due AND paid, CASE WHEN result_on IS NOT NULL THEN electronic END,
+       false, digitised, fee_due, fee_due AND paid,
+       CASE WHEN result_on IS NOT NULL THEN electronic END,
        '', NULL, NULL
 FROM (
     SELECT g, unit_id, procedure, channel, received_at, start_on, supplements, status,
@@ -369,8 +370,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for name, table in (("unpartitioned", TABLE), ("by month", COPY))
         }
         cursor.execute(
-            f"SELECT count(*) FILTER (WHERE result_on IS NULL), count(*) FILTER (WHERE verdict = 'late'),"
-            f" count(DISTINCT unit_id) FROM {TABLE}"
+            "SELECT count(*) FILTER (WHERE result_on IS NULL),"
+            f" count(*) FILTER (WHERE verdict = 'late'), count(DISTINCT unit_id) FROM {TABLE}"
         )
         unfinished, late, units_with = cursor.fetchone()
         report["data"] = {"unfinished": unfinished, "late": late, "units with dossiers": units_with}
@@ -421,9 +422,10 @@ def print_report(report: dict[str, Any]) -> None:
     for row in report["queries"]:
         flat, part = row["unpartitioned plan"], row["by month plan"]
         ratio = row["by month s"] / row["unpartitioned s"]
+        relations = report["tables"]["by month"]["relations"]
         print(
             f"| {row['query']} | {row['unpartitioned s']:.3f} | {row['by month s']:.3f} |"
-            f" {ratio:.2f} | {part['relations scanned']} of {report['tables']['by month']['relations']} |"
+            f" {ratio:.2f} | {part['relations scanned']} of {relations} |"
             f" {flat['shared hit']:,}/{flat['shared read']:,} |"
             f" {part['shared hit']:,}/{part['shared read']:,} |"
         )
