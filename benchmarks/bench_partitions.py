@@ -167,8 +167,8 @@ def build_units(args: argparse.Namespace) -> tuple[Any, Any, list[int]]:
 
 def partitioned_copy(cursor: Any) -> None:
     """The app's table, partitioned by receipt month, with the same indexes; the primary key
-    and the (unit, code) constraint must include the partition key. No identity on id: a
-    partitioned table takes one from PostgreSQL 17 on; the rows keep the staging table's ids."""
+    and the (unit, code) constraint must include the partition key. No identity on id: both
+    tables get the staging table's ids, so they hold the same rows."""
     cursor.execute(
         f"CREATE TABLE {COPY} (LIKE {TABLE} INCLUDING DEFAULTS) PARTITION BY RANGE (received_at)"
     )
