@@ -255,7 +255,33 @@ def plan_summary(cursor: Any, sql: str, table: str) -> dict[str, Any]:
         "shared hit": plan.get("Shared Hit Blocks", 0),
         "shared read": plan.get("Shared Read Blocks", 0),
         "scan": sorted({n.split(" on ")[0] for n in _node_types(top["Plan"])}),
+        "top nodes": _top_nodes(top["Plan"]),
     }
+
+
+def _top_nodes(plan: dict, depth: int = 4) -> str:
+    """The plan's upper nodes (above the scans), e.g. "Finalize HashAggregate > Gather (2
+    workers) > Partial HashAggregate > Parallel Append": where the aggregation happens."""
+    names = []
+    node: dict | None = plan
+    while node is not None and depth:
+        name = " ".join(
+            filter(
+                None,
+                [
+                    node.get("Partial Mode", "").replace("Simple", ""),
+                    node["Node Type"],
+                    node.get("Strategy", ""),
+                ],
+            )
+        )
+        if "Workers Launched" in node:
+            name += f" ({node['Workers Launched']} workers)"
+        names.append(name.replace("Aggregate Hashed", "HashAggregate").strip())
+        children = node.get("Plans", [])
+        node = children[0] if len(children) == 1 else None
+        depth -= 1
+    return " > ".join(names)
 
 
 def _node_types(plan: dict) -> list[str]:
