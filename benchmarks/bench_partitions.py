@@ -25,8 +25,9 @@ DATABASE_URL's and dropped afterwards (unless --keep):
    quarter (Q3-2026) and for a year (Y-2025). Each SQL runs as captured against the app's
    table and, with the table name replaced, against the partitioned copy: the median of
    --repeat runs after a warm-up, then EXPLAIN (ANALYZE, BUFFERS) for the partitions scanned
-   and the buffers hit/read. A variant "+bound" adds `received_at < end of the window` (a
-   filter the app does not apply today, see docs/SCALE.md) to show what pruning would give.
+   and the buffers hit/read (--jit off: with JIT off for these queries). A variant "+bound"
+   adds `received_at < end of the window` (a filter the app does not apply today, see
+   docs/SCALE.md) to show what pruning would give.
 
 Run:   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
            .venv/bin/python benchmarks/bench_partitions.py --rows 1000000 --json-out /tmp/p.json
@@ -316,6 +317,12 @@ def main() -> None:
     parser.add_argument("--other-units", type=int, default=25, help="units of each other one")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database bench_partitions")
+    parser.add_argument(
+        "--jit",
+        choices=["server", "on", "off"],
+        default="server",
+        help="JIT for the timed queries (server: the server's setting)",
+    )
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -401,6 +408,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         )
         unfinished, late, units_with = cursor.fetchone()
         report["data"] = {"unfinished": unfinished, "late": late, "units with dossiers": units_with}
+        if args.jit != "server":
+            # JIT compiles every partition's scan expressions again: with 24 partitions it
+            # cost more than the query itself (docs/SCALE.md).
+            cursor.execute(f"SET jit = {args.jit}")
+            report["machine"]["jit"] = args.jit
         results = []
         for name, kind, period in QUERIES:
             answers = []
