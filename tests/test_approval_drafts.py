@@ -142,6 +142,9 @@ def test_approval_page_shows_the_drafts_then_stores_them(client, submitted, appr
     for section, text, _ in drafts:
         assert f'id="approval-draft-{section.pk}"' in html
         assert text.splitlines()[0][:60] in html
+        # The heading once, with its number once ("1.1.1. Về kế hoạch CCHC").
+        assert f"<b>{section.number} {section.number} " not in html
+        assert f"<b>{section.number} " in html
     assert "86,96%" in html
     assert f'name="drafts" value="{drafts_version(drafts)}"' in html
 
