@@ -53,9 +53,7 @@ urlpatterns = [
     ),
     path("units/<str:unit_code>/history/", history.unit_history, name="unit_history"),
     path("units/<str:unit_code>/dossiers/", registers.dossiers, name="dossiers"),
-    path(
-        "units/<str:unit_code>/dossiers/import/", uploads.upload_dossiers, name="upload_dossiers"
-    ),
+    path("units/<str:unit_code>/dossiers/import/", uploads.upload_dossiers, name="upload_dossiers"),
     path(
         "units/<str:unit_code>/imports/<str:token>/",
         uploads.map_upload,

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from cchc.api import lookups
 from cchc.api.errors import error_body, etag, if_match
 from cchc.periods.models import Period
-from cchc.reports.citations import parse_citation
 from cchc.reports.evidence_files import EvidenceFileError
 from cchc.scoring import assessments as steps
 from cchc.scoring.engine import score_unit
@@ -131,18 +130,6 @@ def _respond(body: dict, code: int = status.HTTP_200_OK) -> Response:
     return Response(body, status=code, headers={"ETag": etag(version_of(body))})
 
 
-def _evidence_fields(text: str) -> dict:
-    citation = parse_citation(text) if text else None
-    if citation is None:
-        return {"summary": text}
-    return {
-        "doc_type": citation.doc_type,
-        "number_symbol": citation.number_symbol,
-        "issued_on": citation.issued_on,
-        "summary": citation.summary,
-    }
-
-
 def _text(data, name: str) -> str:
     value = data.get(name, "")
     return "" if value is None else str(value)
@@ -167,7 +154,7 @@ def _step(verb: str, request: Request, assessment: Assessment) -> None:
                 request.user,
                 assessment,
                 code,
-                _evidence_fields(_text(data, "citation").strip()),
+                steps.evidence_fields(_text(data, "citation").strip()),
                 (upload.name or "tệp", upload.read()) if upload else None,
             )
         except EvidenceFileError as exc:

@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.audit.services import trail_of
@@ -29,9 +28,13 @@ from cchc.records.forms import form_class
 from cchc.records.imports import sample_csv
 from cchc.records.models import DeadlineRecord, Progress
 from cchc.records.registry import BOOL, CHOICE, DATE, INT, REGISTERS, Column, RegisterSpec
-from cchc.registers.mapping import import_file, is_standard, read_headers, saved_mapping_for_file
-from cchc.registers.upload_views import offer_fixes, report_rejection, report_result
-from cchc.registers.uploads import keep_upload
+from cchc.registers.upload_views import (
+    import_mapped,
+    mapping_needed,
+    offer_fixes,
+    report_rejection,
+    report_result,
+)
 
 STATUS_BADGE = {
     Progress.ON_TIME: "v-early",
@@ -240,24 +243,14 @@ def upload(request: HttpRequest, unit_code: str, register: str) -> HttpResponse:
     data, good_rows_only = upload.read(), request.POST.get("mode") == "good_rows"
     kind, saved = spec.slug, None
     try:
-        if spec.importer is None and not is_standard(read_headers(data, name, kind), kind):
-            saved = saved_mapping_for_file(data, name, kind, read_headers(data, name, kind))
-            if saved is None:
-                pending = keep_upload(data, name, unit, kind, request.user, good_rows_only)
-                url = reverse("map_upload", args=[unit.code, pending.token])
-                return redirect(f"{url}?period={period.code}")
-            messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
-            result = import_file(
-                data,
-                name,
-                unit,
-                kind,
-                saved.columns,
-                good_rows_only=good_rows_only,
-                user=request.user,
-                header_row=saved.header_row,
-                values=saved.values,
+        if spec.importer is None:
+            to_map, saved = mapping_needed(
+                request, unit, data, name, kind, good_rows_only, period.code
             )
+            if to_map is not None:
+                return to_map
+        if saved is not None:
+            result = import_mapped(request, unit, data, name, kind, saved, good_rows_only)
         else:
             result = services.import_register(
                 request.user, spec, unit, data, name, good_rows_only=good_rows_only

@@ -118,25 +118,10 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     data = upload.read()
     saved = None
     try:
-        headers = read_headers(data, name, kind)
-        if not is_standard(headers, kind):
-            saved = saved_mapping_for_file(data, name, kind, headers)
-            if saved is None:
-                pending = keep_upload(data, name, unit, kind, request.user, good_rows_only)
-                url = reverse("map_upload", args=[unit.code, pending.token])
-                return redirect(f"{url}?period={period_code}")
-            messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
-        result = import_file(
-            data,
-            name,
-            unit,
-            kind,
-            saved.columns if saved else None,
-            good_rows_only=good_rows_only,
-            user=request.user,
-            header_row=saved.header_row if saved else None,
-            values=saved.values if saved else None,
-        )
+        to_map, saved = mapping_needed(request, unit, data, name, kind, good_rows_only, period_code)
+        if to_map is not None:
+            return to_map
+        result = import_mapped(request, unit, data, name, kind, saved, good_rows_only)
     except ImportRejected as exc:
         report_rejection(request, exc)
         offer_fixes(request, unit, data, name, kind, saved, exc.errors, good_rows_only)
@@ -144,6 +129,53 @@ def _upload(request: HttpRequest, unit_code: str, kind: str) -> HttpResponse:
     report_result(request, result, what)
     offer_fixes(request, unit, data, name, kind, saved, result.skipped, good_rows_only)
     return back
+
+
+def mapping_needed(
+    request: HttpRequest,
+    unit: Unit,
+    data: bytes,
+    filename: str,
+    kind: str,
+    good_rows_only: bool,
+    period_code: str,
+) -> tuple[HttpResponse | None, ColumnMapping | None]:
+    """For a file whose header row is not cchc's own: the saved mapping that fits it (and the
+    user told so), or the way to the mapping page with the file kept. (None, None): the
+    header is cchc's own. ImportRejected for a file that cannot be read."""
+    headers = read_headers(data, filename, kind)
+    if is_standard(headers, kind):
+        return None, None
+    saved = saved_mapping_for_file(data, filename, kind, headers)
+    if saved is None:
+        pending = keep_upload(data, filename, unit, kind, request.user, good_rows_only)
+        url = reverse("map_upload", args=[unit.code, pending.token])
+        return redirect(f"{url}?period={period_code}"), None
+    messages.info(request, f"Dùng cách ghép cột đã lưu cho nguồn «{saved.name}».")
+    return None, saved
+
+
+def import_mapped(
+    request: HttpRequest,
+    unit: Unit,
+    data: bytes,
+    filename: str,
+    kind: str,
+    saved: ColumnMapping | None,
+    good_rows_only: bool,
+) -> ImportResult:
+    """The file imported through the saved mapping (None: with cchc's own header row)."""
+    return import_file(
+        data,
+        filename,
+        unit,
+        kind,
+        saved.columns if saved else None,
+        good_rows_only=good_rows_only,
+        user=request.user,
+        header_row=saved.header_row if saved else None,
+        values=saved.values if saved else None,
+    )
 
 
 def offer_fixes(

@@ -14,26 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cchc.org import access
 from cchc.org.shortcuts import visible_unit
 from cchc.reports import evidence_files
-from cchc.reports.citations import parse_citation
 from cchc.scoring import assessments as steps
 from cchc.scoring.engine import score_unit
 from cchc.scoring.models import Assessment, AssessmentEvidence, Method, Stage
 from cchc.scoring.views import scheme_or_404, scheme_period_or_404
-
-
-def _evidence_fields(request: HttpRequest) -> dict:
-    """A cited document typed as officials write it ("Kế hoạch số 02/KH-STTTT ngày
-    27/01/2026 về…"), read into its parts; otherwise kept as the summary."""
-    text = request.POST.get("citation", "").strip()
-    citation = parse_citation(text) if text else None
-    if citation is None:
-        return {"summary": text}
-    return {
-        "doc_type": citation.doc_type,
-        "number_symbol": citation.number_symbol,
-        "issued_on": citation.issued_on,
-        "summary": citation.summary,
-    }
 
 
 def _act(request: HttpRequest, assessment: Assessment) -> str:
@@ -56,7 +40,7 @@ def _act(request: HttpRequest, assessment: Assessment) -> str:
             request.user,
             assessment,
             code,
-            _evidence_fields(request),
+            steps.evidence_fields(request.POST.get("citation", "").strip()),
             (upload.name or "tệp", upload.read()) if upload else None,
         )
         return f"Đã thêm tài liệu kiểm chứng cho tiêu chí {code}."

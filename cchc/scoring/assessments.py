@@ -18,6 +18,7 @@ from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
 from cchc.reports import evidence_files
+from cchc.reports.citations import parse_citation
 from cchc.scoring.engine import UnitScore, score_unit, scored_criteria
 from cchc.scoring.models import (
     Assessment,
@@ -190,6 +191,20 @@ def add_evidence(
         evidence_files.delete(evidence.file_path)
         raise
     return evidence
+
+
+def evidence_fields(text: str) -> dict:
+    """A cited document typed as officials write it ("Kế hoạch số 02/KH-STTTT ngày
+    27/01/2026 về…"), read into its parts; otherwise kept as the summary."""
+    citation = parse_citation(text) if text else None
+    if citation is None:
+        return {"summary": text}
+    return {
+        "doc_type": citation.doc_type,
+        "number_symbol": citation.number_symbol,
+        "issued_on": citation.issued_on,
+        "summary": citation.summary,
+    }
 
 
 def submission_problems(assessment: Assessment) -> list[str]:
