@@ -46,7 +46,13 @@ make_corpus = importlib.util.module_from_spec(_corpus)
 _corpus.loader.exec_module(make_corpus)
 to_cp1258 = make_corpus.to_cp1258  # Windows-1258 as Excel writes it
 
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised: the same examples on every run, so that CI fails only on a change of code.
+FEW = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 # Text as a cell may hold it: any printable character, Vietnamese letters included.
 CELL = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
 DAYS = st.dates(datetime.date(2000, 1, 1), datetime.date(2049, 12, 31))
@@ -199,17 +205,20 @@ def test_any_text_cites_a_document_or_none(text):
 
 # CSV and XLSX files ----------------------------------------------------------------------
 
-VIETNAMESE = (
-    "abcdeghiklmnopqrstuvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọ"
-    "ôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-)
-HEADER_CELL = st.text(alphabet=st.sampled_from(VIETNAMESE + " "), min_size=2, max_size=12)
-DATA_CELL = (
-    st.text(
-        alphabet=st.sampled_from("abcdeđơưăâêôĐƠƯẠẢẤỆỘỸ0123456789 /.-"), min_size=1, max_size=12
-    )
-    .map(str.strip)
-    .filter(bool)
+# Words as files hold them. Random letters are not: a cell of two letters such as "AÊ" is
+# also valid text in the legacy TCVN3 font, and the detector (cchc.base.legacy_text) reads
+# a file with nothing else as legacy text; real headers and rows carry enough words.
+WORDS = [
+    "Mã", "hồ", "sơ", "Tên", "thủ", "tục", "Ngày", "tiếp", "nhận", "hẹn", "trả", "kết",
+    "quả", "Trạng", "thái", "Kênh", "Lĩnh", "vực", "Đơn", "vị", "Ghi", "chú", "Số", "lượng",
+    "Nội", "dung", "Hạn", "hoàn", "thành", "Văn", "bản", "giao", "Trích", "yếu", "Cấp",
+    "giấy", "phép", "đăng", "ký", "kinh", "doanh", "Trực", "tuyến", "tiếp", "Bưu", "chính",
+]  # fmt: skip
+HEADER_CELL = st.lists(st.sampled_from(WORDS), min_size=2, max_size=4).map(" ".join)
+DATA_CELL = st.one_of(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join),
+    st.integers(0, 10**6).map(str),
+    DAYS.map(lambda d: f"{d:%d/%m/%Y}"),
 )
 
 
