@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
@@ -20,25 +19,16 @@ from rest_framework.response import Response
 
 from cchc.api import lookups
 from cchc.api.errors import error_body, etag, if_match
+from cchc.api.serializers import exact
 from cchc.periods.models import Period
 from cchc.reports.evidence_files import EvidenceFileError
 from cchc.scoring import assessments as steps
 from cchc.scoring.engine import score_unit
 from cchc.scoring.models import Assessment, Method, Scheme, Stage
+from cchc.scoring.views import scheme_or_404
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)
 VERBS = "self-score|evidence|submit|appraise|confirm-rest|finish|reply|finalise"
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
-def _scheme(code: str) -> Scheme:
-    found = Scheme.objects.filter(code=code, is_active=True).order_by("-version").first()
-    if found is None:
-        raise Http404(f"Không có bộ tiêu chí mã '{code}'.")
-    return found
 
 
 def _period(scheme: Scheme, code: str) -> Period:
@@ -70,10 +60,10 @@ def _body(scheme: Scheme, unit, period: Period, assessment: Assessment | None) -
         "appraised_at": assessment.appraised_at if assessment else None,
         "replied_at": assessment.replied_at if assessment else None,
         "finalised_at": assessment.finalised_at if assessment else None,
-        "total": _number(score.total) if score.items else None,
-        "own_total": _number(score.own_total),
-        "appraised_total": _number(score.appraised_total),
-        "final_total": _number(assessment.final_total) if assessment else None,
+        "total": exact(score.total) if score.items else None,
+        "own_total": exact(score.own_total),
+        "appraised_total": exact(score.appraised_total),
+        "final_total": exact(assessment.final_total) if assessment else None,
         "band": score.band,
         "problems": steps.submission_problems(assessment)
         if assessment is not None and assessment.stage == Stage.DRAFT
@@ -92,16 +82,16 @@ def _item(scored, item) -> dict:
         "code": criterion.code,
         "title": criterion.title,
         "method": criterion.method,
-        "max_points": _number(criterion.max_points),
-        "computed": _number(scored.computed),
-        "points": _number(scored.points),
-        "self_points": _number(item.self_points) if item else None,
+        "max_points": exact(criterion.max_points),
+        "computed": exact(scored.computed),
+        "points": exact(scored.points),
+        "self_points": exact(item.self_points) if item else None,
         "self_note": item.self_note if item else "",
         "override_reason": item.override_reason if item else "",
-        "appraised_points": _number(item.appraised_points) if item else None,
+        "appraised_points": exact(item.appraised_points) if item else None,
         "appraisal_reason": item.appraisal_reason if item else "",
         "reply": item.reply if item else "",
-        "final_points": _number(item.final_points) if item else None,
+        "final_points": exact(item.final_points) if item else None,
         "final_reason": item.final_reason if item else "",
         "evidence_required": criterion.evidence_required,
         "evidence": [
@@ -206,7 +196,7 @@ class AssessmentViewSet(viewsets.ViewSet):
                         "period": a.period.code,
                         "stage": a.stage,
                         "stage_label": a.get_stage_display(),
-                        "final_total": _number(a.final_total),
+                        "final_total": exact(a.final_total),
                     }
                     for a in found
                 ],
@@ -220,7 +210,7 @@ class AssessmentViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request: Request, unit_code: str, scheme: str, period: str) -> Response:
         unit = lookups.visible_unit(request.user, unit_code)
-        found = _scheme(scheme)
+        found = scheme_or_404(scheme)
         stored = _period(found, period)
         assessment = Assessment.objects.filter(
             unit=unit, scheme=found, period__code=stored.code
@@ -235,7 +225,7 @@ class AssessmentViewSet(viewsets.ViewSet):
     )
     def start(self, request: Request, unit_code: str, scheme: str, period: str) -> Response:
         unit = lookups.visible_unit(request.user, unit_code)
-        found = _scheme(scheme)
+        found = scheme_or_404(scheme)
         stored = Period.objects.for_code(_period(found, period).code)
         existed = Assessment.objects.filter(
             unit=unit, scheme=found, period__code=stored.code
@@ -259,7 +249,7 @@ class AssessmentViewSet(viewsets.ViewSet):
         self, request: Request, unit_code: str, scheme: str, period: str, verb: str
     ) -> Response:
         unit = lookups.visible_unit(request.user, unit_code)
-        found = _scheme(scheme)
+        found = scheme_or_404(scheme)
         stored = _period(found, period)
         expected = if_match(request)
         with transaction.atomic():

@@ -4,8 +4,6 @@ pages compute them, with the same refusal for anyone who does not consolidate.""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -15,14 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cchc.api import lookups
+from cchc.api.serializers import exact
 from cchc.consolidation.choice import consolidation_choice
 from cchc.consolidation.engine import ConsolidationError, consolidate
 from cchc.consolidation.overview import COUNT_LABELS, period_overview
 from cchc.org import access
 from cchc.org.models import Unit
 from cchc.periods.models import Period
-from cchc.scoring.models import Scheme
 from cchc.scoring.rankings import rank_units
+from cchc.scoring.views import scheme_or_404
 
 CHOICE_PARAMETERS = [
     OpenApiParameter("unit", str, description="Mã đơn vị tổng hợp (mặc định: đơn vị đầu tiên)"),
@@ -37,11 +36,6 @@ CHOICE_PARAMETERS = [
 
 def _period(code: str) -> Period:
     return lookups.period(code)
-
-
-def _number(value: Decimal | None) -> str | None:
-    """Exact, as a decimal string ("86.96"): a float would not be."""
-    return None if value is None else format(value.normalize(), "f")
 
 
 @extend_schema(tags=["Tổng hợp"])
@@ -115,7 +109,7 @@ class ConsolidationViewSet(viewsets.ViewSet):
                         "key": indicator.key,
                         "label": indicator.label,
                         "unit": indicator.unit,
-                        "value": _number(result.values.get(indicator.key)),
+                        "value": exact(result.values.get(indicator.key)),
                         "display": result.shown(indicator.key),
                         "contributors": result.contributors(indicator.key),
                     }
@@ -136,9 +130,7 @@ class RankingViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request: Request, scheme: str, period: str) -> Response:
         choice = consolidation_choice(request, refusal="Chỉ người tổng hợp mới xem được xếp hạng.")
-        found = Scheme.objects.filter(code=scheme, is_active=True).order_by("-version").first()
-        if found is None:
-            raise Http404(f"Không có bộ tiêu chí mã '{scheme}'.")
+        found = scheme_or_404(scheme)
         stored = _period(period)
         if stored.kind not in found.period_kinds:
             raise Http404(f"Bộ tiêu chí {found.name} không chấm kỳ {stored.code}.")
@@ -159,13 +151,11 @@ class RankingViewSet(viewsets.ViewSet):
                                 "position": row.position,
                                 "unit": row.score.unit.code,
                                 "name": row.score.unit.name,
-                                "total": _number(row.score.total)
-                                if row.score.has_figures
-                                else None,
+                                "total": exact(row.score.total) if row.score.has_figures else None,
                                 "band": row.score.band if row.score.has_figures else "",
-                                "change": _number(row.change),
+                                "change": exact(row.change),
                                 "areas": {
-                                    area.criterion.code: _number(area.points)
+                                    area.criterion.code: exact(area.points)
                                     for area in row.score.areas
                                     if area.has_figures
                                 },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from cchc.api.models import ApiToken
@@ -202,3 +204,9 @@ class EvidenceWriteSerializer(serializers.Serializer):
     issued_on = serializers.DateField(required=False, allow_null=True)
     issuer = serializers.CharField(max_length=255, required=False, allow_blank=True)
     summary = serializers.CharField(required=False, allow_blank=True)
+
+
+def exact(value: Decimal | None) -> str | None:
+    """A decimal as an exact string ("86.96"), as the API writes computed figures: a float
+    would not be exact."""
+    return None if value is None else format(value.normalize(), "f")

@@ -25,7 +25,7 @@ from cchc.periods.shortcuts import period_or_404
 from cchc.periods.windows import Window, calendar_window, parse_period
 from cchc.scoring import measures
 from cchc.scoring.dashboards import kind_summaries, trend
-from cchc.scoring.engine import score_unit, scoring_days
+from cchc.scoring.engine import newest_scheme, score_unit, scoring_days
 from cchc.scoring.entered import COLUMNS, EntryError, can_enter, enter_figure, import_figures
 from cchc.scoring.models import Method, Scheme
 from cchc.scoring.rankings import rank_units
@@ -34,7 +34,7 @@ PARTS = {"numerator": "tử số", "denominator": "mẫu số"}
 
 
 def scheme_or_404(code: str) -> Scheme:
-    scheme = Scheme.objects.filter(code=code, is_active=True).order_by("-version").first()
+    scheme = newest_scheme(code)
     if scheme is None:
         raise Http404(f"Không có bộ tiêu chí mã '{code}'.")
     return scheme
